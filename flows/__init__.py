@@ -1,0 +1,1 @@
+"""Conversation flows: YAML definitions and the engine that walks a citizen through them."""

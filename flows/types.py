@@ -1,0 +1,105 @@
+"""Values that pass between the bot core and the flow engine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from nlu.types import NluResult
+
+JSON = Any  # a value that json.dumps accepts
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice offered to the citizen. `value` comes back as the choice when it is picked."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply (e.g. the data export). Channels without files show `content`."""
+
+    filename: str
+    content: str
+    media_type: str = "application/json"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message from the bot to the citizen."""
+
+    text: str
+    options: tuple[Option, ...] = ()
+    attachment: Attachment | None = None
+
+
+@dataclass(frozen=True)
+class UserInput:
+    """What the citizen sent: free text, or the value of an option they picked."""
+
+    text: str
+    choice: str | None = None
+    nlu: NluResult | None = None
+
+
+@dataclass(frozen=True)
+class TurnContext:
+    """Facts about this turn that the engine may read but not change."""
+
+    citizen_id: int
+    now: datetime
+    language_hint: str | None = None
+    group_chat: bool = False
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """Where a conversation stands. Stored as JSON between messages.
+
+    `flow_version` pins a running conversation to the version it started with, so a flow
+    published meanwhile does not change the steps under a citizen's feet.
+    """
+
+    language: str = "de"
+    flow_id: str | None = None
+    flow_version: int | None = None
+    step_id: str | None = None
+    slots: Mapping[str, JSON] = field(default_factory=dict)
+    options: tuple[Option, ...] = ()
+    greeted: bool = False
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "language": self.language,
+            "flow_id": self.flow_id,
+            "flow_version": self.flow_version,
+            "step_id": self.step_id,
+            "slots": dict(self.slots),
+            "options": [[o.label, o.value] for o in self.options],
+            "greeted": self.greeted,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSON]) -> ConversationState:
+        return cls(
+            language=str(data.get("language") or "de"),
+            flow_id=data.get("flow_id"),
+            flow_version=data.get("flow_version"),
+            step_id=data.get("step_id"),
+            slots=dict(data.get("slots") or {}),
+            options=tuple(Option(str(label), str(value)) for label, value in data.get("options") or []),
+            greeted=bool(data.get("greeted", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The engine's answer to one input: the new state and the replies to send."""
+
+    state: ConversationState
+    replies: tuple[Reply, ...]

@@ -1,0 +1,65 @@
+"""The values intent recognition hands to the rest of mitreden."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+FALLBACK_INTENT = "nlu_fallback"
+
+INTENTS: tuple[str, ...] = (
+    "greet",
+    "goodbye",
+    "thanks",
+    "help",
+    "affirm",
+    "deny",
+    "cancel",
+    "ask_question",
+    "list_consultations",
+    "join_consultation",
+    "propose_idea",
+    "browse_ideas",
+    "subscribe_updates",
+    "unsubscribe",
+    "my_contributions",
+    "delete_my_data",
+    "out_of_scope",
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A value found in a message, e.g. entity="topic", value="verkehr" (a canonical slug)."""
+
+    entity: str
+    value: str
+    text: str
+    start: int
+    end: int
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class NluResult:
+    """Intent, its confidence, entities and the language the message is written in."""
+
+    text: str
+    intent: str
+    confidence: float
+    entities: tuple[Entity, ...] = ()
+    language: str | None = None  # "de" or "en"; None when the text gives no clue
+    ranking: tuple[tuple[str, float], ...] = field(default=())
+
+    def entity(self, name: str) -> str | None:
+        """The value of the first entity of that name, if any."""
+        for found in self.entities:
+            if found.entity == name:
+                return found.value
+        return None
+
+
+class IntentRecognizer(Protocol):
+    """Turns one message into an NluResult. Never raises for any text."""
+
+    async def parse(self, text: str, language: str | None = None) -> NluResult: ...

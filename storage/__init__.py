@@ -1,0 +1,1 @@
+"""The shared store: SQLAlchemy models, repositories and migrations."""
