@@ -55,6 +55,9 @@ class TurnContext:
     now: datetime
     language_hint: str | None = None
     group_chat: bool = False
+    formal: bool = True  # German "Sie"; a municipality may switch to "du"
+    # values texts may use as {town}, {privacy_contact}, {privacy_version}, ...
+    variables: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
