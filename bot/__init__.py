@@ -1,0 +1,1 @@
+"""The bot core: channels, dispatcher, delivery, CLI and the wiring between them."""

@@ -1,0 +1,33 @@
+"""A channel that keeps what it is sent: for conversation tests and the flow simulator."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from bot.channels.base import Capabilities, InboundSink, SendResult
+from bot.messages import Outbound
+from flows.types import Reply
+
+
+class RecordingChannel:
+    name: str
+    capabilities = Capabilities(buttons=True, max_length=1_000_000, files=True)
+
+    def __init__(self, name: str = "test") -> None:
+        self.name = name
+        self.sent: dict[str, list[Reply]] = defaultdict(list)
+
+    async def start(self, sink: InboundSink) -> None:
+        """Messages come in through the dispatcher directly."""
+
+    async def stop(self) -> None:
+        """Nothing to release."""
+
+    async def send(self, message: Outbound) -> SendResult:
+        self.sent[message.address].append(message.reply)
+        return SendResult.sent()
+
+    def take(self, address: str) -> list[Reply]:
+        """The replies sent to `address` since the last take."""
+        replies = self.sent.pop(address, [])
+        return replies

@@ -1,0 +1,99 @@
+"""Settings from MITREDEN_* environment variables and an optional mitreden.toml."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_DATABASE_URL = "sqlite:///./data/mitreden.db"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Environment variables win over mitreden.toml."""
+
+    model_config = SettingsConfigDict(env_prefix="MITREDEN_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    town: str = "Musterstadt"
+    default_language: Literal["de", "en"] = "de"
+    formal: bool = Field(True, description="German 'Sie'; false switches to 'du'")
+    privacy_contact: str = "datenschutz@musterstadt.example"
+    privacy_version: str = "2026-11"
+    demo_data: Literal["auto", "true", "false"] = Field(
+        "auto", description="auto: load the demo town into a new SQLite database"
+    )
+    flows_dir: Path | None = Field(None, description="flow definitions to use instead of the shipped ones")
+
+    nlu_backend: Literal["embedded", "rasa"] = "embedded"
+    nlu_data: Path | None = Field(None, description="training data instead of the shipped data")
+    nlu_cache_dir: Path | None = Path("./data/nlu-cache")
+    nlu_threshold: float | None = None
+    rasa_url: str | None = None
+    rasa_timeout: float = 2.0
+
+    delivery_batch: int = 50
+    log_level: str = "INFO"
+
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str | None = None
+    matrix_homeserver: str | None = None
+    matrix_user_id: str | None = None
+    matrix_password: SecretStr | None = None
+    matrix_access_token: SecretStr | None = None
+    matrix_store_dir: Path = Path("./data/matrix")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get("MITREDEN_CONFIG", "mitreden.toml"))
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
+        )
+
+    def variables(self) -> dict[str, str]:
+        """Values flow texts may use as placeholders."""
+        return {
+            "town": self.town,
+            "privacy_contact": self.privacy_contact,
+            "privacy_version": self.privacy_version,
+        }
+
+    def public_view(self) -> dict[str, Any]:
+        """The effective configuration with secrets hidden, for `mitreden config`."""
+        shown: dict[str, Any] = {}
+        for name, value in self.model_dump().items():
+            if isinstance(value, SecretStr):
+                shown[name] = "***" if value.get_secret_value() else None
+            elif name == "database_url":
+                shown[name] = _hide_password(str(value))
+            elif isinstance(value, Path):
+                shown[name] = str(value)
+            else:
+                shown[name] = value
+        return shown
+
+
+def _hide_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "***"

@@ -1,0 +1,174 @@
+"""Handles one inbound message: dedupe, lock, understand, advance the flow, store, queue replies."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.locks import KeyedLocks
+from bot.messages import InboundMessage
+from bot.payloads import reply_to_payload
+from flows import engine
+from flows.choices import match_choice
+from flows.library import FlowLibrary
+from flows.services import Services
+from flows.types import ConversationState, Option, Reply, TurnContext, UserInput
+from nlu.types import IntentRecognizer
+from storage import conversations, identities, inbound, outbox
+
+log = logging.getLogger(__name__)
+
+# A chat message this long is already far beyond any platform's limit; the rest is cut so
+# one oversized message cannot slow down recognition or bloat the store.
+MAX_INBOUND_CHARS = 10_000
+
+APOLOGY = {
+    "de": "Entschuldigung, da ist bei uns etwas schiefgegangen. Bitte versuchen Sie es gleich noch einmal.",
+    "en": "Sorry, something went wrong on our side. Please try again in a moment.",
+}
+MENU_OPTION = {"de": Option("Menü", "/hilfe"), "en": Option("Menu", "/help")}
+
+
+@dataclass(frozen=True)
+class DispatchSettings:
+    default_language: str = "de"
+    formal: bool = True
+    variables: dict[str, str] = field(default_factory=dict)
+
+
+ServicesFactory = Callable[[AsyncSession, str], Services]
+Clock = Callable[[], datetime]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Dispatcher:
+    """The one way into the bot. Every channel hands its messages to `handle`."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        recognizer: IntentRecognizer,
+        library: Callable[[], FlowLibrary],
+        services: ServicesFactory,
+        settings: DispatchSettings,
+        on_commit: Callable[[], None] = lambda: None,
+        clock: Clock = _utcnow,
+    ) -> None:
+        self._sessions = sessions
+        self._recognizer = recognizer
+        self._library = library
+        self._services = services
+        self._settings = settings
+        self._on_commit = on_commit
+        self._clock = clock
+        self._locks = KeyedLocks()
+
+    async def handle(self, message: InboundMessage) -> list[int]:
+        """Handle one message; returns the ids of the replies it queued (empty for a duplicate)."""
+        async with self._locks.hold(message.key):
+            try:
+                queued = await self._handle_locked(message)
+            except Exception:
+                log.exception("handling a message from %s failed", message.key.channel)
+                queued = await self._apologise(message)
+        if queued:
+            self._on_commit()
+        return queued
+
+    async def handle_and_forget(self, message: InboundMessage) -> None:
+        """The sink adapters call: they need no reply ids, the outbox delivers."""
+        await self.handle(message)
+
+    async def _handle_locked(self, message: InboundMessage) -> list[int]:
+        key = message.key
+        now = self._clock()
+        text = message.text[:MAX_INBOUND_CHARS]
+        async with self._sessions() as session, session.begin():
+            if message.platform_id is not None and not await inbound.claim_inbound(
+                session, key.channel, message.platform_id, now
+            ):
+                log.info("skipping a message %s/%s seen before", key.channel, message.platform_id)
+                return []
+            language = message.language_hint or self._settings.default_language
+            citizen_id, _ = await identities.resolve_citizen(
+                session, key.channel, key.user, key.chat, language if language in ("de", "en") else "de", now
+            )
+            stored = await conversations.load_state(session, key.channel, key.chat, key.user)
+            state = (
+                ConversationState.from_json(stored)
+                if stored is not None
+                else ConversationState(language=await identities.citizen_language(session, citizen_id) or "de")
+            )
+            user_input = await self._understand(text, message.choice, state)
+            ctx = TurnContext(
+                citizen_id=citizen_id,
+                now=now,
+                language_hint=message.language_hint,
+                group_chat=message.group_chat,
+                formal=self._settings.formal,
+                variables=self._settings.variables,
+            )
+            turn = await engine.advance(
+                state, user_input, ctx, self._library(), self._services(session, key.channel)
+            )
+            if await identities.citizen_exists(session, citizen_id):
+                await conversations.save_state(
+                    session,
+                    channel=key.channel,
+                    chat=key.chat,
+                    user_key=key.user,
+                    citizen_id=citizen_id,
+                    state=turn.state.to_json(),
+                    now=now,
+                )
+                recipient: int | None = citizen_id
+            else:
+                recipient = None  # erased just now: the goodbye still goes out, unlinked
+            return [
+                await outbox.enqueue_returning_id(
+                    session,
+                    channel=key.channel,
+                    address=key.chat,
+                    citizen_id=recipient,
+                    payload=reply_to_payload(reply),
+                    priority=0,
+                    cause="reply",
+                )
+                for reply in turn.replies
+            ]
+
+    async def _understand(self, text: str, choice: str | None, state: ConversationState) -> UserInput:
+        """A pressed button or a picked option skips recognition; anything else is parsed."""
+        if choice is not None:
+            return UserInput(text=text, choice=choice)
+        picked = match_choice(text, state.options) if state.options else None
+        if picked is not None:
+            return UserInput(text=text, choice=picked.value)
+        return UserInput(text=text, nlu=await self._recognizer.parse(text, state.language))
+
+    async def _apologise(self, message: InboundMessage) -> list[int]:
+        """Tell the citizen something went wrong; the message is not marked as processed."""
+        language = message.language_hint if message.language_hint in APOLOGY else self._settings.default_language
+        reply = Reply(APOLOGY.get(language, APOLOGY["de"]), (MENU_OPTION.get(language, MENU_OPTION["de"]),))
+        try:
+            async with self._sessions() as session, session.begin():
+                return [
+                    await outbox.enqueue_returning_id(
+                        session,
+                        channel=message.key.channel,
+                        address=message.key.chat,
+                        citizen_id=None,
+                        payload=reply_to_payload(reply),
+                        cause="error",
+                    )
+                ]
+        except Exception:
+            log.exception("could not even queue the apology")
+            return []

@@ -1,0 +1,47 @@
+"""Finding the citizen behind a channel identity, creating both on first contact."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models.core import ChannelIdentity, Citizen
+
+
+async def resolve_citizen(
+    session: AsyncSession, channel: str, user_key: str, address: str, language: str, now: datetime
+) -> tuple[int, bool]:
+    """The citizen's id for this identity and whether it was created just now."""
+    identity = await session.scalar(
+        select(ChannelIdentity).where(
+            ChannelIdentity.channel == channel, ChannelIdentity.user_key == user_key
+        )
+    )
+    if identity is not None:
+        if identity.address != address:
+            identity.address = address
+        citizen = await session.get(Citizen, identity.citizen_id)
+        if citizen is not None:
+            citizen.last_seen_at = now
+        return identity.citizen_id, False
+    citizen = Citizen(language=language, created_at=now, last_seen_at=now)
+    session.add(citizen)
+    await session.flush()
+    session.add(
+        ChannelIdentity(
+            citizen_id=citizen.id, channel=channel, user_key=user_key, address=address, created_at=now
+        )
+    )
+    await session.flush()
+    return citizen.id, True
+
+
+async def citizen_exists(session: AsyncSession, citizen_id: int) -> bool:
+    found = await session.scalar(select(Citizen.id).where(Citizen.id == citizen_id))
+    return found is not None
+
+
+async def citizen_language(session: AsyncSession, citizen_id: int) -> str | None:
+    return await session.scalar(select(Citizen.language).where(Citizen.id == citizen_id))

@@ -1,0 +1,180 @@
+"""The outbox: messages written in the transaction that caused them, sent later by a worker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.base import utcnow
+from storage.models.core import OutboxMessage
+
+PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
+
+
+@dataclass(frozen=True)
+class ClaimedMessage:
+    id: int
+    channel: str
+    address: str
+    citizen_id: int | None
+    payload: dict[str, Any]
+    attempts: int
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    channel: str,
+    address: str,
+    citizen_id: int | None,
+    payload: dict[str, Any],
+    priority: int = 0,
+    dedupe_key: str | None = None,
+    cause: str | None = None,
+) -> bool:
+    """Queue one message; False when a message with the same dedupe key exists already."""
+    values = {
+        "channel": channel,
+        "address": address,
+        "citizen_id": citizen_id,
+        "payload": payload,
+        "priority": priority,
+        "dedupe_key": dedupe_key,
+        "cause": cause,
+        "state": PENDING,
+        "attempts": 0,
+        "next_attempt_at": utcnow(),
+        "created_at": utcnow(),
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing()
+    result = await session.execute(statement.returning(OutboxMessage.id))
+    return result.scalar_one_or_none() is not None
+
+
+async def enqueue_returning_id(
+    session: AsyncSession, *, channel: str, address: str, citizen_id: int | None,
+    payload: dict[str, Any], priority: int = 0, cause: str | None = None,
+) -> int:
+    """Queue a message without a dedupe key and return its id (replies in a conversation)."""
+    row = OutboxMessage(
+        channel=channel,
+        address=address,
+        citizen_id=citizen_id,
+        payload=payload,
+        priority=priority,
+        cause=cause,
+        state=PENDING,
+        attempts=0,
+        next_attempt_at=utcnow(),
+        created_at=utcnow(),
+    )
+    session.add(row)
+    await session.flush()
+    return row.id
+
+
+async def claim_due(
+    session: AsyncSession, channels: Sequence[str], now: datetime, limit: int
+) -> list[ClaimedMessage]:
+    """Mark up to `limit` due messages as being sent, most urgent first, and return them.
+
+    PostgreSQL skips rows another worker holds; on SQLite the database lock serialises
+    workers, which is why one worker per SQLite file is the rule.
+    """
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.state == PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            OutboxMessage.channel.in_(list(channels)),
+        )
+        .order_by(OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = list((await session.scalars(query)).all())
+    for row in rows:
+        row.state = SENDING
+        row.attempts += 1
+        row.next_attempt_at = now  # when the claim was taken; see release_stale_claims
+    return [
+        ClaimedMessage(row.id, row.channel, row.address, row.citizen_id, dict(row.payload), row.attempts)
+        for row in rows
+    ]
+
+
+async def mark_sent(session: AsyncSession, message_id: int, now: datetime) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(state=SENT, sent_at=now, last_error=None)
+    )
+
+
+async def retry_later(session: AsyncSession, message_id: int, at: datetime, error: str) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(state=PENDING, next_attempt_at=at, last_error=error[:2000])
+    )
+
+
+async def mark_failed(session: AsyncSession, message_id: int, error: str) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(state=FAILED, last_error=error[:2000])
+    )
+
+
+async def release_stale_claims(session: AsyncSession, older_than: timedelta, now: datetime) -> int:
+    """Return messages a crashed worker had claimed to the queue.
+
+    A message that was on the wire when the worker died may go out twice; that is the one
+    duplicate the design accepts (and the Matrix transaction id absorbs).
+    """
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.state == SENDING, OutboxMessage.next_attempt_at <= now - older_than)
+        .values(state=PENDING)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def pending_for(session: AsyncSession, channel: str, address: str) -> int:
+    """How many messages to this address still wait (used by the terminal chat)."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.address == address,
+            or_(OutboxMessage.state == PENDING, OutboxMessage.state == SENDING),
+        )
+    )
+    return int(count or 0)
+
+
+async def undelivered(session: AsyncSession, ids: Sequence[int]) -> int:
+    """How many of these messages are neither sent nor finally failed."""
+    if not ids:
+        return 0
+    count = await session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            and_(
+                OutboxMessage.id.in_(list(ids)),
+                OutboxMessage.state.in_([PENDING, SENDING]),
+            )
+        )
+    )
+    return int(count or 0)
