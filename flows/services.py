@@ -154,6 +154,10 @@ class SupportOutcome:
     NOT_FOUND = "not_found"
 
 
+class ConsultationClosed(Exception):
+    """Raised by save_answer and submit_participation when the consultation is not open."""
+
+
 class Services(Protocol):
     """Everything a flow can read or change. Implemented by the bot core over the store."""
 
