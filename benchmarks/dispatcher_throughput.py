@@ -20,6 +20,7 @@ from pathlib import Path
 from bot.app import build_app
 from bot.channels.recording import RecordingChannel
 from bot.config import Settings
+from bot.dispatcher import Dispatcher
 from bot.messages import ConversationKey, InboundMessage
 
 SCRIPT = [
@@ -40,11 +41,7 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def citizen(app_handle: object, name: str, rounds: int, latencies: list[float]) -> int:
-    from bot.dispatcher import Dispatcher
-
-    dispatcher = app_handle
-    assert isinstance(dispatcher, Dispatcher)
+async def citizen(dispatcher: Dispatcher, name: str, rounds: int, latencies: list[float]) -> int:
     sent = 0
     for round_number in range(rounds):
         text = SCRIPT[round_number % len(SCRIPT)]

@@ -1,5 +1,21 @@
 """All tables, imported here so Alembic and create_all see every one."""
 
+from storage.models.civic import (
+    ConsentRecord,
+    Consultation,
+    ConsultationQuestion,
+    Decision,
+    Idea,
+    IdeaStatusChange,
+    IdeaSupport,
+    Participation,
+    ParticipationAnswer,
+    Question,
+    Subscription,
+    Topic,
+    decision_consultations,
+    decision_ideas,
+)
 from storage.models.core import (
     ChannelIdentity,
     Citizen,
@@ -12,8 +28,22 @@ from storage.models.core import (
 __all__ = [
     "ChannelIdentity",
     "Citizen",
+    "ConsentRecord",
+    "Consultation",
+    "ConsultationQuestion",
     "Conversation",
+    "Decision",
     "FlowVersion",
+    "Idea",
+    "IdeaStatusChange",
+    "IdeaSupport",
     "OutboxMessage",
+    "Participation",
+    "ParticipationAnswer",
     "ProcessedInbound",
+    "Question",
+    "Subscription",
+    "Topic",
+    "decision_consultations",
+    "decision_ideas",
 ]
