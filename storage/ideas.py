@@ -1,0 +1,128 @@
+"""Ideas: proposing, listing the published ones, their status history and supporters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.inserts import insert_if_absent
+from storage.models.civic import Idea, IdeaStatusChange, IdeaSupport
+from storage.references import IDEA, make_reference, parse_reference
+
+IDEA_STATUSES = ("submitted", "in_review", "accepted", "rejected", "implemented")
+MODERATION_STATES = ("pending", "published", "rejected")
+SupportResult = Literal["added", "already", "own_idea"]
+
+
+async def create_idea(
+    session: AsyncSession,
+    *,
+    citizen_id: int | None,
+    title: str,
+    description: str,
+    topic_id: int | None,
+    place: str | None,
+    language: str,
+    now: datetime,
+    moderation: str = "pending",
+) -> Idea:
+    """Stores a new idea with status submitted and the first entry of its history."""
+    idea = Idea(
+        citizen_id=citizen_id,
+        title=title,
+        description=description,
+        topic_id=topic_id,
+        place=place,
+        language=language,
+        status="submitted",
+        moderation=moderation,
+        created_at=now,
+        support_count=0,
+    )
+    session.add(idea)
+    await session.flush()
+    idea.ref = make_reference(IDEA, idea.id)
+    session.add(IdeaStatusChange(idea_id=idea.id, status="submitted", note="", at=now))
+    await session.flush()
+    return idea
+
+
+async def find_idea(session: AsyncSession, reference: str) -> Idea | None:
+    """By reference number ("I-17") or id ("17")."""
+    idea_id = parse_reference(reference, IDEA)
+    return None if idea_id is None else await session.get(Idea, idea_id)
+
+
+async def published_ideas(
+    session: AsyncSession,
+    *,
+    order: Literal["newest", "support"] = "newest",
+    topic_id: int | None = None,
+    offset: int = 0,
+    limit: int = 5,
+) -> list[Idea]:
+    query = select(Idea).where(Idea.moderation == "published")
+    if topic_id is not None:
+        query = query.where(Idea.topic_id == topic_id)
+    if order == "support":
+        query = query.order_by(Idea.support_count.desc(), Idea.created_at.desc(), Idea.id.desc())
+    else:
+        query = query.order_by(Idea.created_at.desc(), Idea.id.desc())
+    query = query.offset(max(offset, 0)).limit(max(limit, 0))
+    return list((await session.scalars(query)).all())
+
+
+async def ideas_of(session: AsyncSession, citizen_id: int) -> list[Idea]:
+    query = select(Idea).where(Idea.citizen_id == citizen_id).order_by(Idea.id.desc())
+    return list((await session.scalars(query)).all())
+
+
+async def status_history(session: AsyncSession, idea_id: int) -> list[IdeaStatusChange]:
+    query = (
+        select(IdeaStatusChange)
+        .where(IdeaStatusChange.idea_id == idea_id)
+        .order_by(IdeaStatusChange.at, IdeaStatusChange.id)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def change_status(
+    session: AsyncSession, idea: Idea, status: str, note: str, by: str | None, now: datetime
+) -> None:
+    """Moves the idea to `status` and records the step in its history."""
+    if status not in IDEA_STATUSES:
+        raise ValueError(f"unknown idea status {status!r}")
+    idea.status = status
+    session.add(IdeaStatusChange(idea_id=idea.id, status=status, note=note, at=now, by=by))
+    await session.flush()
+
+
+async def has_supported(session: AsyncSession, idea_id: int, citizen_id: int) -> bool:
+    found = await session.scalar(
+        select(IdeaSupport.id).where(
+            IdeaSupport.idea_id == idea_id, IdeaSupport.citizen_id == citizen_id
+        )
+    )
+    return found is not None
+
+
+async def add_support(
+    session: AsyncSession, idea: Idea, citizen_id: int, now: datetime
+) -> SupportResult:
+    """Counts the citizen's support once; an author cannot support their own idea."""
+    if idea.citizen_id == citizen_id:
+        return "own_idea"
+    added = await insert_if_absent(
+        session, IdeaSupport, {"idea_id": idea.id, "citizen_id": citizen_id, "created_at": now}
+    )
+    if not added:
+        return "already"
+    # counted in SQL so two supporters at the same moment both count
+    await session.execute(
+        update(Idea).where(Idea.id == idea.id).values(support_count=Idea.support_count + 1)
+    )
+    await session.refresh(idea, ["support_count"])
+    return "added"

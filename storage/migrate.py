@@ -1,0 +1,65 @@
+"""Bringing a database to the newest schema with the shipped Alembic migrations."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import pool, text
+from sqlalchemy.engine import Connection
+
+from storage.database import create_engine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+# any fixed number; PostgreSQL serialises bot processes that start at the same moment
+_UPGRADE_LOCK_ID = 7_262_015
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """An Alembic configuration built in code, independent of the working directory."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if url is not None:
+        # passed as an attribute: a main option would treat '%' in a password as interpolation
+        config.attributes["url"] = url
+    return config
+
+
+def head_revision() -> str:
+    """The newest revision the shipped migrations know."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations found in {MIGRATIONS}")
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision a database is at, None when it was never migrated."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _upgrade_on(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _UPGRADE_LOCK_ID})
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+async def upgrade_async(url: str) -> None:
+    """Migrates the database at `url` to the newest schema in one transaction."""
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_upgrade_on)
+    finally:
+        await engine.dispose()
+
+
+def upgrade(url: str) -> None:
+    """Synchronous form of `upgrade_async`, for the command line."""
+    asyncio.run(upgrade_async(url))

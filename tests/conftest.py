@@ -1,0 +1,111 @@
+"""Database fixtures shared by every test package.
+
+`db_url` is a fresh database per test that already has the migrated schema, once on SQLite
+and once on PostgreSQL. The schema is migrated once per run into a template (a SQLite file
+that is copied, a PostgreSQL template database), so a fresh database costs milliseconds.
+PostgreSQL is the server at 127.0.0.1:5432 when it answers (MITREDEN_TEST_POSTGRES_URL
+overrides), otherwise a private cluster started for this run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from storage.database import create_engine, session_factory
+from storage.migrate import upgrade_async
+from tests.storage.postgres_cluster import (
+    blocking,
+    create_database,
+    drop_database,
+    server_answers,
+    start_private_cluster,
+)
+
+SHARED_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _with_database(url: str, database: str) -> str:
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """A URL with the right to create databases."""
+    given = os.environ.get("MITREDEN_TEST_POSTGRES_URL", SHARED_POSTGRES)
+    if server_answers(given):
+        yield given
+        return
+    cluster = start_private_cluster()
+    try:
+        yield cluster.url()
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_admin_url: str) -> Iterator[str]:
+    """Name of a database holding the migrated schema, for CREATE DATABASE ... TEMPLATE."""
+    name = f"mitreden_template_{uuid.uuid4().hex[:12]}"
+    blocking(lambda: create_database(postgres_admin_url, name))
+    try:
+        blocking(lambda: upgrade_async(_with_database(postgres_admin_url, name)))
+        yield name
+    finally:
+        blocking(lambda: drop_database(postgres_admin_url, name))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "mitreden.db"
+    blocking(lambda: upgrade_async(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+def _sqlite_copy(template: Path, directory: Path) -> str:
+    path = directory / "mitreden.db"
+    shutil.copyfile(template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """A fresh migrated SQLite database file."""
+    return _sqlite_copy(sqlite_template, tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh migrated database (async URL), once per backend."""
+    if request.param == "sqlite":
+        yield _sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path)
+        return
+    admin: str = request.getfixturevalue("postgres_admin_url")
+    template: str = request.getfixturevalue("postgres_template")
+    name = f"mitreden_test_{uuid.uuid4().hex[:12]}"
+    blocking(lambda: create_database(admin, name, template=template))
+    try:
+        yield _with_database(admin, name).replace("postgresql://", "postgresql+asyncpg://", 1)
+    finally:
+        blocking(lambda: drop_database(admin, name))
+
+
+@pytest.fixture
+async def db_engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(db_url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def db_sessions(db_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return session_factory(db_engine)
