@@ -15,7 +15,7 @@ MIN_SIMILARITY = 0.6
 
 
 async def create_question(
-    session: AsyncSession, citizen_id: int, text: str, language: str, now: datetime
+    session: AsyncSession, citizen_id: int | None, text: str, language: str, now: datetime
 ) -> Question:
     question = Question(
         citizen_id=citizen_id, text=text, language=language, status="open", created_at=now
