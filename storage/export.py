@@ -1,0 +1,222 @@
+"""Open data: published ideas, public answers and consultation results, without citizen ids.
+
+Consultation results count submitted participations only. Free-text answers are counted, not
+exported: people write names, addresses and phone numbers into them (see docs/privacy.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.base import utcnow
+from storage.consultations import consultation_questions, consultation_status
+from storage.ideas import status_history
+from storage.models.civic import (
+    Consultation,
+    ConsultationQuestion,
+    Idea,
+    Participation,
+    ParticipationAnswer,
+)
+from storage.questions import answered_public_questions
+from storage.topics import topics_by_id
+
+Kind = Literal["ideas", "questions", "consultations"]
+Format = Literal["json", "csv"]
+
+CSV_COLUMNS: dict[str, tuple[str, ...]] = {
+    "ideas": (
+        "id", "ref", "title", "description", "topic", "place", "language", "status",
+        "created_at", "updated_at", "support_count",
+    ),
+    "questions": (
+        "id", "ref", "question", "answer", "language", "status", "asked_at", "answered_at",
+    ),
+    "consultations": (
+        "consultation_id", "consultation", "title", "status", "closes_at", "participants",
+        "question", "kind", "question_text", "answer", "count",
+    ),
+}  # fmt: skip
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+async def export(session: AsyncSession, kind: Kind, fmt: Format) -> str:
+    """The records of `kind` as a JSON list of objects or as CSV with a header row."""
+    if kind == "ideas":
+        records = await idea_records(session)
+        flat = [{k: v for k, v in r.items() if k != "history"} for r in records]
+    elif kind == "questions":
+        records = await question_records(session)
+        flat = records
+    elif kind == "consultations":
+        records = await consultation_records(session, utcnow())
+        flat = _tally_rows(records)
+    else:
+        raise ValueError(f"cannot export {kind!r}")
+    if fmt == "json":
+        return json.dumps(records, ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        return _csv(flat, CSV_COLUMNS[kind])
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+async def idea_records(session: AsyncSession) -> list[dict[str, Any]]:
+    ideas = list(
+        (
+            await session.scalars(
+                select(Idea).where(Idea.moderation == "published").order_by(Idea.id)
+            )
+        ).all()
+    )
+    topics = await topics_by_id(session, [i.topic_id for i in ideas])
+    records = []
+    for idea in ideas:
+        topic = topics.get(idea.topic_id) if idea.topic_id is not None else None
+        history = await status_history(session, idea.id)
+        records.append(
+            {
+                "id": idea.id,
+                "ref": idea.ref,
+                "title": idea.title,
+                "description": idea.description,
+                "topic": topic.slug if topic is not None else None,
+                "place": idea.place,
+                "language": idea.language,
+                "status": idea.status,
+                "created_at": _when(idea.created_at),
+                "updated_at": _when(history[-1].at if history else idea.created_at),
+                "support_count": idea.support_count,
+                "history": [
+                    {"status": h.status, "note": h.note, "at": _when(h.at)} for h in history
+                ],
+            }
+        )
+    return records
+
+
+async def question_records(session: AsyncSession) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": q.id,
+            "ref": q.ref,
+            "question": q.text,
+            "answer": q.answer_text,
+            "language": q.language,
+            "status": q.status,
+            "asked_at": _when(q.created_at),
+            "answered_at": _when(q.answered_at),
+        }
+        for q in await answered_public_questions(session)
+    ]
+
+
+def _tally(question: ConsultationQuestion, values: list[Any]) -> dict[str, Any]:
+    if question.kind == "single":
+        counts = Counter(v for v in values if isinstance(v, str))
+        return {"counts": {o["key"]: counts[o["key"]] for o in question.options}}
+    if question.kind == "multiple":
+        counts = Counter(key for v in values if isinstance(v, list) for key in v)
+        return {"counts": {o["key"]: counts[o["key"]] for o in question.options}}
+    if question.kind == "scale":
+        points = [v for v in values if type(v) is int]
+        mean = round(sum(points) / len(points), 2) if points else None
+        return {"mean": mean, "distribution": {str(n): points.count(n) for n in range(1, 6)}}
+    if question.kind == "yesno":
+        return {"counts": {"yes": values.count(True), "no": values.count(False)}}
+    return {"counts": {"answered": len(values)}}
+
+
+async def consultation_records(session: AsyncSession, now: datetime) -> list[dict[str, Any]]:
+    consultations = list(
+        (await session.scalars(select(Consultation).order_by(Consultation.id))).all()
+    )
+    topics = await topics_by_id(session, [c.topic_id for c in consultations])
+    records = []
+    for consultation in consultations:
+        rows = await session.execute(
+            select(ParticipationAnswer.question_key, ParticipationAnswer.value)
+            .join(Participation, Participation.id == ParticipationAnswer.participation_id)
+            .where(
+                Participation.consultation_id == consultation.id,
+                Participation.submitted_at.is_not(None),
+            )
+        )
+        by_key: dict[str, list[Any]] = {}
+        for key, value in rows:
+            by_key.setdefault(key, []).append(value)
+        participants = await session.scalar(
+            select(func.count(Participation.id)).where(
+                Participation.consultation_id == consultation.id,
+                Participation.submitted_at.is_not(None),
+            )
+        )
+        topic = topics.get(consultation.topic_id) if consultation.topic_id is not None else None
+        records.append(
+            {
+                "id": consultation.id,
+                "slug": consultation.slug,
+                "title": consultation.title_de,
+                "title_en": consultation.title_en,
+                "topic": topic.slug if topic is not None else None,
+                "status": consultation_status(consultation, now),
+                "opens_at": _when(consultation.opens_at),
+                "closes_at": _when(consultation.closes_at),
+                "participants": int(participants or 0),
+                "questions": [
+                    {
+                        "key": q.key,
+                        "kind": q.kind,
+                        "text": q.text_de,
+                        "text_en": q.text_en,
+                        "answers": len(by_key.get(q.key, [])),
+                        **_tally(q, by_key.get(q.key, [])),
+                    }
+                    for q in await consultation_questions(session, consultation.id)
+                ],
+            }
+        )
+    return records
+
+
+def _tally_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One CSV row per consultation, question and answer value, with its count."""
+    rows = []
+    for record in records:
+        for question in record["questions"]:
+            counts = question.get("counts") or question.get("distribution") or {}
+            for answer, count in counts.items():
+                rows.append(
+                    {
+                        "consultation_id": record["id"],
+                        "consultation": record["slug"],
+                        "title": record["title"],
+                        "status": record["status"],
+                        "closes_at": record["closes_at"],
+                        "participants": record["participants"],
+                        "question": question["key"],
+                        "kind": question["kind"],
+                        "question_text": question["text"],
+                        "answer": answer,
+                        "count": count,
+                    }
+                )
+    return rows
+
+
+def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
