@@ -1,0 +1,17 @@
+"""Named actions that flow steps of type `action` run (everything that calls Services)."""
+
+from __future__ import annotations
+
+from flows.actions import consent, consultations, ideas, personal_data, questions, subscriptions
+from flows.actions.spec import ActionSpec
+
+ACTIONS: dict[str, ActionSpec] = {
+    **consent.ACTIONS,
+    **questions.ACTIONS,
+    **consultations.ACTIONS,
+    **ideas.ACTIONS,
+    **subscriptions.ACTIONS,
+    **personal_data.ACTIONS,
+}
+
+__all__ = ["ACTIONS", "ActionSpec"]

@@ -1,0 +1,50 @@
+"""Listing, adding and removing a citizen's subscriptions."""
+
+from __future__ import annotations
+
+from flows.actions.spec import ActionSpec
+from flows.definition import StepDefinition
+from flows.run import Run
+from flows.services import SubscriptionKind
+
+_KIND = {
+    "de": {"topic": "Thema", "consultation": "Umfrage", "idea": "Idee"},
+    "en": {"topic": "Topic", "consultation": "Consultation", "idea": "Idea"},
+}
+KINDS: tuple[SubscriptionKind, ...] = ("topic", "consultation", "idea")
+
+
+def subscription_label(kind: str, label: str, language: str) -> str:
+    return f"{_KIND.get(language, _KIND['en']).get(kind, kind)}: {label}"
+
+
+async def list_subscriptions(run: Run, step: StepDefinition) -> str:
+    found = await run.services.subscriptions(run.ctx.citizen_id, run.language)
+    run.slots["subscription_count"] = len(found)
+    run.slots["subscriptions_text"] = "\n".join(
+        f"• {subscription_label(item.kind, item.label, run.language)}" for item in found
+    )
+    return "some" if found else "none"
+
+
+async def subscribe_topic(run: Run, step: StepDefinition) -> str:
+    added = await run.services.subscribe(run.ctx.citizen_id, "topic", run.slot_str("topic") or "")
+    return "added" if added else "already"
+
+
+async def unsubscribe(run: Run, step: StepDefinition) -> str:
+    kind, _, target = (run.slot_str("subscription") or "").partition(":")
+    for known in KINDS:
+        if kind == known and target:
+            removed = await run.services.unsubscribe(run.ctx.citizen_id, known, target)
+            return "ok" if removed else "missing"
+    return "missing"
+
+
+ACTIONS = {
+    "list_subscriptions": ActionSpec(
+        list_subscriptions, ("some", "none"), ("subscriptions_text", "subscription_count")
+    ),
+    "subscribe_topic": ActionSpec(subscribe_topic, ("added", "already")),
+    "unsubscribe": ActionSpec(unsubscribe, ("ok", "missing")),
+}

@@ -1,0 +1,43 @@
+"""Mapping what a citizen typed to one of the options offered: by number or by label."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from flows.types import Option
+
+_NUMBER = re.compile(r"^\s*#?(\d{1,3})\s*[.)]?\s*$")
+_DIGRAPHS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+
+
+def normalize(text: str) -> str:
+    """Lower case, no umlauts or accents, no punctuation or emoji, single spaces."""
+    folded = text.casefold().replace("ß", "ss")
+    decomposed = unicodedata.normalize("NFKD", folded)
+    letters = "".join(
+        char if char.isalnum() else " "
+        for char in decomposed
+        if not unicodedata.combining(char)
+    )
+    # "Menue" and "Menü" should meet: fold the digraph spelling on both sides
+    for digraph, vowel in _DIGRAPHS:
+        letters = letters.replace(digraph, vowel)
+    return " ".join(letters.split())
+
+
+def match_choice(text: str, options: Sequence[Option]) -> Option | None:
+    """The option a message picks: "2", " 2. " or the label in any case or spelling."""
+    number = _NUMBER.match(text)
+    if number:
+        index = int(number.group(1))
+        return options[index - 1] if 1 <= index <= len(options) else None
+    wanted = normalize(text)
+    if not wanted:
+        stripped = text.strip()
+        return next((option for option in options if option.label.strip() == stripped), None)
+    for option in options:
+        if normalize(option.label) == wanted:
+            return option
+    return None

@@ -1,0 +1,35 @@
+"""Lists an `ask_choice` step can offer with `options_from:` (read from Services)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from flows.actions.subscriptions import subscription_label
+from flows.run import Run
+from flows.types import Option
+
+OptionSource = Callable[[Run], Awaitable[list[Option]]]
+
+
+async def topics(run: Run) -> list[Option]:
+    return [Option(topic.name, topic.slug) for topic in await run.services.topics(run.language)]
+
+
+async def open_consultations(run: Run) -> list[Option]:
+    found = await run.services.consultations(run.language, run.ctx.now, "open")
+    return [Option(view.title, str(view.id)) for view in found]
+
+
+async def subscriptions(run: Run) -> list[Option]:
+    found = await run.services.subscriptions(run.ctx.citizen_id, run.language)
+    return [
+        Option(subscription_label(item.kind, item.label, run.language), f"{item.kind}:{item.target}")
+        for item in found
+    ]
+
+
+SOURCES: dict[str, OptionSource] = {
+    "topics": topics,
+    "open_consultations": open_consultations,
+    "subscriptions": subscriptions,
+}

@@ -1,0 +1,48 @@
+"""Which flow a command, an intent or a /start deep link starts."""
+
+from __future__ import annotations
+
+from flows.definition import FlowDefinition
+from flows.library import FlowLibrary
+from flows.types import JSON
+from nlu.types import NluResult
+
+WELCOME, CONSENT, HELP, FALLBACK = "welcome", "consent", "help", "fallback"
+# Intents that mean "do something": they may interrupt a choice step mid-flow.
+SWITCH_CONFIDENCE = 0.75
+
+
+def by_command(library: FlowLibrary, command: str) -> FlowDefinition | None:
+    for flow in library.current_flows():
+        if command in flow.triggers.commands:
+            return flow
+    return None
+
+
+def by_intent(library: FlowLibrary, intent: str) -> FlowDefinition | None:
+    for flow in library.current_flows():
+        if intent in flow.triggers.intents:
+            return flow
+    return None
+
+
+def entity_slots(flow: FlowDefinition, nlu: NluResult | None) -> dict[str, JSON]:
+    """Slots filled from the message's entities, as the flow's triggers ask."""
+    if nlu is None:
+        return {}
+    slots: dict[str, JSON] = {}
+    for entity, slot in flow.triggers.entity_slots.items():
+        value = nlu.entity(entity)
+        if value is not None:
+            slots[slot] = value
+    return slots
+
+
+def by_deep_link(library: FlowLibrary, payload: str) -> tuple[FlowDefinition, dict[str, JSON]] | None:
+    """`c-3` opens the flow whose deep_link is "c" with its deep_link_slot set to "3"."""
+    prefix, _, value = payload.partition("-")
+    for flow in library.current_flows():
+        triggers = flow.triggers
+        if triggers.deep_link and triggers.deep_link_slot and prefix.casefold() == triggers.deep_link:
+            return flow, {triggers.deep_link_slot: value} if value else {}
+    return None

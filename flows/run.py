@@ -1,0 +1,66 @@
+"""The engine's working state while it handles one message (mutable, never stored as is)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from flows.builtin_texts import VARIABLE_DEFAULTS
+from flows.definition import FlowDefinition, StepDefinition
+from flows.services import Services
+from flows.types import JSON, Attachment, Option, Reply, TurnContext
+from flows.wording import fill, localize
+
+if TYPE_CHECKING:  # the library parses flows, whose validation knows the actions, which use Run
+    from flows.library import FlowLibrary
+
+
+@dataclass
+class Run:
+    """What the steps and actions of one turn read and change."""
+
+    ctx: TurnContext
+    services: Services
+    library: FlowLibrary
+    language: str
+    flow: FlowDefinition | None = None
+    step_id: str | None = None
+    slots: dict[str, JSON] = field(default_factory=dict)
+    offered: tuple[Option, ...] = ()  # options of the bot's previous reply
+    replies: list[Reply] = field(default_factory=list)
+    pending_attachment: Attachment | None = None
+    erased: bool = False
+    consent: bool | None = None  # cached for this turn
+
+    def text(self, texts: Mapping[str, str], **extra: Any) -> str:
+        """A text map in the conversation's language with placeholders filled."""
+        values: dict[str, Any] = {
+            name: localize(default, self.language, self.ctx.formal)
+            for name, default in VARIABLE_DEFAULTS.items()
+        }
+        values.update({k: v for k, v in self.ctx.variables.items() if v})
+        values.update({k: v for k, v in self.slots.items() if not k.startswith("_")})
+        values.update(extra)
+        return fill(localize(texts, self.language, self.ctx.formal), values)
+
+    def say(self, text: str, options: Sequence[Option] = ()) -> None:
+        """Adds a reply; a waiting attachment (the data export) goes with it."""
+        self.replies.append(Reply(text, tuple(options), self.pending_attachment))
+        self.pending_attachment = None
+
+    def options(self, pairs: Iterable[tuple[Mapping[str, str], str]]) -> list[Option]:
+        return [Option(self.text(label), value) for label, value in pairs]
+
+    async def has_consent(self) -> bool:
+        if self.consent is None:
+            self.consent = (await self.services.citizen(self.ctx.citizen_id)).consent_given
+        return self.consent
+
+    def slot_str(self, name: str) -> str | None:
+        value = self.slots.get(name)
+        return None if value is None else str(value)
+
+    @property
+    def step(self) -> StepDefinition | None:
+        return self.flow.step(self.step_id) if self.flow else None

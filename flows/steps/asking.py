@@ -1,0 +1,70 @@
+"""Generic questions: free text (ask_text) and one of several options (ask_choice)."""
+
+from __future__ import annotations
+
+from flows import builtin_texts, text_input
+from flows.definition import StepDefinition
+from flows.menu import declared_option, step_options
+from flows.option_sources import SOURCES
+from flows.run import Run
+from flows.steps.outcome import Go, Invalid, Outcome, StepHandler, Wait, proceed
+from flows.types import Option, UserInput
+
+SKIP = "_skip"
+
+
+async def enter_ask_text(step: StepDefinition, run: Run) -> Outcome:
+    options = [Option(run.text(builtin_texts.SKIP), SKIP)] if step.get("optional") else []
+    options += run.options([builtin_texts.CANCEL_OPTION])
+    run.say(run.text(step.get("text")), options)
+    run.slots["_free_text"] = True
+    return Wait()
+
+
+async def receive_ask_text(step: StepDefinition, run: Run, answer: UserInput) -> Outcome:
+    slot = str(step.get("slot"))
+    if answer.choice == SKIP and step.get("optional"):
+        run.slots[slot] = None
+        return proceed(step, run)
+    text = text_input.clean(answer.text)
+    reason = text_input.problem(
+        text, run, step.get("min_length", 1), step.get("max_length", text_input.DEFAULT_MAX)
+    )
+    if reason:
+        return Invalid(reason)
+    run.slots[slot] = text
+    return proceed(step, run)
+
+
+async def enter_ask_choice(step: StepDefinition, run: Run) -> Outcome:
+    options: list[Option] = []
+    source = step.get("options_from")
+    if source:
+        options = await SOURCES[str(source)](run)
+        if not options and step.get("empty"):
+            return Go(str(step.get("empty")))
+    options += step_options(step, run)
+    run.say(run.text(step.get("text")), options)
+    return Wait()
+
+
+async def receive_ask_choice(step: StepDefinition, run: Run, answer: UserInput) -> Outcome:
+    picked = next((option for option in run.offered if option.value == answer.choice), None)
+    if picked is None:
+        return Invalid(run.text(builtin_texts.NOT_A_CHOICE))
+    slot = step.get("slot")
+    if slot:
+        run.slots[str(slot)] = picked.value
+        run.slots[f"{slot}_label"] = picked.label
+    declared = declared_option(step, picked.value)
+    if declared is not None and declared.get("next"):
+        if declared.get("return"):
+            run.slots["_return"] = str(declared["return"])
+        return Go(str(declared["next"]))
+    return proceed(step, run)
+
+
+HANDLERS = {
+    "ask_text": StepHandler(enter_ask_text, receive_ask_text),
+    "ask_choice": StepHandler(enter_ask_choice, receive_ask_choice),
+}

@@ -1,0 +1,244 @@
+"""Checking flow files against the schema; every problem names file, line and what is wrong."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nlu.types import FALLBACK_INTENT, INTENTS
+
+from flows.definition import FlowDefinition, StepDefinition, Triggers
+from flows.step_checks import FlowFacts, check_step, check_text
+from flows.wording import placeholders
+from flows.yaml_source import LoadedYaml, YamlSyntaxError, load
+
+TOP_KEYS = {"id", "title", "description", "start", "steps", "triggers", "requires_consent"}
+TRIGGER_KEYS = {"intents", "commands", "deep_link", "deep_link_slot", "entities"}
+# Variables the bot core passes in TurnContext.variables.
+CONTEXT_VARIABLES = frozenset({"town", "privacy_contact", "privacy_version"})
+# Commands the engine answers itself, before any flow.
+RESERVED_COMMANDS = frozenset({"/start", "/abbrechen", "/cancel", "/sprache", "/language"})
+FLOW_ID = re.compile(r"[a-z][a-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a flow file."""
+
+    filename: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.filename}:{self.line}" if self.line is not None else self.filename
+        return f"{where}: {self.message}"
+
+
+class FlowError(Exception):
+    """A flow could not be loaded; `problems` says why."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+def validate_source(source: str, filename: str) -> list[Problem]:
+    """Every problem in one flow file's text."""
+    return _check(source, filename, 1)[1]
+
+
+def parse_flow(source: str, filename: str, version: int = 1) -> FlowDefinition:
+    """The flow in `source`; raises FlowError when anything is wrong."""
+    flow, problems = _check(source, filename, version)
+    if problems or flow is None:
+        raise FlowError(problems or [Problem(filename, None, "not a flow")])
+    return flow
+
+
+def validate_paths(paths: Sequence[Path]) -> list[Problem]:
+    """Problems in the given files and directories (*.yml below them), across files too."""
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.rglob("*.yml")) if path.is_dir() else [path])
+    problems: list[Problem] = []
+    flows: list[FlowDefinition] = []
+    for file in files:
+        try:
+            source = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(Problem(str(file), None, f"cannot read the file: {error}"))
+            continue
+        flow, found = _check(source, str(file), 1)
+        problems.extend(found)
+        if flow is not None and not found:
+            flows.append(flow)
+    problems.extend(check_together(flows))
+    return problems
+
+
+def check_together(flows: Sequence[FlowDefinition]) -> list[Problem]:
+    """Problems between flows: the same id, command, intent or deep link claimed twice."""
+    problems: list[Problem] = []
+    claimed: dict[str, str] = {}
+    for flow in flows:
+        keys = [f"flow id '{flow.flow_id}'"]
+        keys += [f"command {command}" for command in flow.triggers.commands]
+        keys += [f"intent {intent}" for intent in flow.triggers.intents]
+        if flow.triggers.deep_link:
+            keys.append(f"deep link '{flow.triggers.deep_link}'")
+        for key in keys:
+            if key in claimed:
+                problems.append(
+                    Problem(flow.filename, 1, f"{key} is also used by {claimed[key]}")
+                )
+            else:
+                claimed[key] = flow.filename
+    return problems
+
+
+def _check(source: str, filename: str, version: int) -> tuple[FlowDefinition | None, list[Problem]]:
+    try:
+        loaded = load(source)
+    except YamlSyntaxError as error:
+        return None, [Problem(filename, error.line, f"broken YAML: {error}")]
+    problems: list[Problem] = []
+
+    def report(path: tuple[str | int, ...], message: str) -> None:
+        problems.append(Problem(filename, loaded.line(path), message))
+
+    for path, line in loaded.duplicates:
+        what = "step id" if len(path) == 2 and path[0] == "steps" else "key"
+        problems.append(Problem(filename, line, f"duplicate {what} '{path[-1]}'"))
+    data = loaded.data
+    if not isinstance(data, Mapping):
+        report((), "a flow file must be a mapping with id, title, start and steps")
+        return None, problems
+    _check_top(data, report)
+    steps = data.get("steps")
+    if not isinstance(steps, Mapping) or not steps:
+        report(("steps",), "the flow needs 'steps', a mapping from step id to step")
+        return None, problems
+    facts = FlowFacts(step_ids={str(step_id) for step_id in steps})
+    if "title" in data:
+        check_text(data["title"], ("title",), facts, report)
+    if "description" in data:
+        check_text(data["description"], ("description",), facts, report)
+    triggers = _check_triggers(data.get("triggers"), facts, report)
+    for step_id, step in steps.items():
+        check_step(str(step_id), step, ("steps", str(step_id)), facts, report)
+    start = data.get("start")
+    if start not in facts.step_ids:
+        report(("start",), f"the start step '{start}' does not exist")
+    else:
+        _check_reachable(str(start), facts, loaded, report)
+    _check_placeholders(facts, report)
+    if problems:
+        return None, problems
+    return _build(data, triggers, loaded, filename, version), problems
+
+
+def _check_top(data: Mapping[str, Any], report: Any) -> None:
+    for key in data:
+        if key not in TOP_KEYS:
+            report((key,), f"unknown key '{key}' (known: {', '.join(sorted(TOP_KEYS))})")
+    for key in ("id", "title", "start"):
+        if key not in data:
+            report((), f"the flow needs '{key}'")
+    flow_id = data.get("id")
+    if "id" in data and (not isinstance(flow_id, str) or not FLOW_ID.fullmatch(flow_id)):
+        report(("id",), "the flow id must be lower-case letters, digits and _")
+    if "requires_consent" in data and not isinstance(data["requires_consent"], bool):
+        report(("requires_consent",), "requires_consent must be true or false")
+
+
+def _check_triggers(raw: Any, facts: FlowFacts, report: Any) -> Triggers:
+    if raw is None:
+        return Triggers()
+    if not isinstance(raw, Mapping):
+        report(("triggers",), "triggers must be a mapping (intents, commands, ...)")
+        return Triggers()
+    for key in raw:
+        if key not in TRIGGER_KEYS:
+            report(("triggers", key), f"unknown trigger '{key}'")
+    intents = _string_list(raw.get("intents"), ("triggers", "intents"), report)
+    for index, intent in enumerate(intents):
+        if intent not in INTENTS and intent != FALLBACK_INTENT:
+            report(("triggers", "intents", index), f"unknown intent '{intent}'")
+    commands = _string_list(raw.get("commands"), ("triggers", "commands"), report)
+    for index, command in enumerate(commands):
+        if not re.fullmatch(r"/[a-zäöüß_]+", command):
+            report(("triggers", "commands", index), f"'{command}' is not a command like /idee")
+        elif command in RESERVED_COMMANDS:
+            report(("triggers", "commands", index), f"{command} is answered by the engine itself")
+    entities = raw.get("entities") or {}
+    if not isinstance(entities, Mapping):
+        report(("triggers", "entities"), "entities must map an entity name to a slot")
+        entities = {}
+    facts.slots.update(str(slot) for slot in entities.values())
+    deep_link, deep_link_slot = raw.get("deep_link"), raw.get("deep_link_slot")
+    if (deep_link is None) != (deep_link_slot is None):
+        report(("triggers",), "deep_link and deep_link_slot go together")
+    if deep_link_slot is not None:
+        facts.slots.add(str(deep_link_slot))
+    return Triggers(
+        intents=tuple(intents),
+        commands=tuple(commands),
+        deep_link=str(deep_link) if deep_link is not None else None,
+        deep_link_slot=str(deep_link_slot) if deep_link_slot is not None else None,
+        entity_slots={str(k): str(v) for k, v in entities.items()},
+    )
+
+
+def _string_list(value: Any, path: tuple[str, ...], report: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        report(path, "expected a list of words")
+        return []
+    return list(value)
+
+
+def _check_reachable(start: str, facts: FlowFacts, loaded: LoadedYaml, report: Any) -> None:
+    seen, waiting = {start}, [start]
+    while waiting:
+        for target in facts.edges.get(waiting.pop(), set()):
+            if target not in seen:
+                seen.add(target)
+                waiting.append(target)
+    for step_id in sorted(facts.step_ids - seen, key=lambda s: loaded.line(("steps", s)) or 0):
+        report(("steps", step_id), f"step '{step_id}' can never be reached")
+
+
+def _check_placeholders(facts: FlowFacts, report: Any) -> None:
+    known = facts.slots | CONTEXT_VARIABLES
+    for path, text in facts.texts:
+        for name in placeholders(text):
+            if name not in known:
+                report(path, f"unknown placeholder {{{name}}}")
+
+
+def _build(
+    data: Mapping[str, Any], triggers: Triggers, loaded: LoadedYaml, filename: str, version: int
+) -> FlowDefinition:
+    steps = {
+        str(step_id): StepDefinition(
+            step_id=str(step_id),
+            type=str(raw["type"]),
+            fields={key: value for key, value in raw.items() if key != "type"},
+            line=loaded.line(("steps", str(step_id))),
+        )
+        for step_id, raw in data["steps"].items()
+    }
+    return FlowDefinition(
+        flow_id=str(data["id"]),
+        version=version,
+        title=dict(data["title"]),
+        start=str(data["start"]),
+        steps=steps,
+        triggers=triggers,
+        requires_consent=bool(data.get("requires_consent", False)),
+        filename=filename,
+    )
