@@ -17,9 +17,7 @@ def normalize(text: str) -> str:
     folded = text.casefold().replace("ß", "ss")
     decomposed = unicodedata.normalize("NFKD", folded)
     letters = "".join(
-        char if char.isalnum() else " "
-        for char in decomposed
-        if not unicodedata.combining(char)
+        char if char.isalnum() else " " for char in decomposed if not unicodedata.combining(char)
     )
     # "Menue" and "Menü" should meet: fold the digraph spelling on both sides
     for digraph, vowel in _DIGRAPHS:
@@ -28,7 +26,8 @@ def normalize(text: str) -> str:
 
 
 def match_choice(text: str, options: Sequence[Option]) -> Option | None:
-    """The option a message picks: "2", " 2. " or the label in any case or spelling."""
+    """The option a message picks: "2", " 2. ", the label in any case or spelling, or words
+    that only one label contains."""
     number = _NUMBER.match(text)
     if number:
         index = int(number.group(1))
@@ -37,7 +36,21 @@ def match_choice(text: str, options: Sequence[Option]) -> Option | None:
     if not wanted:
         stripped = text.strip()
         return next((option for option in options if option.label.strip() == stripped), None)
-    for option in options:
-        if normalize(option.label) == wanted:
+    labels = [normalize(option.label) for option in options]
+    for option, label in zip(options, labels, strict=True):
+        if label == wanted:
             return option
-    return None
+    return _by_words(wanted, options, labels)
+
+
+def _by_words(wanted: str, options: Sequence[Option], labels: list[str]) -> Option | None:
+    """ "los" picks "▶️ Los geht's": all typed words in exactly one label, none too short."""
+    words = wanted.split()
+    if len(wanted) < 3 or len(words) > 4:
+        return None
+    found = [
+        option
+        for option, label in zip(options, labels, strict=True)
+        if set(words) <= set(label.split())
+    ]
+    return found[0] if len(found) == 1 else None

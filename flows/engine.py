@@ -21,8 +21,19 @@ from nlu.types import NluResult
 logger = logging.getLogger(__name__)
 
 # Intents that need no flow of their own at first contact: the welcome answers them.
-WELCOME_INTENTS = frozenset({"greet", "help", "thanks", "affirm", "deny", "out_of_scope",
-                             "nlu_fallback", "cancel", "goodbye"})
+WELCOME_INTENTS = frozenset(
+    {
+        "greet",
+        "help",
+        "thanks",
+        "affirm",
+        "deny",
+        "out_of_scope",
+        "nlu_fallback",
+        "cancel",
+        "goodbye",
+    }
+)
 
 
 async def advance(
@@ -33,13 +44,23 @@ async def advance(
     services: Services,
 ) -> Turn:
     """Handles one message. Never raises: a failure gives a friendly reply and a clean state."""
-    run = Run(ctx, services, library, language=state.language, slots=dict(state.slots),
-              offered=state.options)
+    run = Run(
+        ctx,
+        services,
+        library,
+        language=state.language,
+        slots=dict(state.slots),
+        offered=state.options,
+    )
     try:
         await _handle(run, state, user_input)
     except Exception:
-        logger.exception("flow engine failed for citizen %s in %s/%s", ctx.citizen_id,
-                         state.flow_id, state.step_id)
+        logger.exception(
+            "flow engine failed for citizen %s in %s/%s",
+            ctx.citizen_id,
+            state.flow_id,
+            state.step_id,
+        )
         return _error_turn(state, ctx, run.language)
     if run.erased:
         return Turn(ConversationState(), tuple(run.replies))
@@ -50,9 +71,11 @@ def _finish(run: Run) -> Turn:
     replies = list(run.replies)
     if run.flow is None and (not replies or not replies[-1].options):
         menu = tuple(main_menu(run))
-        replies = [*replies[:-1], replace(replies[-1], options=menu)] if replies else [
-            Reply(run.text(builtin_texts.CANCELLED), menu)
-        ]
+        replies = (
+            [*replies[:-1], replace(replies[-1], options=menu)]
+            if replies
+            else [Reply(run.text(builtin_texts.CANCELLED), menu)]
+        )
     state = ConversationState(
         language=run.language,
         flow_id=run.flow.flow_id if run.flow else None,
@@ -148,8 +171,8 @@ async def _answer_step(run: Run, answer: UserInput, free_text: bool) -> None:
         if switch is not None:
             await flow_runner.start(run, switch, routing.entity_slots(switch, nlu))
             return
-        run.say(outcome.reason)
-        await flow_runner.run_from(run, step.step_id)
+        # the reason with the same options: the question itself is right above in the chat
+        run.say(outcome.reason, run.offered)
     elif isinstance(outcome, Go):
         await flow_runner.run_from(run, outcome.step)
     elif isinstance(outcome, End):
@@ -164,10 +187,7 @@ def _switch_target(run: Run, nlu: NluResult | None) -> FlowDefinition | None:
         return None
     if nlu.intent in WELCOME_INTENTS - {"help"}:
         return None
-    target = routing.by_intent(run.library, nlu.intent)
-    if target is None or (run.flow is not None and target.flow_id == run.flow.flow_id):
-        return None
-    return target
+    return routing.by_intent(run.library, nlu.intent)
 
 
 async def _route(run: Run, state: ConversationState, nlu: NluResult | None) -> None:
@@ -228,8 +248,9 @@ async def _command(
             await _switch_language(run, state, wanted)
         else:
             _keep_position(run, state)
-            run.say(run.text(builtin_texts.LANGUAGE_CHOICE),
-                    run.options(builtin_texts.LANGUAGE_OPTIONS))
+            run.say(
+                run.text(builtin_texts.LANGUAGE_CHOICE), run.options(builtin_texts.LANGUAGE_OPTIONS)
+            )
     elif name == "/start":
         linked = routing.by_deep_link(run.library, command.payload) if command.payload else None
         if linked is None:
@@ -242,7 +263,8 @@ async def _command(
         flow = routing.by_command(run.library, name)
         if flow is None:
             flow_runner.stop(run)
-            run.say(run.text(builtin_texts.UNKNOWN_COMMAND, command=command.name[:40]),
-                    main_menu(run))
+            run.say(
+                run.text(builtin_texts.UNKNOWN_COMMAND, command=command.name[:40]), main_menu(run)
+            )
             return
         await flow_runner.start(run, flow)

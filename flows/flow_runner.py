@@ -75,8 +75,9 @@ async def run_from(run: Run, step_id: str) -> None:
 def _push(run: Run, flow: FlowDefinition, step_id: str) -> None:
     stack = _stack(run)
     own = {key: value for key, value in run.slots.items() if key != STACK}
-    stack.append({"flow_id": flow.flow_id, "flow_version": flow.version, "step_id": step_id,
-                  "slots": own})
+    stack.append(
+        {"flow_id": flow.flow_id, "flow_version": flow.version, "step_id": step_id, "slots": own}
+    )
     run.slots = {STACK: stack}
 
 

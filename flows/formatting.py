@@ -20,7 +20,7 @@ QUESTION_STATUS = {
     "open": {"de": "offen", "en": "open"},
     "answered": {"de": "beantwortet", "en": "answered"},
 }
-_MONTHS_EN = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def local(moment: datetime, zone: str | None) -> datetime:

@@ -20,10 +20,29 @@ HELP_WORDS = frozenset(
 LANGUAGE_WORDS = {
     normalize(phrase): language
     for language, phrases in {
-        "en": ("english", "english please", "in english", "english pls", "switch to english",
-               "speak english", "englisch", "auf englisch", "englisch bitte", "in englisch"),
-        "de": ("deutsch", "auf deutsch", "deutsch bitte", "bitte auf deutsch", "german",
-               "in german", "german please", "switch to german", "speak german"),
+        "en": (
+            "english",
+            "english please",
+            "in english",
+            "english pls",
+            "switch to english",
+            "speak english",
+            "englisch",
+            "auf englisch",
+            "englisch bitte",
+            "in englisch",
+        ),
+        "de": (
+            "deutsch",
+            "auf deutsch",
+            "deutsch bitte",
+            "bitte auf deutsch",
+            "german",
+            "in german",
+            "german please",
+            "switch to german",
+            "speak german",
+        ),
     }.items()
     for phrase in phrases
 }
@@ -53,5 +72,5 @@ def is_help(text: str) -> bool:
 
 
 def language_request(text: str) -> str | None:
-    """"de" or "en" when the whole message asks for that language."""
+    """ "de" or "en" when the whole message asks for that language."""
     return LANGUAGE_WORDS.get(normalize(text))

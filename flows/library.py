@@ -44,8 +44,11 @@ class FlowLibrary:
                 continue
             if flow.flow_id != item.flow_id:
                 problems.append(
-                    Problem(item.filename, 1, f"the file says id '{flow.flow_id}', "
-                            f"stored as '{item.flow_id}'")
+                    Problem(
+                        item.filename,
+                        1,
+                        f"the file says id '{flow.flow_id}', stored as '{item.flow_id}'",
+                    )
                 )
             flows.append(flow)
         library = cls(flows)

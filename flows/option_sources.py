@@ -23,7 +23,9 @@ async def open_consultations(run: Run) -> list[Option]:
 async def subscriptions(run: Run) -> list[Option]:
     found = await run.services.subscriptions(run.ctx.citizen_id, run.language)
     return [
-        Option(subscription_label(item.kind, item.label, run.language), f"{item.kind}:{item.target}")
+        Option(
+            subscription_label(item.kind, item.label, run.language), f"{item.kind}:{item.target}"
+        )
         for item in found
     ]
 

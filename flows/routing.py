@@ -38,11 +38,17 @@ def entity_slots(flow: FlowDefinition, nlu: NluResult | None) -> dict[str, JSON]
     return slots
 
 
-def by_deep_link(library: FlowLibrary, payload: str) -> tuple[FlowDefinition, dict[str, JSON]] | None:
+def by_deep_link(
+    library: FlowLibrary, payload: str
+) -> tuple[FlowDefinition, dict[str, JSON]] | None:
     """`c-3` opens the flow whose deep_link is "c" with its deep_link_slot set to "3"."""
     prefix, _, value = payload.partition("-")
     for flow in library.current_flows():
         triggers = flow.triggers
-        if triggers.deep_link and triggers.deep_link_slot and prefix.casefold() == triggers.deep_link:
+        if (
+            triggers.deep_link
+            and triggers.deep_link_slot
+            and prefix.casefold() == triggers.deep_link
+        ):
             return flow, {triggers.deep_link_slot: value} if value else {}
     return None

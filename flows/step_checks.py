@@ -54,7 +54,9 @@ def check_text(value: Any, path: Path, facts: FlowFacts, report: Report) -> None
             facts.texts.append(((*path, key), text))
     german = value.get("de")
     if isinstance(german, str) and FORMAL_GERMAN.search(german) and not value.get("de_du"):
-        report(path, "the German text says 'Sie' or 'Ihr': add a de_du version for towns that say 'du'")
+        report(
+            path, "the German text says 'Sie' or 'Ihr': add a de_du version for towns that say 'du'"
+        )
 
 
 def check_step_ref(
@@ -130,13 +132,13 @@ def check_field(
     elif kind == "source":
         if value not in SOURCES:
             report(path, f"unknown option source '{value}' (known: {', '.join(sorted(SOURCES))})")
-    elif kind == "action" and name == "action":
-        if value not in ACTIONS:
-            report(path, f"unknown action '{value}' (known: {', '.join(sorted(ACTIONS))})")
+    elif kind == "action" and name == "action" and value not in ACTIONS:
+        report(path, f"unknown action '{value}' (known: {', '.join(sorted(ACTIONS))})")
 
 
-def check_outcomes(value: Any, path: Path, step: Mapping[str, Any], step_id: str,
-                   facts: FlowFacts, report: Report) -> None:
+def check_outcomes(
+    value: Any, path: Path, step: Mapping[str, Any], step_id: str, facts: FlowFacts, report: Report
+) -> None:
     if not isinstance(value, Mapping):
         report(path, "'on' must map outcomes to steps")
         return
@@ -144,8 +146,10 @@ def check_outcomes(value: Any, path: Path, step: Mapping[str, Any], step_id: str
     for outcome, target in value.items():
         if action is not None and outcome not in action.outcomes:
             known = ", ".join(action.outcomes)
-            report((*path, outcome), f"action '{step.get('action')}' has no outcome '{outcome}' "
-                   f"(it has: {known})")
+            report(
+                (*path, outcome),
+                f"action '{step.get('action')}' has no outcome '{outcome}' (it has: {known})",
+            )
         check_step_ref(target, (*path, outcome), step_id, facts, report)
 
 
@@ -156,9 +160,12 @@ def check_step(step_id: str, step: Any, path: Path, facts: FlowFacts, report: Re
     step_type = step.get("type")
     if step_type not in STEP_FIELDS:
         known = ", ".join(sorted(STEP_FIELDS))
-        report((*path, "type") if "type" in step else path,
-               f"unknown step type '{step_type}' (known: {known})" if step_type else
-               "the step has no type")
+        report(
+            (*path, "type") if "type" in step else path,
+            f"unknown step type '{step_type}' (known: {known})"
+            if step_type
+            else "the step has no type",
+        )
         return
     fields = STEP_FIELDS[str(step_type)]
     for name, value in step.items():

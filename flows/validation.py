@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nlu.types import FALLBACK_INTENT, INTENTS
-
 from flows.definition import FlowDefinition, StepDefinition, Triggers
 from flows.step_checks import FlowFacts, check_step, check_text
 from flows.wording import placeholders
 from flows.yaml_source import LoadedYaml, YamlSyntaxError, load
+from nlu.types import FALLBACK_INTENT, INTENTS
 
 TOP_KEYS = {"id", "title", "description", "start", "steps", "triggers", "requires_consent"}
 TRIGGER_KEYS = {"intents", "commands", "deep_link", "deep_link_slot", "entities"}
@@ -91,9 +90,7 @@ def check_together(flows: Sequence[FlowDefinition]) -> list[Problem]:
             keys.append(f"deep link '{flow.triggers.deep_link}'")
         for key in keys:
             if key in claimed:
-                problems.append(
-                    Problem(flow.filename, 1, f"{key} is also used by {claimed[key]}")
-                )
+                problems.append(Problem(flow.filename, 1, f"{key} is also used by {claimed[key]}"))
             else:
                 claimed[key] = flow.filename
     return problems

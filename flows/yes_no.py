@@ -8,20 +8,58 @@ from flows.choices import normalize
 from flows.types import UserInput
 
 _YES = (
-    "ja", "jo", "jep", "jup", "japp", "klar", "na klar", "ja klar", "genau", "gerne", "gern",
-    "ja bitte", "ja gerne", "ok", "okay", "passt", "stimmt", "richtig", "einverstanden",
-    "natürlich", "yes", "yeah", "yep", "yup", "sure", "y", "j", "yes please", "of course",
+    "ja",
+    "jo",
+    "jep",
+    "jup",
+    "japp",
+    "klar",
+    "na klar",
+    "ja klar",
+    "genau",
+    "gerne",
+    "gern",
+    "ja bitte",
+    "ja gerne",
+    "ok",
+    "okay",
+    "passt",
+    "stimmt",
+    "richtig",
+    "einverstanden",
+    "natürlich",
+    "yes",
+    "yeah",
+    "yep",
+    "yup",
+    "sure",
+    "y",
+    "j",
+    "yes please",
+    "of course",
 )
 _NO = (
-    "nein", "ne", "nee", "nö", "no", "nope", "n", "nah", "lieber nicht", "eher nicht",
-    "nein danke", "no thanks", "no thank you", "not really",
+    "nein",
+    "ne",
+    "nee",
+    "nö",
+    "no",
+    "nope",
+    "n",
+    "nah",
+    "lieber nicht",
+    "eher nicht",
+    "nein danke",
+    "no thanks",
+    "no thank you",
+    "not really",
 )
 YES_WORDS = frozenset(normalize(word) for word in _YES)
 NO_WORDS = frozenset(normalize(word) for word in _NO)
 
 
 def yes_or_no(answer: UserInput) -> Literal["yes", "no"] | None:
-    """"yes", "no" or None when the message is neither."""
+    """ "yes", "no" or None when the message is neither."""
     words = normalize(answer.text)
     if words in YES_WORDS:
         return "yes"

@@ -9,10 +9,20 @@ from flows.run import Run
 from flows.services import IdeaView, SupportOutcome
 
 _LABELS = {
-    "de": {"topic": "Thema", "status": "Status", "support": "Unterstützung", "place": "Ort",
-           "history": "Verlauf"},
-    "en": {"topic": "Topic", "status": "Status", "support": "Support", "place": "Place",
-           "history": "History"},
+    "de": {
+        "topic": "Thema",
+        "status": "Status",
+        "support": "Unterstützung",
+        "place": "Ort",
+        "history": "Verlauf",
+    },
+    "en": {
+        "topic": "Topic",
+        "status": "Status",
+        "support": "Support",
+        "place": "Place",
+        "history": "History",
+    },
 }
 
 
@@ -52,7 +62,9 @@ async def create_idea(run: Run, step: StepDefinition) -> str:
 
 async def load_idea(run: Run, step: StepDefinition) -> str:
     reference = (run.slot_str("idea") or "").strip()
-    view = await run.services.idea(reference, run.ctx.citizen_id, run.language) if reference else None
+    view = (
+        await run.services.idea(reference, run.ctx.citizen_id, run.language) if reference else None
+    )
     if view is None:
         return "missing"
     run.slots.update(

@@ -9,13 +9,25 @@ from flows.run import Run
 from flows.types import Attachment
 
 _HEAD = {
-    "de": {"ideas": "Ihre Ideen", "questions": "Ihre Fragen", "consultations": "Ihre Umfragen",
-           "submitted": "abgeschickt", "progress": "{answered} von {total} Fragen beantwortet"},
-    "de_du": {"ideas": "Deine Ideen", "questions": "Deine Fragen",
-              "consultations": "Deine Umfragen"},
-    "en": {"ideas": "Your ideas", "questions": "Your questions",
-           "consultations": "Your consultations", "submitted": "submitted",
-           "progress": "{answered} of {total} questions answered"},
+    "de": {
+        "ideas": "Ihre Ideen",
+        "questions": "Ihre Fragen",
+        "consultations": "Ihre Umfragen",
+        "submitted": "abgeschickt",
+        "progress": "{answered} von {total} Fragen beantwortet",
+    },
+    "de_du": {
+        "ideas": "Deine Ideen",
+        "questions": "Deine Fragen",
+        "consultations": "Deine Umfragen",
+    },
+    "en": {
+        "ideas": "Your ideas",
+        "questions": "Your questions",
+        "consultations": "Your consultations",
+        "submitted": "submitted",
+        "progress": "{answered} of {total} questions answered",
+    },
 }
 
 

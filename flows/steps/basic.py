@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flows import builtin_texts
 from flows.actions import ACTIONS
+from flows.choices import normalize
 from flows.definition import StepDefinition
 from flows.menu import step_options
 from flows.run import Run
 from flows.steps.outcome import End, Go, Invalid, Outcome, StepHandler, Wait, proceed
 from flows.types import Option, UserInput
-from flows.yes_no import yes_or_no
+from flows.yes_no import YES_WORDS, yes_or_no
 
 
 async def enter_say(step: StepDefinition, run: Run) -> Outcome:
@@ -38,7 +39,8 @@ async def enter_confirm(step: StepDefinition, run: Run) -> Outcome:
 
 async def receive_confirm(step: StepDefinition, run: Run, answer: UserInput) -> Outcome:
     decided = answer.choice if answer.choice in ("yes", "no") else yes_or_no(answer)
-    if decided == "yes" and answer.choice != "yes" and step.get("explicit"):
+    typed_yes = normalize(answer.text) in YES_WORDS
+    if decided == "yes" and step.get("explicit") and (answer.choice != "yes" or typed_yes):
         # a serious step (erasing data) takes only the button, its number or its exact label
         label = run.text(step.get("yes_label") or builtin_texts.YES)
         return Invalid(run.text(builtin_texts.EXPLICIT_YES, label=label))

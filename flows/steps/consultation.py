@@ -32,8 +32,9 @@ async def _load(run: Run) -> tuple[ConsultationView | None, dict[str, AnswerValu
     return view, dict(participation.answers) if participation else {}
 
 
-def _current(view: ConsultationView, answers: dict[str, AnswerValue], run: Run
-             ) -> tuple[int, ConsultationQuestionView] | None:
+def _current(
+    view: ConsultationView, answers: dict[str, AnswerValue], run: Run
+) -> tuple[int, ConsultationQuestionView] | None:
     editing = run.slots.get("_edit")
     for number, question in enumerate(view.questions, start=1):
         if (editing and question.key == editing) or (not editing and question.key not in answers):
@@ -46,8 +47,9 @@ def _question_options(question: ConsultationQuestionView, run: Run) -> list[Opti
     if question.kind == "single":
         options = [Option(choice.label, choice.key) for choice in question.options]
     elif question.kind == "multiple":
-        options = [Option(("✓ " if c.key in picked else "") + c.label, c.key)
-                   for c in question.options]
+        options = [
+            Option(("✓ " if c.key in picked else "") + c.label, c.key) for c in question.options
+        ]
         options.append(Option(run.text(texts.DONE), DONE))
     elif question.kind == "scale":
         options = [Option(str(value), str(value)) for value in range(1, 6)]
@@ -102,12 +104,17 @@ def _parse_multiple(answer: UserInput, question: ConsultationQuestionView) -> li
     return picked or None
 
 
-def _parse(answer: UserInput, question: ConsultationQuestionView, run: Run
-           ) -> AnswerValue | Invalid | None:
+def _parse(
+    answer: UserInput, question: ConsultationQuestionView, run: Run
+) -> AnswerValue | Invalid | None:
     """The value to store; None means "selection changed, ask again" (multiple choice)."""
     keys = [choice.key for choice in question.options]
-    wrong = Invalid(run.text(texts.WRONG.get(question.kind, texts.WRONG["single"]),
-                             text=formatting.shorten(answer.text, 40)))
+    wrong = Invalid(
+        run.text(
+            texts.WRONG.get(question.kind, texts.WRONG["single"]),
+            text=formatting.shorten(answer.text, 40),
+        )
+    )
     if question.kind == "single":
         return answer.choice if answer.choice in keys else wrong
     if question.kind == "multiple":
@@ -115,8 +122,11 @@ def _parse(answer: UserInput, question: ConsultationQuestionView, run: Run
         if answer.choice == DONE:
             return picked if picked else Invalid(run.text(texts.NONE_PICKED))
         if answer.choice in keys:
-            picked = [k for k in picked if k != answer.choice] if answer.choice in picked \
+            picked = (
+                [k for k in picked if k != answer.choice]
+                if answer.choice in picked
                 else [*picked, answer.choice]
+            )
             run.slots["_multi"] = picked
             return None
         typed = _parse_multiple(answer, question)
@@ -135,7 +145,7 @@ def _parse(answer: UserInput, question: ConsultationQuestionView, run: Run
 async def receive_questions(step: StepDefinition, run: Run, answer: UserInput) -> Outcome:
     if answer.choice == PAUSE:
         return Go(str(step.get("pause")))
-    view, answers = await _load(run)
+    view, _answers = await _load(run)
     if view is None or view.status != "open":
         return Go(str(step.get("closed")))
     key = run.slots.get("_question")
@@ -150,8 +160,10 @@ async def receive_questions(step: StepDefinition, run: Run, answer: UserInput) -
         return value
     if value is None:
         picked = [c.label for c in question.options if c.key in (run.slots.get("_multi") or [])]
-        run.say(run.text(texts.PICKED, picked=", ".join(picked) or "–"),
-                _question_options(question, run))
+        run.say(
+            run.text(texts.PICKED, picked=", ".join(picked) or "–"),
+            _question_options(question, run),
+        )
         return Wait()
     try:
         await run.services.save_answer(run.ctx.citizen_id, view.id, question.key, value)
@@ -171,8 +183,11 @@ async def enter_review(step: StepDefinition, run: Run) -> Outcome:
     for number, question in enumerate(view.questions, start=1):
         shown = formatting.answer(question, answers.get(question.key), run.language)
         lines.append(f"{number}. {question.text}\n   → {shown}")
-    options = [Option(run.text(texts.SUBMIT), SUBMIT), Option(run.text(texts.CHANGE), CHANGE),
-               Option(run.text(texts.PAUSE), PAUSE)]
+    options = [
+        Option(run.text(texts.SUBMIT), SUBMIT),
+        Option(run.text(texts.CHANGE), CHANGE),
+        Option(run.text(texts.PAUSE), PAUSE),
+    ]
     run.say("\n".join(lines), options)
     run.slots["_free_text"] = False
     return Wait()
@@ -186,8 +201,10 @@ async def receive_review(step: StepDefinition, run: Run, answer: UserInput) -> O
     if answer.choice == CHANGE:
         view, _answers = await _load(run)
         questions = view.questions if view else ()
-        options = [Option(f"{n}. {formatting.shorten(q.text, 50)}", f"q:{q.key}")
-                   for n, q in enumerate(questions, start=1)]
+        options = [
+            Option(f"{n}. {formatting.shorten(q.text, 50)}", f"q:{q.key}")
+            for n, q in enumerate(questions, start=1)
+        ]
         run.say(run.text(texts.WHICH), options)
         return Wait()
     if answer.choice and answer.choice.startswith("q:"):

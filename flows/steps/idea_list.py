@@ -57,8 +57,10 @@ async def enter_idea_list(step: StepDefinition, run: Run) -> Outcome:
         options = [Option(run.text(PROPOSE), "/idee")]
         if topic:
             options.insert(0, Option(run.text(ALL_TOPICS), "topic:"))
-        run.say(f"{run.text(step.get('empty'))}\n({' · '.join(heading)})",
-                [*options, *run.options([MENU_OPTION])])
+        run.say(
+            f"{run.text(step.get('empty'))}\n({' · '.join(heading)})",
+            [*options, *run.options([MENU_OPTION])],
+        )
         return Wait()
     shown = ideas[:PAGE]
     lines = [run.text(step.get("text")), f"({' · '.join(heading)})", ""]
