@@ -1,0 +1,101 @@
+"""How a reply looks on Telegram: escaped HTML in chunks of at most 4096, options as buttons."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from flows.types import Option
+
+MAX_TEXT = 4096  # Telegram counts UTF-16 code units of the text after parsing the markup
+MAX_CALLBACK_BYTES = 64
+# buttons this short sit side by side (Ja / Nein, a scale 1–5); longer ones get a row each
+ROW_LABEL_MAX = 6
+ROW_BUTTONS_MAX = 5
+_NUMBERED = re.compile(r"^#(\d{1,3})$")
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _longest_prefix(text: str, limit: int) -> int:
+    """How many characters of `text` fit into `limit` UTF-16 code units."""
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return index
+    return len(text)
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Cut a long text into pieces Telegram accepts, at a paragraph, line or word if possible."""
+    chunks: list[str] = []
+    rest = text
+    while utf16_length(rest) > limit:
+        cut = _longest_prefix(rest, limit)
+        window = rest[:cut]
+        for separator in ("\n\n", "\n", " "):
+            at = window.rfind(separator)
+            # a break in the first half would leave a stub; a hard cut reads better then
+            if at > cut // 2:
+                head, rest = rest[:at], rest[at + len(separator) :]
+                break
+        else:
+            head, rest = window, rest[cut:]
+        if head.strip():
+            chunks.append(head.rstrip())
+    if rest.strip() or not chunks:
+        chunks.append(rest)
+    return chunks
+
+
+def escape(text: str) -> str:
+    """Everything we send is plain text from flows, citizens or staff: no markup gets through."""
+    return html.escape(text, quote=False)
+
+
+def html_chunks(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """The reply text as escaped HTML messages, each within Telegram's length limit."""
+    return [escape(chunk) for chunk in split_text(text, limit)]
+
+
+def callback_data(option: Option, number: int) -> str:
+    """The option's value when it fits, else "#n" (the dispatcher maps a number back)."""
+    value = option.value
+    if len(value.encode("utf-8")) <= MAX_CALLBACK_BYTES and not _NUMBERED.match(value):
+        return value
+    return f"#{number}"
+
+
+def numbered_choice(data: str) -> int | None:
+    """The option number of a "#n" button, or None for a button that carries its value."""
+    match = _NUMBERED.match(data)
+    return int(match.group(1)) if match else None
+
+
+def keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup | None:
+    if not options:
+        return None
+    buttons = [
+        InlineKeyboardButton(option.label, callback_data=callback_data(option, number))
+        for number, option in enumerate(options, start=1)
+    ]
+    short = len(options) <= ROW_BUTTONS_MAX and all(len(o.label) <= ROW_LABEL_MAX for o in options)
+    rows = [buttons] if short else [[button] for button in buttons]
+    return InlineKeyboardMarkup(rows)
+
+
+def pressed_label(markup: InlineKeyboardMarkup | None, data: str) -> str | None:
+    """The label of the button that carried `data` in a message's keyboard."""
+    if markup is None:
+        return None
+    for row in markup.inline_keyboard:
+        for button in row:
+            if button.callback_data == data:
+                return button.text
+    return None
