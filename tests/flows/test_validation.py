@@ -86,7 +86,8 @@ def test_unknown_action_outcome_source_and_placeholder() -> None:
     source = GOOD.replace(
         "    next: done\n",
         "    next: act\n  act:\n    type: action\n    action: launch_rocket\n    next: pick\n"
-        "  pick:\n    type: ask_choice\n    options_from: planets\n    text: {de: '{planet}', en: x}\n"
+        "  pick:\n    type: ask_choice\n    options_from: planets\n"
+        "    text: {de: '{planet}', en: x}\n"
         "    next: load\n  load:\n    type: action\n    action: load_idea\n"
         "    on: {exploded: done}\n",
         1,
