@@ -9,12 +9,14 @@ from collections.abc import Sequence
 from flows.types import Option
 
 _NUMBER = re.compile(r"^\s*#?(\d{1,3})\s*[.)]?\s*$")
+_APOSTROPHES = frozenset("'’`´")
 _DIGRAPHS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
 
 
 def normalize(text: str) -> str:
     """Lower case, no umlauts or accents, no punctuation or emoji, single spaces."""
     folded = text.casefold().replace("ß", "ss")
+    folded = "".join(char for char in folded if char not in _APOSTROPHES)  # "geht's" = "gehts"
     decomposed = unicodedata.normalize("NFKD", folded)
     letters = "".join(
         char if char.isalnum() else " " for char in decomposed if not unicodedata.combining(char)

@@ -47,6 +47,8 @@ STEP_FIELDS: dict[str, dict[str, FieldSpec]] = {
         "options": _opt("options"),
         "options_from": _opt("source"),
         "empty": _opt("step"),
+        "yes": _opt("step"),
+        "no": _opt("step"),
     },
     "confirm": {
         "text": _req("text"),
@@ -74,9 +76,6 @@ STEP_FIELDS: dict[str, dict[str, FieldSpec]] = {
 }
 
 COMMON_FIELDS = {"type": _req("action"), "requires_consent": _opt("bool")}
-
-# Step types whose input is free text: only explicit cancel/help words and commands interrupt.
-FREE_TEXT_TYPES = frozenset({"ask_text"})
 
 # Option keys in an `options:` list.
 OPTION_KEYS = frozenset({"label", "value", "next", "return"})

@@ -9,6 +9,7 @@ from flows.option_sources import SOURCES
 from flows.run import Run
 from flows.steps.outcome import Go, Invalid, Outcome, StepHandler, Wait, proceed
 from flows.types import Option, UserInput
+from flows.yes_no import yes_or_no
 
 SKIP = "_skip"
 
@@ -51,6 +52,10 @@ async def enter_ask_choice(step: StepDefinition, run: Run) -> Outcome:
 async def receive_ask_choice(step: StepDefinition, run: Run, answer: UserInput) -> Outcome:
     picked = next((option for option in run.offered if option.value == answer.choice), None)
     if picked is None:
+        # "ja" / "nein" where the step says what yes and no mean
+        decided = yes_or_no(answer) if answer.choice is None else None
+        if decided is not None and step.get(decided):
+            return Go(str(step.get(decided)))
         return Invalid(run.text(builtin_texts.NOT_A_CHOICE))
     slot = step.get("slot")
     if slot:

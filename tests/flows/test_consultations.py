@@ -156,3 +156,16 @@ async def test_consultation_in_english() -> None:
     await chat.press("Done")
     await chat.say("seven")
     assert "is not a number from 1 to 5" in chat.text
+
+
+async def test_yes_and_typed_words_start_the_questions() -> None:
+    chat = Chat()
+    await chat.say("/umfragen")
+    await chat.say("spielplatz lindenpark")
+    await chat.say("ja", intent="affirm")
+    await chat.agree()
+    assert "Frage 1 von 5" in chat.text
+    other = Chat()
+    await other.say("/start c-1")
+    await other.say("los gehts")
+    assert "einverstanden" in other.text
