@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade_async
 from tests.storage.postgres_cluster import (
+    DatabasePool,
     blocking,
     create_database,
     drop_database,
@@ -63,6 +64,15 @@ def postgres_template(postgres_admin_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def postgres_pool(postgres_admin_url: str, postgres_template: str) -> Iterator[DatabasePool]:
+    pool = DatabasePool(postgres_admin_url, postgres_template)
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+@pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "mitreden.db"
     blocking(lambda: upgrade_async(f"sqlite+aiosqlite:///{path}"))
@@ -88,13 +98,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield _sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path)
         return
     admin: str = request.getfixturevalue("postgres_admin_url")
-    template: str = request.getfixturevalue("postgres_template")
-    name = f"mitreden_test_{uuid.uuid4().hex[:12]}"
-    blocking(lambda: create_database(admin, name, template=template))
+    pool: DatabasePool = request.getfixturevalue("postgres_pool")
+    name = pool.take()
     try:
         yield _with_database(admin, name).replace("postgresql://", "postgresql+asyncpg://", 1)
     finally:
-        blocking(lambda: drop_database(admin, name))
+        pool.release(name)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,3 +151,41 @@ async def drop_database(admin_url: str, name: str) -> None:
         await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await connection.close()
+
+
+class DatabasePool:
+    """Fresh databases cloned from a template, made one ahead and dropped in the background.
+
+    Creating and dropping a PostgreSQL database takes about half a second each on a busy
+    machine; doing both while the tests run keeps the suite fast.
+    """
+
+    def __init__(self, admin_url: str, template: str, prefix: str = "mitreden_test_") -> None:
+        self._admin_url = admin_url
+        self._template = template
+        self._prefix = prefix
+        self._worker = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="pg-pool")
+        self._next = self._prepare()
+
+    def _prepare(self) -> concurrent.futures.Future[str]:
+        name = f"{self._prefix}{uuid.uuid4().hex[:12]}"
+
+        def create() -> str:
+            asyncio.run(create_database(self._admin_url, name, template=self._template))
+            return name
+
+        return self._worker.submit(create)
+
+    def take(self) -> str:
+        """The name of a database nobody has used yet."""
+        name = self._next.result()
+        self._next = self._prepare()
+        return name
+
+    def release(self, name: str) -> None:
+        self._worker.submit(asyncio.run, drop_database(self._admin_url, name))
+
+    def close(self) -> None:
+        spare = self._next.result()
+        self.release(spare)
+        self._worker.shutdown(wait=True)
