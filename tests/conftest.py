@@ -30,7 +30,10 @@ from tests.storage.postgres_cluster import (
     start_private_cluster,
 )
 
-SHARED_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+# read at import: fixtures elsewhere clear MITREDEN_* variables for the code under test
+POSTGRES_URL = os.environ.get(
+    "MITREDEN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 
 
 def _with_database(url: str, database: str) -> str:
@@ -40,9 +43,8 @@ def _with_database(url: str, database: str) -> str:
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> Iterator[str]:
     """A URL with the right to create databases."""
-    given = os.environ.get("MITREDEN_TEST_POSTGRES_URL", SHARED_POSTGRES)
-    if server_answers(given):
-        yield given
+    if server_answers(POSTGRES_URL):
+        yield POSTGRES_URL
         return
     cluster = start_private_cluster()
     try:
