@@ -8,18 +8,19 @@ one message costs a dictionary lookup per feature and one small matrix product.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from nlu.features import features
+from nlu.features import features, pair_features, word_features, words_of
 from nlu.normalize import normalize
 
 Array = npt.NDArray[np.float64]
 REGULARISATION_C = 20.0
+WORD_CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,14 +33,20 @@ class IntentModel:
     weights: Array  # one row per feature, one column per class
     intercept: Array
     exact: dict[str, str]  # normalised training sentence -> its intent
+    word_rows: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     def rank(self, text: str) -> list[tuple[str, float]]:
         """Intents with probabilities, best first; empty when no feature of the text is known."""
+        normalized = normalize(text)
+        words = words_of(normalized)
         counts: dict[int, int] = {}
-        for feature in features(text):
-            index = self.vocabulary.get(feature)
-            if index is not None:
+        for word in words:
+            for index in self._rows_of(word):
                 counts[index] = counts.get(index, 0) + 1
+        for pair in pair_features(words):
+            pair_index = self.vocabulary.get(pair)
+            if pair_index is not None:
+                counts[pair_index] = counts.get(pair_index, 0) + 1
         if not counts:
             return []
         rows = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
@@ -51,11 +58,22 @@ class IntentModel:
         probabilities = scores / scores.sum()
         order = np.argsort(-probabilities)
         ranking = [(self.classes[i], float(probabilities[i])) for i in order]
-        known = self.exact.get(normalize(text))
+        known = self.exact.get(normalized)
         if known is not None and ranking[0][0] != known:
             # a sentence written into the data is answered as written there
             ranking = [(known, 1.0)] + [pair for pair in ranking if pair[0] != known]
         return ranking
+
+    def _rows_of(self, word: str) -> tuple[int, ...]:
+        """Feature rows of one word; remembered, since citizens reuse the same words."""
+        rows = self.word_rows.get(word)
+        if rows is None:
+            if len(self.word_rows) > WORD_CACHE_SIZE:
+                self.word_rows.clear()
+            found = (self.vocabulary.get(feature) for feature in word_features(word))
+            rows = tuple(index for index in found if index is not None)
+            self.word_rows[word] = rows
+        return rows
 
     def size_bytes(self) -> int:
         """Rough memory of the arrays and the vocabulary."""
@@ -67,7 +85,8 @@ def train_model(texts: Sequence[str], labels: Sequence[str]) -> IntentModel:
     """Fit the model on sentences and their intents."""
     vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=1)
     matrix = vectorizer.fit_transform(list(texts))
-    classifier = LogisticRegression(C=REGULARISATION_C, max_iter=2000)
+    # saga with a loose tolerance trains in under a second at the same held-out accuracy as lbfgs
+    classifier = LogisticRegression(C=REGULARISATION_C, solver="saga", tol=1e-3, max_iter=3000)
     classifier.fit(matrix, list(labels))
     classes = tuple(str(c) for c in classifier.classes_)
     coef = np.asarray(classifier.coef_, dtype=np.float64)

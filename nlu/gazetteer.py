@@ -22,6 +22,7 @@ _ENDINGS = ("ern", "en", "er", "es", "e", "n", "s")
 MIN_COMPOUND = 5  # "Kinderspielplatz" ends in "spielplatz"; shorter heads match too much
 MIN_FUZZY = 5
 FUZZY_CUTOFF = 86.0
+MAX_FUZZY_WORDS = 25  # typo matching per message is capped so long messages stay fast
 
 Key = tuple[str, ...]
 
@@ -60,13 +61,15 @@ def find_names(
     words = [span[2] for span in spans]
     found: list[Entity] = []
     position = 0
+    fuzzy_left = MAX_FUZZY_WORDS
     while position < len(words):
         hit = _longest_exact(words, position, gazetteer)
         if hit is not None:
             size, value, confidence = hit
         else:
             size = 1
-            single = _single_word(words[position], gazetteer, known_words)
+            single = _single_word(words[position], gazetteer, known_words, fuzzy_left > 0)
+            fuzzy_left -= 1
             if single is None:
                 position += 1
                 continue
@@ -88,7 +91,7 @@ def _longest_exact(
 
 
 def _single_word(
-    word: str, gazetteer: Gazetteer, known_words: frozenset[str]
+    word: str, gazetteer: Gazetteer, known_words: frozenset[str], fuzzy: bool
 ) -> tuple[str, float] | None:
     names = gazetteer.single
     for ending in _ENDINGS:
@@ -101,8 +104,10 @@ def _single_word(
         # a name at the start of a compound: "Fahrradständer", "Busfahrplan"
         if word[:cut] in names:
             return names[word[:cut]], 0.85
-    if len(word) < MIN_FUZZY or word in known_words or not word.isalpha():
+    if not fuzzy or len(word) < MIN_FUZZY or word in known_words:
         return None
+    if not (word.isascii() and word.isalpha()):
+        return None  # names are in Latin script; other scripts cannot be typos of them
     best = process.extractOne(word, names.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
     if best is None:
         return None

@@ -70,19 +70,25 @@ _GERMAN_SHAPES = re.compile(r"sch|ung$|keit$|heit$|lich$|chen$|ei[nt]|ie[rn]?$|t
 _ENGLISH_SHAPES = re.compile(r"th|ing$|ould$|ough|tion$|ness$|ee[dkp]|wh|ay$|oo")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 MAX_WORDS = 40
+MAX_CAREFUL_WORDS = 12  # typo matching looks at the first words only, for speed
 FUZZY_CUTOFF = 84.0
 
 
 def detect_language(text: str) -> str | None:
     """ "de", "en", or None when the text gives no clue (e.g. "ok", "👍", "3")."""
+    words = _WORD.findall(normalize(text))[:MAX_WORDS]
     german = 2.0 * len(_GERMAN_LETTERS.findall(text[:2000]))
     english = 0.0
-    for word in _WORD.findall(normalize(text))[:MAX_WORDS]:
-        language, weight = _word_language(word)
-        if language == "de":
-            german += weight
-        elif language == "en":
-            english += weight
+    # typo matching is slow-ish, so it only runs when the exact words leave the question open
+    for careful in (False, True):
+        for word in words[:MAX_CAREFUL_WORDS] if careful else words:
+            language, weight = _word_language(word, careful)
+            if language == "de":
+                german += weight
+            elif language == "en":
+                english += weight
+        if german != english:
+            break
     if german > english:
         return "de"
     if english > german:
@@ -90,13 +96,15 @@ def detect_language(text: str) -> str | None:
     return None
 
 
-def _word_language(word: str) -> tuple[str | None, float]:
+def _word_language(word: str, careful: bool) -> tuple[str | None, float]:
     if word in _AMBIGUOUS:
         return None, 0.0
     known = _ALL_WORDS.get(word)
+    if not careful:
+        return (known, 1.0) if known is not None else (None, 0.0)
     if known is not None:
-        return known, 1.0
-    if len(word) >= 4:
+        return None, 0.0  # counted in the first pass already
+    if len(word) >= 4 and word.isascii():
         # a typo of a common word ("dnake", "shcon", "pleasse") still tells the language
         best = process.extractOne(
             word, _ALL_WORDS.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF

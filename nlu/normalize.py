@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-MAX_CHARS = 1000  # intent lives in the first lines; longer input is cut so parsing stays fast
+MAX_CHARS = 600  # the intent is in the first lines; longer input is cut so parsing stays fast
 
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ẞ": "ss", "’": "'", "`": "'"})
 _REPEATS = re.compile(r"(.)\1{2,}")

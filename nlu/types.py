@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -63,3 +64,11 @@ class IntentRecognizer(Protocol):
     """Turns one message into an NluResult. Never raises for any text."""
 
     async def parse(self, text: str, language: str | None = None) -> NluResult: ...
+
+
+class TeachableRecognizer(IntentRecognizer, Protocol):
+    """A recogniser that also learns entity values kept in the database at run time."""
+
+    def set_lookup(self, entity: str, values: Mapping[str, Sequence[str]]) -> None:
+        """Values of `entity` by canonical key, e.g. {"verkehr": ["Verkehr", "Radweg"]}."""
+        ...
