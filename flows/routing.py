@@ -9,7 +9,7 @@ from nlu.types import NluResult
 
 WELCOME, CONSENT, HELP, FALLBACK = "welcome", "consent", "help", "fallback"
 # Intents that mean "do something": they may interrupt a choice step mid-flow.
-SWITCH_CONFIDENCE = 0.75
+SWITCH_CONFIDENCE = 0.65
 
 
 def by_command(library: FlowLibrary, command: str) -> FlowDefinition | None:
