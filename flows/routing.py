@@ -8,7 +8,7 @@ from flows.types import JSON
 from nlu.types import NluResult
 
 WELCOME, CONSENT, HELP, FALLBACK = "welcome", "consent", "help", "fallback"
-# Intents that mean "do something": they may interrupt a choice step mid-flow.
+# How sure the NLU must be before words typed at a choice step start another flow.
 SWITCH_CONFIDENCE = 0.65
 
 
