@@ -232,7 +232,9 @@ async def _switch_language(run: Run, state: ConversationState, language: str) ->
     run.language = language
     await run.services.set_language(run.ctx.citizen_id, language)
     run.say(run.text(builtin_texts.LANGUAGE_SWITCHED))
-    if _keep_position(run, state) and run.step_id is not None:
+    if not state.greeted:
+        await _start_named(run, routing.WELCOME)
+    elif _keep_position(run, state) and run.step_id is not None:
         await flow_runner.run_from(run, run.step_id)
 
 

@@ -131,3 +131,10 @@ async def test_restart_in_the_middle_continues_from_the_stored_state() -> None:
     restarted = Chat(services=chat.services, state=ConversationState.from_json(stored))
     await restarted.say("2")
     assert "Ausgewählt: Sandkasten" in restarted.text
+
+
+async def test_asking_for_english_first_thing_switches_and_welcomes() -> None:
+    chat = Chat()
+    await chat.say("English please")
+    assert "I'll write in English" in chat.text and "citizens' chat" in chat.text
+    assert "💡 Propose an idea" in chat.labels
