@@ -10,6 +10,7 @@ import sys
 
 from bot.app import build_app
 from bot.channels.base import ChannelAdapter
+from bot.channels.telegram_setup import telegram_channels
 from bot.config import Settings
 from bot.scheduler import create_scheduler
 
@@ -23,7 +24,7 @@ NO_CHANNEL = (
 
 def configured_channels(settings: Settings) -> dict[str, ChannelAdapter]:
     """The adapters whose settings are present. Each channel module registers here."""
-    return {}
+    return {**telegram_channels(settings)}
 
 
 async def run(settings: Settings) -> int:
