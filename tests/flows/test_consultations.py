@@ -124,6 +124,10 @@ async def test_closed_and_upcoming_consultations_refuse_politely() -> None:
     assert "„Alte Umfrage“ ist leider schon beendet" in chat.text
     await chat.say("/start c-3")
     assert "startet erst am 07.05.2026" in chat.text
+    await chat.press("Bescheid sagen")
+    await chat.agree()
+    assert "Ich melde mich, wenn „Neue Umfrage“ am 07.05.2026 startet" in chat.text
+    assert ("consultation", "3") in chat.services.subs[7]
 
 
 async def test_deep_link_opens_the_consultation() -> None:
