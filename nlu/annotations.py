@@ -25,12 +25,14 @@ class Span:
 def parse_annotated(raw: str) -> tuple[str, tuple[Span, ...]]:
     """Plain text of an example and the entities marked up in it."""
     plain: list[str] = []
+    outside: list[str] = []
     spans: list[Span] = []
     position = 0
     length = 0
     for match in _MARKUP.finditer(raw):
         before = raw[position : match.start()]
         plain.append(before)
+        outside.append(before)
         length += len(before)
         surface = match.group("text")
         entity, value = _entity_and_value(match, surface)
@@ -38,10 +40,10 @@ def parse_annotated(raw: str) -> tuple[str, tuple[Span, ...]]:
         plain.append(surface)
         length += len(surface)
         position = match.end()
-    rest = raw[position:]
-    plain.append(rest)
+    plain.append(raw[position:])
+    outside.append(raw[position:])
     text = "".join(plain)
-    if "](" in rest or "]{" in rest or ("[" in rest and "]" in rest):
+    if any("[" in part or "]" in part for part in outside):
         raise AnnotationError(f"entity mark-up not understood in {raw!r}; write [text](entity)")
     return text, tuple(spans)
 

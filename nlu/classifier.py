@@ -16,7 +16,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from nlu.features import features, pair_features, word_features, words_of
-from nlu.normalize import normalize
+from nlu.normalize import normalize, sentence_key, tokens
 
 Array = npt.NDArray[np.float64]
 REGULARISATION_C = 20.0
@@ -32,7 +32,7 @@ class IntentModel:
     idf: Array
     weights: Array  # one row per feature, one column per class
     intercept: Array
-    exact: dict[str, str]  # normalised training sentence -> its intent
+    exact: dict[str, str]  # sentence_key of a training sentence -> its intent
     word_rows: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     def rank(self, text: str) -> list[tuple[str, float]]:
@@ -40,9 +40,15 @@ class IntentModel:
         normalized = normalize(text)
         words = words_of(normalized)
         counts: dict[int, int] = {}
+        unknown_words = 0
         for word in words:
-            for index in self._rows_of(word):
+            word_rows = self._rows_of(word)
+            if not word_rows and word.isalpha():
+                unknown_words += 1
+            for index in word_rows:
                 counts[index] = counts.get(index, 0) + 1
+        if unknown_words and unknown_words == sum(1 for word in words if word.isalpha()):
+            return []  # none of its words is known: a "?" alone must not decide the intent
         for pair in pair_features(words):
             pair_index = self.vocabulary.get(pair)
             if pair_index is not None:
@@ -58,7 +64,7 @@ class IntentModel:
         probabilities = scores / scores.sum()
         order = np.argsort(-probabilities)
         ranking = [(self.classes[i], float(probabilities[i])) for i in order]
-        known = self.exact.get(normalized)
+        known = self.exact.get(" ".join(tokens(normalized)))
         if known is not None and ranking[0][0] != known:
             # a sentence written into the data is answered as written there
             ranking = [(known, 1.0)] + [pair for pair in ranking if pair[0] != known]
@@ -86,7 +92,9 @@ def train_model(texts: Sequence[str], labels: Sequence[str]) -> IntentModel:
     vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=1)
     matrix = vectorizer.fit_transform(list(texts))
     # saga with a loose tolerance trains in under a second at the same held-out accuracy as lbfgs
-    classifier = LogisticRegression(C=REGULARISATION_C, solver="saga", tol=1e-3, max_iter=3000)
+    classifier = LogisticRegression(
+        C=REGULARISATION_C, solver="saga", tol=1e-3, max_iter=3000, random_state=0
+    )
     classifier.fit(matrix, list(labels))
     classes = tuple(str(c) for c in classifier.classes_)
     coef = np.asarray(classifier.coef_, dtype=np.float64)
@@ -96,7 +104,7 @@ def train_model(texts: Sequence[str], labels: Sequence[str]) -> IntentModel:
         coef = np.vstack([-coef[0] / 2, coef[0] / 2])
         intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
     vocabulary = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
-    exact = {normalize(text): label for text, label in zip(texts, labels, strict=True)}
+    exact = {sentence_key(text): label for text, label in zip(texts, labels, strict=True)}
     return IntentModel(
         classes=classes,
         vocabulary=vocabulary,

@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from nlu.normalize import MAX_CHARS, normalize
 from nlu.types import Entity
@@ -21,7 +22,6 @@ _WORD = re.compile(r"[^\W_]+")
 _ENDINGS = ("ern", "en", "er", "es", "e", "n", "s")
 MIN_COMPOUND = 5  # "Kinderspielplatz" ends in "spielplatz"; shorter heads match too much
 MIN_FUZZY = 5
-FUZZY_CUTOFF = 86.0
 MAX_FUZZY_WORDS = 25  # typo matching per message is capped so long messages stay fast
 
 Key = tuple[str, ...]
@@ -34,6 +34,7 @@ class Gazetteer:
     entity: str
     index: dict[Key, str]  # normalised token sequence -> canonical value
     single: dict[str, str]  # one-token names only, for compound and typo matching
+    by_initial: dict[str, tuple[str, ...]]  # one-token names by first letter, for typos
     longest: int
 
 
@@ -46,8 +47,12 @@ def build_gazetteer(entity: str, values: Mapping[str, Sequence[str]]) -> Gazette
             if key:
                 index.setdefault(key, canonical)
     single = {key[0]: value for key, value in index.items() if len(key) == 1}
+    by_initial: dict[str, list[str]] = {}
+    for name in single:
+        by_initial.setdefault(name[0], []).append(name)
     longest = max((len(key) for key in index), default=0)
-    return Gazetteer(entity, index, single, longest)
+    initials = {letter: tuple(names) for letter, names in by_initial.items()}
+    return Gazetteer(entity, index, single, initials, longest)
 
 
 def find_names(
@@ -100,18 +105,32 @@ def _single_word(
     for cut in range(1, len(word) - MIN_COMPOUND + 1):
         if word[cut:] in names:
             return names[word[cut:]], 0.9
+    typo = _typo_of(word, gazetteer, known_words) if fuzzy else None
+    if typo is not None:
+        return typo
     for cut in range(len(word) - 1, MIN_COMPOUND, -1):
         # a name at the start of a compound: "Fahrradständer", "Busfahrplan"
         if word[:cut] in names:
             return names[word[:cut]], 0.85
-    if not fuzzy or len(word) < MIN_FUZZY or word in known_words:
+    return None
+
+
+def _typo_of(
+    word: str, gazetteer: Gazetteer, known_words: frozenset[str]
+) -> tuple[str, float] | None:
+    """A name one edit away (two for long words), with the same first letter.
+
+    Typos rarely hit the first letter, and requiring it keeps "aufstellen" from becoming
+    "baustellen".
+    """
+    if len(word) < MIN_FUZZY or word in known_words or not (word.isascii() and word.isalpha()):
         return None
-    if not (word.isascii() and word.isalpha()):
-        return None  # names are in Latin script; other scripts cannot be typos of them
-    best = process.extractOne(word, names.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    allowed = 1 if len(word) < 8 else 2
+    candidates = gazetteer.by_initial.get(word[0], ())
+    best = process.extractOne(word, candidates, scorer=Levenshtein.distance, score_cutoff=allowed)
     if best is None:
         return None
-    return names[best[0]], round(float(best[1]) / 100.0, 3)
+    return gazetteer.single[best[0]], 0.8 if best[1] else 1.0
 
 
 def merged_values(

@@ -52,7 +52,7 @@ _ENGLISH = _words(
     am was were will would be been being has have had can could may might must shall should
     want wants wanna gonna need needs get got give show tell send let know see think like
     love question questions answer idea ideas suggestion survey surveys consultation vote
-    join take part help cancel stop back next continue delete remove data account subscribe
+    join take part help cancel stop back next continue delete remove data subscribe
     unsubscribe updates news notify town city council street streets road playground school
     trees tree rubbish trash noise light lights bike lane parking station very much many more
     less good bad great nice awesome really unfortunately simply everything all something

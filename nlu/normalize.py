@@ -38,8 +38,17 @@ def normalize(text: str) -> str:
 
 def tokens(normalized: str) -> list[str]:
     """Words, question marks and symbols of a normalised text; other punctuation is dropped."""
-    return [t for t in _TOKEN.findall(normalized) if t.isalnum() or t == "?" or _is_symbol(t)]
+    return [t for t in _TOKEN.findall(normalized) if _is_word(t) or t == "?" or _is_symbol(t)]
+
+
+def _is_word(token: str) -> bool:
+    return token.replace("'", "").isalnum()
 
 
 def _is_symbol(token: str) -> bool:
     return len(token) == 1 and unicodedata.category(token) == "So"
+
+
+def sentence_key(text: str) -> str:
+    """What makes two sentences the same for the model: "OK!" and "ok" are one sentence."""
+    return " ".join(tokens(normalize(text)))

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from nlu.annotations import AnnotationError, parse_annotated
+from nlu.normalize import sentence_key
 from nlu.types import INTENTS
 
 SHIPPED_DATA = Path(__file__).parent / "data"
@@ -233,14 +234,14 @@ def _add_intent(
 
 def _check_whole(out: _Collected) -> list[Problem]:
     """Checks across files: contradicting duplicates and intents with too few examples."""
-    from nlu.normalize import normalize
-
     problems: list[Problem] = []
     seen: dict[str, Example] = {}
     counts: dict[str, int] = {}
     for example in out.examples:
         counts[example.intent] = counts.get(example.intent, 0) + 1
-        key = normalize(example.text)
+        key = sentence_key(example.text)
+        if not key:
+            continue
         earlier = seen.setdefault(key, example)
         if earlier.intent != example.intent:
             path, _, line = example.source.rpartition(":")
