@@ -45,13 +45,13 @@ class Settings(BaseSettings):
 
     telegram_token: SecretStr | None = None
     telegram_api_url: str | None = Field(
-        None, description="a self-hosted Bot API server instead of https://api.telegram.org"
+        default=None, description="a self-hosted Bot API server instead of https://api.telegram.org"
     )
     telegram_webhook_url: str | None = Field(
-        None, description="public HTTPS address Telegram posts updates to; unset: long polling"
+        default=None, description="public HTTPS address Telegram posts updates to; unset: long polling"
     )
     telegram_webhook_secret: SecretStr | None = Field(
-        None, description="checked on every webhook call; unset: derived from the token"
+        default=None, description="checked on every webhook call; unset: derived from the token"
     )
     telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = 8443

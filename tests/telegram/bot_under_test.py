@@ -1,4 +1,4 @@
-"""mitreden wired as `mitreden run` wires it, talking to the Bot API double; and a citizen's chat."""
+"""mitreden wired as `mitreden run` wires it, against the Bot API double; and a citizen's chat."""
 
 from __future__ import annotations
 
@@ -20,11 +20,13 @@ PATIENCE = 30.0  # a guard against a hanging test, not a timing assertion
 
 
 def bot_settings(double: BotApiDouble, directory: Path) -> Settings:
-    return Settings(
-        database_url=f"sqlite:///{directory / 'mitreden.db'}",
-        telegram_token=double.token,  # type: ignore[arg-type]
-        telegram_api_url=double.url,
-        nlu_cache_dir=directory / "nlu-cache",
+    return Settings.model_validate(
+        {
+            "database_url": f"sqlite:///{directory / 'mitreden.db'}",
+            "telegram_token": double.token,
+            "telegram_api_url": double.url,
+            "nlu_cache_dir": directory / "nlu-cache",
+        }
     )
 
 
