@@ -15,7 +15,7 @@ KINDS: tuple[SubscriptionKind, ...] = ("topic", "consultation", "idea")
 
 
 def subscription_label(kind: str, label: str, language: str) -> str:
-    return f"{_KIND.get(language, _KIND['en']).get(kind, kind)}: {label}"
+    return f"{label} ({_KIND.get(language, _KIND['en']).get(kind, kind)})"
 
 
 async def list_subscriptions(run: Run, step: StepDefinition) -> str:

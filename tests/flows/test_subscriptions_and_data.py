@@ -17,10 +17,10 @@ async def test_subscribe_to_a_topic_list_and_remove() -> None:
     await chat.agree()
     assert "Neuigkeiten zu „Umwelt & Klima“" in chat.text
     await chat.say("/abo")
-    assert "• Thema: Umwelt & Klima" in chat.text
+    assert "• Umwelt & Klima (Thema)" in chat.text
     await chat.press("Abo beenden")
     await chat.say("1")
-    assert "„Thema: Umwelt & Klima“ ist abbestellt" in chat.text
+    assert "„Umwelt & Klima (Thema)“ ist abbestellt" in chat.text
     assert chat.services.subs[7] == set()
 
 
