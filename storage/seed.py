@@ -26,14 +26,33 @@ def _days(now: datetime, days: int) -> datetime:
     return now + timedelta(days=days)
 
 
+async def _demo() -> dict[str, Any]:
+    text = await asyncio.to_thread(DEMO_FILE.read_text, encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+async def ensure_default_topics(session: AsyncSession) -> int:
+    """Adds the eight standard topics when the town has none yet; how many were added.
+
+    A town that defined its own topics keeps them untouched. Does not commit.
+    """
+    if await session.scalar(select(Topic.id).limit(1)) is not None:
+        return 0
+    topics = (await _demo())["topics"]
+    for position, topic in enumerate(topics, start=1):
+        await upsert_topic(
+            session, topic["slug"], topic["de"], topic["en"], topic["keywords"], position
+        )
+    return len(topics)
+
+
 async def seed_demo(session: AsyncSession, now: datetime) -> bool:
     """Loads the demo town; False (and nothing changes) when it was loaded before.
 
     Topics that exist already keep their names. Does not commit.
     """
-    demo: dict[str, Any] = yaml.safe_load(
-        await asyncio.to_thread(DEMO_FILE.read_text, encoding="utf-8")
-    )
+    demo = await _demo()
     slugs = [c["slug"] for c in demo["consultations"]]
     if await session.scalar(select(Consultation.id).where(Consultation.slug.in_(slugs))):
         return False

@@ -15,7 +15,7 @@ from storage.ideas import add_support, find_idea, published_ideas
 from storage.identities import resolve_citizen
 from storage.participations import save_answer, submit
 from storage.questions import answered_public_questions, create_question
-from storage.seed import seed_demo
+from storage.seed import ensure_default_topics, seed_demo
 from storage.topics import list_topics
 
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
@@ -41,6 +41,16 @@ async def test_demo_town_is_loaded_once_with_everything_a_newcomer_needs(
     assert kinds == [{"single", "multiple", "scale", "text", "yesno"}] * 2
     assert 5 <= len(ideas) <= 8 and any(i.status == "implemented" for i in ideas)
     assert {q.language for q in answered} == {"de", "en"} and len(answered) == 6
+
+
+async def test_standard_topics_are_added_only_where_a_town_has_none(
+    db_sessions: Sessions,
+) -> None:
+    async with db_sessions() as session, session.begin():
+        assert await ensure_default_topics(session) == 8
+        assert await ensure_default_topics(session) == 0
+        names = {t.slug: t.name_en for t in await list_topics(session)}
+    assert names["sicherheit"] == "Safety & public order"
 
 
 async def _activity(sessions: Sessions) -> None:
