@@ -38,7 +38,7 @@ class RasaHttpRecognizer:
         finder: EntityFinder,
         fallback: IntentRecognizer | None = None,
         timeout: float = 2.0,
-        threshold: float = 0.35,
+        threshold: float = 0.3,
         retry_after: float = RETRY_AFTER,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
