@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,16 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.channels.base import ChannelAdapter
 from bot.config import Settings
 from bot.delivery import DeliveryWorker
-from bot.dispatcher import DispatchSettings, Dispatcher
+from bot.dispatcher import Dispatcher, DispatchSettings
 from bot.store_services import StoreServices
-from flows.library import FlowLibrary, FlowSource, load_definitions
+from flows.library import DEFINITIONS, FlowLibrary, FlowSource, load_definitions
 from flows.services import Services
+from flows.validation import FlowError, validate_paths
 from nlu.factory import create_recognizer
 from nlu.types import IntentRecognizer
 from storage import flow_versions
 from storage.database import create_engine, is_sqlite, normalise_url, session_factory
 from storage.migrate import upgrade_async
-from storage.seed import seed_demo
+from storage.seed import ensure_default_topics, seed_demo
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ class App:
     dispatcher: Dispatcher
     worker: DeliveryWorker
     adapters: Mapping[str, ChannelAdapter]
+    dispatcher_settings: DispatchSettings
     library: FlowLibrary = field(default_factory=lambda: FlowLibrary.from_sources([]))
 
     async def reload_flows(self) -> None:
@@ -53,8 +55,21 @@ class App:
         await self.engine.dispose()
 
 
-def services_for(session: AsyncSession, channel: str) -> Services:
-    return StoreServices(session, channel)
+def services_factory(settings: Settings) -> Callable[[AsyncSession, str], Services]:
+    """Services over the store for one message's transaction."""
+
+    def services_for(session: AsyncSession, channel: str) -> Services:
+        return StoreServices(session, channel, publish_ideas=not settings.ideas_need_approval)
+
+    return services_for
+
+
+def load_shipped_flows(directory: Path | None) -> list[tuple[str, str, str]]:
+    """The flow files to publish; a broken one stops the start with every problem named."""
+    problems = validate_paths([directory or DEFINITIONS])
+    if problems:
+        raise FlowError(problems)
+    return load_definitions(directory)
 
 
 def _new_sqlite_file(url: str) -> bool:
@@ -64,7 +79,9 @@ def _new_sqlite_file(url: str) -> bool:
     return not database or database == ":memory:" or not Path(database).exists()
 
 
-async def prepare_database(settings: Settings) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
+async def prepare_database(
+    settings: Settings,
+) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
     """Migrate the schema, publish the shipped flows and, on a new demo install, seed it."""
     url = normalise_url(settings.database_url)
     fresh = _new_sqlite_file(url)
@@ -73,26 +90,39 @@ async def prepare_database(settings: Settings) -> tuple[AsyncEngine, async_sessi
     sessions = session_factory(engine)
     now = datetime.now(UTC)
     async with sessions() as session, session.begin():
-        shipped = load_definitions(settings.flows_dir)
-        await flow_versions.publish_shipped(session, [(flow_id, source) for flow_id, _, source in shipped], now)
-        if settings.demo_data == "true" or (settings.demo_data == "auto" and fresh):
-            if await seed_demo(session, now):
-                log.info("loaded the demo town into the new database")
+        shipped = load_shipped_flows(settings.flows_dir)
+        await flow_versions.publish_shipped(
+            session, [(flow_id, source) for flow_id, _, source in shipped], now
+        )
+        wants_demo = settings.demo_data == "true" or (settings.demo_data == "auto" and fresh)
+        if wants_demo and await seed_demo(session, now):
+            log.info("loaded the demo town into the new database")
+        elif await ensure_default_topics(session):
+            log.info("added the standard topics; edit them to fit the town")
     return engine, sessions
 
 
-async def teach_recognizer(recognizer: IntentRecognizer, sessions: async_sessionmaker[AsyncSession]) -> None:
-    """Give the recogniser the names of this town's topics, so "Radweg" finds its topic."""
+async def teach_recognizer(
+    recognizer: IntentRecognizer, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Tell the recogniser this town's topics and consultations by name, so "Radweg" finds
+    its topic and "die Spielplatz-Umfrage" its consultation."""
     set_lookup = getattr(recognizer, "set_lookup", None)
     if set_lookup is None:
         return
+    now = datetime.now(UTC)
+    topics: dict[str, list[str]] = {}
+    consultations: dict[str, list[str]] = {}
     async with sessions() as session:
         services = StoreServices(session, "system")
-        names: dict[str, list[str]] = {}
         for language in ("de", "en"):
             for topic in await services.topics(language):
-                names.setdefault(topic.slug, []).append(topic.name)
-    set_lookup("topic", names)
+                topics.setdefault(topic.slug, []).append(topic.name)
+            for status in ("open", "upcoming"):
+                for consultation in await services.consultations(language, now, status):
+                    consultations.setdefault(str(consultation.id), []).append(consultation.title)
+    set_lookup("topic", topics)
+    set_lookup("consultation", consultations)
 
 
 async def build_app(
@@ -118,19 +148,22 @@ async def build_app(
         release_after=timedelta(0) if is_sqlite(settings.database_url) else timedelta(minutes=2),
     )
     app_ref: list[App] = []
+    dispatch_settings = DispatchSettings(
+        default_language=settings.default_language,
+        formal=settings.formal,
+        variables=settings.variables(),
+    )
     dispatcher = Dispatcher(
         sessions,
         recognizer,
         library=lambda: app_ref[0].library,
-        services=services_for,
-        settings=DispatchSettings(
-            default_language=settings.default_language,
-            formal=settings.formal,
-            variables=settings.variables(),
-        ),
+        services=services_factory(settings),
+        settings=dispatch_settings,
         on_commit=worker.wake,
     )
-    app = App(settings, engine, sessions, recognizer, dispatcher, worker, adapters)
+    app = App(
+        settings, engine, sessions, recognizer, dispatcher, worker, adapters, dispatch_settings
+    )
     app_ref.append(app)
     await app.reload_flows()
     return app

@@ -31,7 +31,12 @@ class Settings(BaseSettings):
     demo_data: Literal["auto", "true", "false"] = Field(
         "auto", description="auto: load the demo town into a new SQLite database"
     )
-    flows_dir: Path | None = Field(None, description="flow definitions to use instead of the shipped ones")
+    ideas_need_approval: bool = Field(
+        default=True, description="staff publish a citizen's idea before others see it"
+    )
+    flows_dir: Path | None = Field(
+        None, description="flow definitions to use instead of the shipped ones"
+    )
 
     nlu_backend: Literal["embedded", "rasa"] = "embedded"
     nlu_data: Path | None = Field(None, description="training data instead of the shipped data")
@@ -48,7 +53,8 @@ class Settings(BaseSettings):
         default=None, description="a self-hosted Bot API server instead of https://api.telegram.org"
     )
     telegram_webhook_url: str | None = Field(
-        default=None, description="public HTTPS address Telegram posts updates to; unset: long polling"
+        default=None,
+        description="public HTTPS address Telegram posts updates to; unset: long polling",
     )
     telegram_webhook_secret: SecretStr | None = Field(
         default=None, description="checked on every webhook call; unset: derived from the token"

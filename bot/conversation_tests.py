@@ -42,16 +42,28 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
+class _TranscriptLoader(yaml.SafeLoader):
+    """YAML without the 1.1 booleans: a citizen who types `yes` or `no` means the word."""
+
+
+_TranscriptLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_transcript(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TranscriptLoader)
     except yaml.YAMLError as error:
         raise TranscriptError(f"{path}: not valid YAML: {error}") from error
     if not isinstance(data, dict) or not isinstance(data.get("turns"), list):
         raise TranscriptError(f"{path}: a conversation test needs a list of `turns`")
     for number, turn in enumerate(data["turns"], start=1):
         if not isinstance(turn, dict) or not set(turn) <= TURN_KEYS:
-            raise TranscriptError(f"{path}: turn {number} may only use {', '.join(sorted(TURN_KEYS))}")
+            raise TranscriptError(
+                f"{path}: turn {number} may only use {', '.join(sorted(TURN_KEYS))}"
+            )
     return data
 
 
@@ -83,7 +95,9 @@ def check_replies(replies: Sequence[Reply], turn: dict[str, Any]) -> list[str]:
 class Conversation:
     """One replayed conversation: a bot over a throw-away database, and who speaks."""
 
-    def __init__(self, settings: Settings, recognizer: IntentRecognizer, language: str | None) -> None:
+    def __init__(
+        self, settings: Settings, recognizer: IntentRecognizer, language: str | None
+    ) -> None:
         self._settings = settings
         self._recognizer = recognizer
         self._language = language
@@ -92,7 +106,9 @@ class Conversation:
         self.last_replies: dict[str, list[Reply]] = {}
 
     async def start(self) -> None:
-        self.app = await build_app(self._settings, {CHANNEL: self.channel}, recognizer=self._recognizer)
+        self.app = await build_app(
+            self._settings, {CHANNEL: self.channel}, recognizer=self._recognizer
+        )
 
     async def restart(self) -> None:
         await self.stop()
@@ -106,7 +122,12 @@ class Conversation:
     async def send(self, user: str, text: str, choice: str | None = None) -> list[Reply]:
         assert self.app is not None
         await self.app.dispatcher.handle(
-            InboundMessage(ConversationKey(CHANNEL, user, user), text, choice=choice, language_hint=self._language)
+            InboundMessage(
+                ConversationKey(CHANNEL, user, user),
+                text,
+                choice=choice,
+                language_hint=self._language,
+            )
         )
         while await self.app.worker.drain_once():
             pass
@@ -148,7 +169,9 @@ async def run_transcript(path: Path, settings: Settings, recognizer: IntentRecog
                     replies = await conversation.send(user, str(turn["say"]))
                 else:
                     continue
-                outcome.failures += [f"turn {number}: {problem}" for problem in check_replies(replies, turn)]
+                outcome.failures += [
+                    f"turn {number}: {problem}" for problem in check_replies(replies, turn)
+                ]
         finally:
             await conversation.stop()
     return outcome

@@ -1,4 +1,4 @@
-"""Sends what the outbox holds through the channel adapters, with retries, and resumes after a crash."""
+"""Sends the outbox through the channel adapters, with retries, resuming after a crash."""
 
 from __future__ import annotations
 
@@ -67,10 +67,8 @@ class DeliveryWorker:
             sent = await self.drain_once()
             if sent == 0:
                 self._wake.clear()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=self._idle_poll)
-                except TimeoutError:
-                    pass
 
     async def release_abandoned(self) -> int:
         async with self._sessions() as session, session.begin():
@@ -87,7 +85,9 @@ class DeliveryWorker:
             claimed = await outbox.claim_due(session, list(self._adapters), now, self._batch)
         for message in claimed:
             adapter = self._adapters[message.channel]
-            outbound = Outbound(message.id, message.channel, message.address, payload_to_reply(message.payload))
+            outbound = Outbound(
+                message.id, message.channel, message.address, payload_to_reply(message.payload)
+            )
             try:
                 result = await adapter.send(outbound)
             except Exception as error:  # an adapter bug must not stop every other delivery
@@ -104,14 +104,20 @@ class DeliveryWorker:
         async with self._sessions() as session, session.begin():
             if result.outcome == "sent":
                 await outbox.mark_sent(session, message_id, now)
-            elif result.outcome == "retry" and (result.retry_after is not None or attempts < MAX_ATTEMPTS):
+            elif result.outcome == "retry" and (
+                result.retry_after is not None or attempts < MAX_ATTEMPTS
+            ):
                 # a platform's own "retry after" is always honoured, however often it comes
-                wait = timedelta(seconds=result.retry_after) if result.retry_after is not None else backoff(attempts)
+                wait = (
+                    timedelta(seconds=result.retry_after)
+                    if result.retry_after is not None
+                    else backoff(attempts)
+                )
                 await outbox.retry_later(session, message_id, now + wait, result.detail or "retry")
             else:
                 await outbox.mark_failed(session, message_id, f"{result.outcome}: {result.detail}")
 
-    async def wait_until_delivered(self, ids: list[int], timeout: float = 30.0) -> bool:
+    async def wait_until_delivered(self, ids: list[int], patience: float = 30.0) -> bool:
         """Wait until these messages were sent or gave up; False on timeout."""
 
         async def settled() -> bool:
@@ -125,7 +131,7 @@ class DeliveryWorker:
                         await asyncio.wait_for(self._delivered.wait(), timeout=self._idle_poll)
 
         try:
-            await asyncio.wait_for(wait(), timeout=timeout)
+            await asyncio.wait_for(wait(), timeout=patience)
         except TimeoutError:
             return False
         return True

@@ -13,7 +13,6 @@ from bot.locks import KeyedLocks
 from bot.messages import InboundMessage
 from bot.payloads import reply_to_payload
 from flows import engine
-from flows.choices import match_choice
 from flows.library import FlowLibrary
 from flows.services import Services
 from flows.types import ConversationState, Option, Reply, TurnContext, UserInput
@@ -27,7 +26,8 @@ log = logging.getLogger(__name__)
 MAX_INBOUND_CHARS = 10_000
 
 APOLOGY = {
-    "de": "Entschuldigung, da ist bei uns etwas schiefgegangen. Bitte versuchen Sie es gleich noch einmal.",
+    "de": "Entschuldigung, da ist bei uns etwas schiefgegangen. "
+    "Bitte versuchen Sie es gleich noch einmal.",
     "en": "Sorry, something went wrong on our side. Please try again in a moment.",
 }
 MENU_OPTION = {"de": Option("Menü", "/hilfe"), "en": Option("Menu", "/help")}
@@ -98,13 +98,20 @@ class Dispatcher:
                 return []
             language = message.language_hint or self._settings.default_language
             citizen_id, _ = await identities.resolve_citizen(
-                session, key.channel, key.user, key.chat, language if language in ("de", "en") else "de", now
+                session,
+                key.channel,
+                key.user,
+                key.chat,
+                language if language in ("de", "en") else "de",
+                now,
             )
             stored = await conversations.load_state(session, key.channel, key.chat, key.user)
             state = (
                 ConversationState.from_json(stored)
                 if stored is not None
-                else ConversationState(language=await identities.citizen_language(session, citizen_id) or "de")
+                else ConversationState(
+                    language=await identities.citizen_language(session, citizen_id) or "de"
+                )
             )
             user_input = await self._understand(text, message.choice, state)
             ctx = TurnContext(
@@ -144,19 +151,25 @@ class Dispatcher:
                 for reply in turn.replies
             ]
 
-    async def _understand(self, text: str, choice: str | None, state: ConversationState) -> UserInput:
-        """A pressed button or a picked option skips recognition; anything else is parsed."""
+    async def _understand(
+        self, text: str, choice: str | None, state: ConversationState
+    ) -> UserInput:
+        """A pressed button skips recognition. Typed text is always parsed: whether "2" picks
+        an option or is the answer to a free-text question is the flow engine's call."""
         if choice is not None:
             return UserInput(text=text, choice=choice)
-        picked = match_choice(text, state.options) if state.options else None
-        if picked is not None:
-            return UserInput(text=text, choice=picked.value)
         return UserInput(text=text, nlu=await self._recognizer.parse(text, state.language))
 
     async def _apologise(self, message: InboundMessage) -> list[int]:
         """Tell the citizen something went wrong; the message is not marked as processed."""
-        language = message.language_hint if message.language_hint in APOLOGY else self._settings.default_language
-        reply = Reply(APOLOGY.get(language, APOLOGY["de"]), (MENU_OPTION.get(language, MENU_OPTION["de"]),))
+        language = (
+            message.language_hint
+            if message.language_hint in APOLOGY
+            else self._settings.default_language
+        )
+        reply = Reply(
+            APOLOGY.get(language, APOLOGY["de"]), (MENU_OPTION.get(language, MENU_OPTION["de"]),)
+        )
         try:
             async with self._sessions() as session, session.begin():
                 return [

@@ -25,7 +25,9 @@ def payload_to_reply(payload: dict[str, Any]) -> Reply:
     attachment = payload.get("attachment")
     return Reply(
         text=str(payload.get("text", "")),
-        options=tuple(Option(str(label), str(value)) for label, value in payload.get("options", [])),
+        options=tuple(
+            Option(str(label), str(value)) for label, value in payload.get("options", [])
+        ),
         attachment=Attachment(
             filename=str(attachment["filename"]),
             content=str(attachment["content"]),

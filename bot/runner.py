@@ -33,7 +33,7 @@ async def run(settings: Settings) -> int:
         print(NO_CHANNEL, file=sys.stderr)
         return 2
     app = await build_app(settings, adapters)
-    scheduler = create_scheduler(app.sessions)
+    scheduler = create_scheduler(app.sessions, app.recognizer)
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

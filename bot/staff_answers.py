@@ -5,16 +5,12 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import outbox
+from bot.citizen_notices import notify_citizen
 from storage.citizens import get_citizen
-from storage.models.core import ChannelIdentity
 from storage.questions import question_by_ref, record_answer
 
-# after replies to citizens who wait (0), before bulk sends such as broadcasts
-ANSWER_PRIORITY = 1
 QUOTE_LIMIT = 200
 
 _TEXTS = {
@@ -59,21 +55,10 @@ async def answer_question(
         "options": [[label, value] for label, value in options],
     }
     digest = hashlib.sha256(answer.encode()).hexdigest()[:16]
-    identities = await session.scalars(
-        select(ChannelIdentity)
-        .where(ChannelIdentity.citizen_id == citizen.id, ChannelIdentity.blocked_at.is_(None))
-        .order_by(ChannelIdentity.id)
+    return await notify_citizen(
+        session,
+        citizen.id,
+        payload,
+        dedupe_key=f"answer:{question.id}:{digest}",
+        cause="question_answered",
     )
-    queued = 0
-    for identity in identities:
-        queued += await outbox.enqueue(
-            session,
-            channel=identity.channel,
-            address=identity.address,
-            citizen_id=citizen.id,
-            payload=payload,
-            priority=ANSWER_PRIORITY,
-            dedupe_key=f"answer:{question.id}:{identity.id}:{digest}",
-            cause="question_answered",
-        )
-    return queued

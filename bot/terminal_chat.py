@@ -13,8 +13,10 @@ from bot.config import Settings
 from bot.messages import ConversationKey, InboundMessage
 
 HINT = {
-    "de": "Schreiben Sie eine Nachricht, zum Beispiel „Hallo“. Antworten können Sie auch mit der Nummer einer Auswahl. Ende mit Strg+D.",
-    "en": "Type a message, for example “Hello”. You can also answer with the number of an option. Quit with Ctrl+D.",
+    "de": "Schreiben Sie eine Nachricht, zum Beispiel „Hallo“. "
+    "Sie können auch mit der Nummer einer Auswahl antworten. Ende mit Strg+D.",
+    "en": "Type a message, for example “Hello”. "
+    "You can also answer with the number of an option. Quit with Ctrl+D.",
 }
 
 
@@ -42,7 +44,9 @@ async def chat(
                 break
             text = line.rstrip("\r\n")
             queued = await app.dispatcher.handle(
-                InboundMessage(key=ConversationKey(CHANNEL, user, user), text=text, language_hint=language)
+                InboundMessage(
+                    key=ConversationKey(CHANNEL, user, user), text=text, language_hint=language
+                )
             )
             await app.worker.wait_until_delivered(queued)
             channel.end_turn()

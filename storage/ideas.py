@@ -126,3 +126,16 @@ async def add_support(
     )
     await session.refresh(idea, ["support_count"])
     return "added"
+
+
+async def ideas_awaiting_moderation(session: AsyncSession) -> list[Idea]:
+    """Ideas citizens proposed that staff have not yet published or rejected, oldest first."""
+    query = select(Idea).where(Idea.moderation == "pending").order_by(Idea.created_at, Idea.id)
+    return list((await session.scalars(query)).all())
+
+
+async def set_moderation(session: AsyncSession, idea: Idea, state: str) -> None:
+    if state not in MODERATION_STATES:
+        raise ValueError(f"unknown moderation state {state!r}")
+    idea.moderation = state
+    await session.flush()

@@ -37,8 +37,10 @@ async def enqueue(
     priority: int = 0,
     dedupe_key: str | None = None,
     cause: str | None = None,
+    now: datetime | None = None,
 ) -> bool:
     """Queue one message; False when a message with the same dedupe key exists already."""
+    now = now or utcnow()
     values = {
         "channel": channel,
         "address": address,
@@ -49,8 +51,8 @@ async def enqueue(
         "cause": cause,
         "state": PENDING,
         "attempts": 0,
-        "next_attempt_at": utcnow(),
-        "created_at": utcnow(),
+        "next_attempt_at": now,
+        "created_at": now,
     }
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert

@@ -19,6 +19,8 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from nlu.factory import create_recognizer
+from nlu.types import TeachableRecognizer
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade_async
 from tests.storage.postgres_cluster import (
@@ -120,3 +122,9 @@ async def db_engine(db_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def db_sessions(db_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return session_factory(db_engine)
+
+
+@pytest.fixture(scope="session")
+def recognizer() -> TeachableRecognizer:
+    """One trained intent model for the whole run; training is what takes time."""
+    return create_recognizer()

@@ -24,9 +24,15 @@ def format_plain(reply: Reply) -> str:
 
 
 def format_json(reply: Reply) -> str:
-    body: dict[str, object] = {"text": reply.text, "options": [option.label for option in reply.options]}
+    body: dict[str, object] = {
+        "text": reply.text,
+        "options": [option.label for option in reply.options],
+    }
     if reply.attachment is not None:
-        body["attachment"] = {"filename": reply.attachment.filename, "content": reply.attachment.content}
+        body["attachment"] = {
+            "filename": reply.attachment.filename,
+            "content": reply.attachment.content,
+        }
     return json.dumps(body, ensure_ascii=False)
 
 

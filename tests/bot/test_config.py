@@ -7,7 +7,9 @@ import pytest
 from bot.config import Settings
 
 
-def test_environment_overrides_the_toml_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_overrides_the_toml_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     toml = tmp_path / "mitreden.toml"
     toml.write_text('town = "Kleinhausen"\nformal = false\ndatabase_url = "sqlite:///x.db"\n')
     monkeypatch.setenv("MITREDEN_CONFIG", str(toml))

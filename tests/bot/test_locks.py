@@ -35,7 +35,6 @@ async def test_messages_of_one_conversation_are_handled_one_after_another() -> N
 
 async def test_different_conversations_do_not_wait_for_each_other() -> None:
     locks = KeyedLocks()
-    async with locks.hold("anna"):
-        async with locks.hold("bernd"):
-            assert len(locks) == 2
+    async with locks.hold("anna"), locks.hold("bernd"):
+        assert len(locks) == 2
     assert len(locks) == 0

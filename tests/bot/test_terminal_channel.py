@@ -9,14 +9,18 @@ from flows.types import Attachment, Option, Reply
 
 
 def test_options_are_shown_as_a_numbered_list() -> None:
-    text = format_plain(Reply("Was möchten Sie tun?", (Option("Frage stellen", "a"), Option("Idee", "b"))))
+    text = format_plain(
+        Reply("Was möchten Sie tun?", (Option("Frage stellen", "a"), Option("Idee", "b")))
+    )
     assert text.splitlines() == ["Was möchten Sie tun?", "  1) Frage stellen", "  2) Idee"]
 
 
 async def test_json_lines_carry_text_options_and_attachment() -> None:
     out = io.StringIO()
     channel = TerminalChannel("anna", out, json_lines=True)
-    reply = Reply("Hier sind Ihre Daten.", (Option("Menü", "/hilfe"),), Attachment("daten.json", "{}"))
+    reply = Reply(
+        "Hier sind Ihre Daten.", (Option("Menü", "/hilfe"),), Attachment("daten.json", "{}")
+    )
     result = await channel.send(Outbound(1, "terminal", "anna", reply))
     channel.end_turn()
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
