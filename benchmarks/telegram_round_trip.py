@@ -4,7 +4,9 @@
 
 Prints the round-trip latency (a citizen sends → every reply has arrived at the Bot API)
 for one citizen at a time, and the sustained messages per second while many citizens
-write at once, each waiting for the answer before writing again, as people do.
+write at once, each waiting for the answer before writing again, as people do. The time
+spent inside the dispatcher is printed too: the rest is the channel (python-telegram-bot,
+HTTP to the Bot API, the outbox and delivery worker).
 """
 
 from __future__ import annotations
@@ -58,8 +60,13 @@ async def main(citizens: int, messages: int) -> None:
             # first contact (welcome, privacy notice) is not the steady state being measured
             await asyncio.gather(*(_turn(double, bot, person, "Hallo") for person in people))
 
+            bot.handling_seconds.clear()
             alone = await _citizen(double, bot, people[0], messages * 4)
             print(_describe("round trip, one citizen", alone))
+            print(
+                _describe("  of which in the dispatcher (NLU, flows, store)", bot.handling_seconds)
+            )
+            bot.handling_seconds.clear()
 
             started = time.perf_counter()
             together = await asyncio.gather(
@@ -68,6 +75,7 @@ async def main(citizens: int, messages: int) -> None:
             elapsed = time.perf_counter() - started
             turns = [seconds for person in together for seconds in person]
             print(_describe(f"round trip, {citizens} citizens at once", turns))
+            print(_describe("  of which in the dispatcher", bot.handling_seconds))
             print(
                 f"sustained: {len(turns) / elapsed:.1f} messages/s "
                 f"({len(turns)} messages from {citizens} citizens in {elapsed:.1f} s)"

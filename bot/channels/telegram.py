@@ -91,12 +91,21 @@ class TelegramChannel:
         self._reachability = sink
 
     @property
+    def webhook_secret(self) -> str | None:
+        return self._webhook_config.secret if self._webhook_config else None
+
+    @property
     def webhook_port(self) -> int | None:
         return self._webhook.port if self._webhook else None
 
     async def start(self, sink: InboundSink) -> None:
         self._sink = sink
-        await self._app.initialize()  # getMe
+        try:
+            await self._app.initialize()  # getMe: a wrong token or API address fails here
+        except TelegramError:
+            # PTB leaves the connection it opened for getMe to a failed start; close it
+            await self._app.bot.request.shutdown()
+            raise
         bot = self._app.bot
         self._me = BotIdentity(bot.id, bot.username)
         await register_commands(bot, self._default_language)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -40,6 +41,7 @@ class RunningBot:
         self._worker: asyncio.Task[None] | None = None
         # per chat: the outbox ids each handled message queued, in the order handled
         self.handled: defaultdict[str, asyncio.Queue[list[int]]] = defaultdict(asyncio.Queue)
+        self.handling_seconds: list[float] = []  # time inside the dispatcher, per message
 
     @property
     def app(self) -> App:
@@ -51,7 +53,9 @@ class RunningBot:
         return self._app is not None
 
     async def _sink(self, message: InboundMessage) -> None:
+        started = time.perf_counter()
         ids = await self.app.dispatcher.handle(message)
+        self.handling_seconds.append(time.perf_counter() - started)
         await self.handled[message.key.chat].put(ids)
 
     async def start(self) -> None:
@@ -77,7 +81,7 @@ class RunningBot:
     async def turn_for(self, chat: int) -> list[int]:
         """Wait until the bot handled the next message from `chat` and sent every reply to it."""
         ids = await asyncio.wait_for(self.handled[str(chat)].get(), PATIENCE)
-        assert await self.app.worker.wait_until_delivered(ids, timeout=PATIENCE)
+        assert await self.app.worker.wait_until_delivered(ids, PATIENCE)
         return ids
 
 
