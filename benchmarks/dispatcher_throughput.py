@@ -47,7 +47,9 @@ async def citizen(dispatcher: Dispatcher, name: str, rounds: int, latencies: lis
         text = SCRIPT[round_number % len(SCRIPT)]
         started = time.perf_counter()
         await dispatcher.handle(
-            InboundMessage(ConversationKey("bench", name, name), text, platform_id=f"{name}-{round_number}")
+            InboundMessage(
+                ConversationKey("bench", name, name), text, platform_id=f"{name}-{round_number}"
+            )
         )
         latencies.append(time.perf_counter() - started)
         sent += 1
@@ -77,12 +79,12 @@ async def main(citizens: int, rounds: int) -> None:
         print(f"citizens={citizens} messages={total} backend=SQLite")
         print(f"throughput: {total / elapsed:.0f} messages/s")
         print(f"CPU per message: {cpu / total * 1000:.2f} ms")
+        def percentile(share: float) -> float:
+            return latencies[min(len(latencies) - 1, int(len(latencies) * share))] * 1000
+
         print(
-            "dispatch latency: p50 {:.1f} ms, p95 {:.1f} ms, p99 {:.1f} ms".format(
-                statistics.median(latencies) * 1000,
-                latencies[int(len(latencies) * 0.95)] * 1000,
-                latencies[int(len(latencies) * 0.99)] * 1000,
-            )
+            f"dispatch latency: p50 {statistics.median(latencies) * 1000:.1f} ms, "
+            f"p95 {percentile(0.95):.1f} ms, p99 {percentile(0.99):.1f} ms"
         )
         print(f"peak RSS: {rss_mb():.0f} MB (after start-up: {rss_before:.0f} MB)")
 

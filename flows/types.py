@@ -95,7 +95,9 @@ class ConversationState:
             flow_version=data.get("flow_version"),
             step_id=data.get("step_id"),
             slots=dict(data.get("slots") or {}),
-            options=tuple(Option(str(label), str(value)) for label, value in data.get("options") or []),
+            options=tuple(
+                Option(str(label), str(value)) for label, value in data.get("options") or []
+            ),
             greeted=bool(data.get("greeted", False)),
         )
 

@@ -40,7 +40,9 @@ async def save_state(
     await session.flush()
 
 
-async def _find(session: AsyncSession, channel: str, chat: str, user_key: str) -> Conversation | None:
+async def _find(
+    session: AsyncSession, channel: str, chat: str, user_key: str
+) -> Conversation | None:
     return await session.scalar(
         select(Conversation).where(
             Conversation.channel == channel,

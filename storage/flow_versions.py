@@ -79,5 +79,9 @@ async def publish_shipped(
 
 
 async def all_versions(session: AsyncSession) -> list[StoredFlow]:
-    rows = (await session.scalars(select(FlowVersion).order_by(FlowVersion.flow_id, FlowVersion.version))).all()
+    rows = (
+        await session.scalars(
+            select(FlowVersion).order_by(FlowVersion.flow_id, FlowVersion.version)
+        )
+    ).all()
     return [StoredFlow(row.flow_id, row.version, row.source, row.is_current) for row in rows]

@@ -31,7 +31,11 @@ async def resolve_citizen(
     await session.flush()
     session.add(
         ChannelIdentity(
-            citizen_id=citizen.id, channel=channel, user_key=user_key, address=address, created_at=now
+            citizen_id=citizen.id,
+            channel=channel,
+            user_key=user_key,
+            address=address,
+            created_at=now,
         )
     )
     await session.flush()

@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models.core import ProcessedInbound
 
 
-async def claim_inbound(session: AsyncSession, channel: str, platform_id: str, now: datetime) -> bool:
+async def claim_inbound(
+    session: AsyncSession, channel: str, platform_id: str, now: datetime
+) -> bool:
     """Record the id; False when it was recorded before (a duplicate)."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert

@@ -62,8 +62,14 @@ async def enqueue(
 
 
 async def enqueue_returning_id(
-    session: AsyncSession, *, channel: str, address: str, citizen_id: int | None,
-    payload: dict[str, Any], priority: int = 0, cause: str | None = None,
+    session: AsyncSession,
+    *,
+    channel: str,
+    address: str,
+    citizen_id: int | None,
+    payload: dict[str, Any],
+    priority: int = 0,
+    cause: str | None = None,
 ) -> int:
     """Queue a message without a dedupe key and return its id (replies in a conversation)."""
     row = OutboxMessage(
@@ -108,7 +114,9 @@ async def claim_due(
         row.attempts += 1
         row.next_attempt_at = now  # when the claim was taken; see release_stale_claims
     return [
-        ClaimedMessage(row.id, row.channel, row.address, row.citizen_id, dict(row.payload), row.attempts)
+        ClaimedMessage(
+            row.id, row.channel, row.address, row.citizen_id, dict(row.payload), row.attempts
+        )
         for row in rows
     ]
 

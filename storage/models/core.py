@@ -41,7 +41,9 @@ class ChannelIdentity(Base):
     __table_args__ = (UniqueConstraint("channel", "user_key"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"), index=True)
+    citizen_id: Mapped[int] = mapped_column(
+        ForeignKey("citizens.id", ondelete="CASCADE"), index=True
+    )
     channel: Mapped[str] = mapped_column(String(32))
     user_key: Mapped[str] = mapped_column(String(255))
     address: Mapped[str] = mapped_column(String(255))
@@ -59,7 +61,9 @@ class Conversation(Base):
     channel: Mapped[str] = mapped_column(String(32))
     chat: Mapped[str] = mapped_column(String(255))
     user_key: Mapped[str] = mapped_column(String(255))
-    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"), index=True)
+    citizen_id: Mapped[int] = mapped_column(
+        ForeignKey("citizens.id", ondelete="CASCADE"), index=True
+    )
     state: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
     flow_id: Mapped[str | None] = mapped_column(String(64))
     flow_version: Mapped[int | None] = mapped_column(Integer)
