@@ -64,9 +64,8 @@ class TelegramChannel:
     ) -> None:
         base = (api_url or DEFAULT_API_URL).rstrip("/")
         builder = Application.builder().token(token).base_url(f"{base}/bot")
-        builder = builder.base_file_url(f"{base}/file/bot").get_updates_read_timeout(
-            poll_timeout + 10
-        )
+        # PTB adds the long-poll timeout to getUpdates' read timeout by itself
+        builder = builder.base_file_url(f"{base}/file/bot")
         if webhook is not None:
             builder = builder.updater(None)
         self._app = builder.build()

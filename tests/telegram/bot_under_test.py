@@ -9,7 +9,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from bot.app import App, build_app
-from bot.channels.telegram_reachability import watch_reachability
+from bot.channels.telegram_reachability import reachability_recorder
+from bot.channels.telegram_updates import ReachabilityChange
 from bot.config import Settings
 from bot.messages import InboundMessage
 from bot.runner import configured_channels
@@ -42,6 +43,7 @@ class RunningBot:
         # per chat: the outbox ids each handled message queued, in the order handled
         self.handled: defaultdict[str, asyncio.Queue[list[int]]] = defaultdict(asyncio.Queue)
         self.handling_seconds: list[float] = []  # time inside the dispatcher, per message
+        self._reachability: asyncio.Queue[ReachabilityChange] = asyncio.Queue()
 
     @property
     def app(self) -> App:
@@ -62,7 +64,14 @@ class RunningBot:
         adapters = configured_channels(self.settings)
         assert list(adapters) == ["telegram"]
         self._app = await build_app(self.settings, adapters, recognizer=self._recognizer)
-        watch_reachability(adapters, self._app.sessions)
+        record = reachability_recorder(self._app.sessions)
+
+        async def recorded(change: ReachabilityChange) -> None:
+            await record(change)
+            await self._reachability.put(change)
+
+        for adapter in adapters.values():
+            adapter.watch_reachability(recorded)  # type: ignore[attr-defined]
         self._worker = asyncio.create_task(self._app.worker.run())
         for adapter in adapters.values():
             await adapter.start(self._sink)
@@ -77,6 +86,10 @@ class RunningBot:
                 await self._worker
         await app.close()
         self._app = None
+
+    async def reachability_changed(self) -> ReachabilityChange:
+        """Wait until a block or unblock was written to the store."""
+        return await asyncio.wait_for(self._reachability.get(), PATIENCE)
 
     async def turn_for(self, chat: int) -> list[int]:
         """Wait until the bot handled the next message from `chat` and sent every reply to it."""

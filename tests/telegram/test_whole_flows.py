@@ -11,6 +11,7 @@ import pytest
 from bot.channels.telegram_commands import COMMANDS
 from nlu.factory import create_recognizer
 from nlu.types import IntentRecognizer
+from storage import subscriptions
 from tests.telegram.bot_api_double import BotApiDouble
 from tests.telegram.bot_api_updates import Citizen
 from tests.telegram.bot_under_test import Chat, RunningBot, bot_settings
@@ -216,3 +217,26 @@ async def test_a_deep_link_opens_the_consultation_from_the_poster(
     assert "Mitmachen bis" in opened
     title = opened.split("\n")[0].removeprefix("📋 ")
     assert title in listed
+
+
+async def test_blocking_the_bot_pauses_the_citizens_news_and_unblocking_resumes_them(
+    bot: RunningBot, double: BotApiDouble
+) -> None:
+    anna = chat(double, bot, ANNA)
+    await anna.say("/abo")
+    await anna.press("Thema abonnieren")
+    await anna.press("Verkehr")
+    await agree_to_privacy(anna)
+    assert "Sie bekommen ab jetzt Neuigkeiten" in anna.texts()
+
+    async def news_recipients() -> list[int]:
+        async with bot.app.sessions() as session:
+            return await subscriptions.subscribers(session, "topic", "verkehr")
+
+    (subscriber,) = await news_recipients()
+    double.block(ANNA)
+    await bot.reachability_changed()
+    assert await news_recipients() == []
+    double.unblock(ANNA)
+    await bot.reachability_changed()
+    assert await news_recipients() == [subscriber]
