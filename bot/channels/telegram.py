@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram import InputFile, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.base import Capabilities, InboundSink, SendResult
@@ -257,16 +257,18 @@ class TelegramChannel:
         waiting = self._cooldown.get(chat_id, 0.0) - self._clock()
         if waiting > 0:
             return SendResult("retry", "Telegram asked to slow down", waiting + FOLLOWER_DELAY)
+        self._cooldown.pop(chat_id, None)
         try:
             await self._deliver(chat_id, message)
-        except RetryAfter as error:
+        except TelegramError as error:
             result = send_failure(error)
-            self._cooldown[chat_id] = self._clock() + (result.retry_after or 0.0)
-            return result
-        except (Forbidden, TelegramError) as error:
-            return send_failure(error)
-        self._progress.pop(message.outbox_id, None)
-        return SendResult.sent()
+        else:
+            result = SendResult.sent()
+        if result.outcome == "retry" and result.retry_after is not None:
+            self._cooldown[chat_id] = self._clock() + result.retry_after
+        if result.outcome != "retry":
+            self._progress.pop(message.outbox_id, None)
+        return result
 
     async def _deliver(self, chat_id: int, message: Outbound) -> None:
         """Send every piece not sent yet; a retry after a 429 goes on where it stopped."""

@@ -11,91 +11,30 @@ import contextlib
 import itertools
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
 from tests.telegram import bot_api_updates as updates
+from tests.telegram.bot_api_requests import (
+    ApiError,
+    check_keyboard,
+    error_response,
+    read_params,
+    render,
+)
+from tests.telegram.bot_api_state import BotApiState, BotMessage, Fault, message_json
 from tests.telegram.bot_api_updates import Citizen, Group
-from tests.telegram.telegram_html import HtmlError, parse, utf16_length
+from tests.telegram.bot_api_webhook import push_updates
 
-JSON_FIELDS = {
-    "reply_markup",
-    "allowed_updates",
-    "commands",
-    "scope",
-    "link_preview_options",
-    "entities",
-    "reply_parameters",
-}
-INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout"}
 SEND_METHODS = {"sendmessage", "senddocument"}
-MAX_TEXT = 4096
-MAX_CALLBACK_BYTES = 64
-
-
-class ApiError(Exception):
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.retry_after = retry_after
-
-
-@dataclass
-class BotMessage:
-    """A message the bot sent, as the citizen's app shows it now (after any edits)."""
-
-    chat_id: int
-    message_id: int
-    text: str
-    html: str
-    entities: list[dict[str, Any]]
-    keyboard: list[list[dict[str, Any]]] | None
-    document: tuple[str, bytes] | None = None
-    edits: int = 0
-
-    @property
-    def buttons(self) -> list[str]:
-        return [button["text"] for row in self.keyboard or [] for button in row]
-
-    def data_of(self, label: str) -> str:
-        for row in self.keyboard or []:
-            for button in row:
-                if button["text"] == label:
-                    return str(button["callback_data"])
-        raise AssertionError(f"no button {label!r} in {self.buttons} of: {self.text[:200]}")
-
-
-@dataclass
-class Fault:
-    code: int
-    description: str
-    retry_after: int | None = None
 
 
 @dataclass
 class _Poll:
     generation: int = 0
     confirmed: int = 0  # updates with a lower id were fetched and confirmed by the bot
-
-
-@dataclass
-class BotApiState:
-    bot: dict[str, Any]
-    queue: list[dict[str, Any]] = field(default_factory=list)
-    messages: dict[tuple[int, int], BotMessage] = field(default_factory=dict)
-    inbox: dict[int, list[BotMessage]] = field(default_factory=dict)
-    chats: dict[int, dict[str, Any]] = field(default_factory=dict)
-    blocked: set[int] = field(default_factory=set)
-    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
-    open_queries: set[str] = field(default_factory=set)
-    commands: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
-    faults: list[Fault | None] = field(default_factory=list)
-    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    webhook: dict[str, Any] | None = None
 
 
 class BotApiDouble:
@@ -256,33 +195,15 @@ class BotApiDouble:
 
     # --- the HTTP API ---------------------------------------------------------------------
 
-    async def _params(self, request: web.Request) -> dict[str, Any]:
-        params: dict[str, Any] = dict(request.query)
-        if request.content_type == "application/json":
-            params.update(await request.json())
-            return params
-        if request.method == "POST":
-            form = await request.post()
-            for name, value in form.items():
-                if isinstance(value, web.FileField):
-                    params[name] = (value.filename, value.file.read())
-                elif name in JSON_FIELDS:
-                    params[name] = json.loads(str(value))
-                elif name in INT_FIELDS:
-                    params[name] = int(str(value))
-                else:
-                    params[name] = str(value)
-        return params
-
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
-            return _error(ApiError(401, "Unauthorized"))
+            return error_response(ApiError(401, "Unauthorized"))
         method = request.match_info["method"].lower()
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
-            return _error(ApiError(404, "Not Found"))
+            return error_response(ApiError(404, "Not Found"))
         try:
-            params = await self._params(request)
+            params = await read_params(request)
             self.state.calls.append((method, params))
             fault = (
                 self.state.faults.pop(0) if method in SEND_METHODS and self.state.faults else None
@@ -291,9 +212,9 @@ class BotApiDouble:
                 raise ApiError(fault.code, fault.description, fault.retry_after)
             result = await handler(params)
         except ApiError as error:
-            return _error(error)
+            return error_response(error)
         except (KeyError, ValueError) as error:
-            return _error(ApiError(400, f"Bad Request: {error}"))
+            return error_response(ApiError(400, f"Bad Request: {error}"))
         return web.json_response({"ok": True, "result": result})
 
     async def _api_getme(self, _params: dict[str, Any]) -> dict[str, Any]:
@@ -341,35 +262,6 @@ class BotApiDouble:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         return chat_id
 
-    def _render(self, params: dict[str, Any], key: str = "text") -> tuple[str, str, list[Any]]:
-        source = str(params.get(key, ""))
-        if params.get("parse_mode") == "HTML":
-            try:
-                text, entities = parse(source)
-            except HtmlError as error:
-                raise ApiError(400, str(error)) from None
-        else:
-            text, entities = source, []
-        if key == "text" and not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if utf16_length(text) > (MAX_TEXT if key == "text" else 1024):
-            raise ApiError(400, "Bad Request: message is too long")
-        return source, text, entities
-
-    def _keyboard(self, params: dict[str, Any]) -> list[list[dict[str, Any]]] | None:
-        markup = params.get("reply_markup")
-        if not markup:
-            return None
-        rows: list[list[dict[str, Any]]] = markup["inline_keyboard"]
-        for row in rows:
-            for button in row:
-                data = button.get("callback_data")
-                if not button.get("text") or data is None:
-                    raise ApiError(400, "Bad Request: can't parse inline keyboard button")
-                if not 1 <= len(str(data).encode()) <= MAX_CALLBACK_BYTES:
-                    raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-        return rows
-
     def _store(self, message: BotMessage) -> dict[str, Any]:
         self.state.messages[(message.chat_id, message.message_id)] = message
         self.state.inbox.setdefault(message.chat_id, []).append(message)
@@ -377,34 +269,12 @@ class BotApiDouble:
         return self._message_json(message)
 
     def _message_json(self, message: BotMessage) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "message_id": message.message_id,
-            "from": self.state.bot,
-            "chat": self.state.chats[message.chat_id],
-            "date": int(time.time()),
-        }
-        if message.document is not None:
-            name, content = message.document
-            body["document"] = {
-                "file_id": f"doc{message.message_id}",
-                "file_unique_id": f"u{message.message_id}",
-                "file_name": name,
-                "file_size": len(content),
-            }
-        else:
-            body["text"] = message.text
-            if message.entities:
-                body["entities"] = message.entities
-        if message.keyboard:
-            body["reply_markup"] = {"inline_keyboard": message.keyboard}
-        if message.edits:
-            body["edit_date"] = int(time.time())
-        return body
+        return message_json(message, self.state.bot, self.state.chats[message.chat_id])
 
     async def _api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._chat(params)
-        source, text, entities = self._render(params)
-        keyboard = self._keyboard(params)
+        source, text, entities = render(params)
+        keyboard = check_keyboard(params)
         message = BotMessage(
             chat_id, self._next_message_id(chat_id), text, source, entities, keyboard
         )
@@ -415,14 +285,14 @@ class BotApiDouble:
         document = params.get("document")
         if not isinstance(document, tuple):
             raise ApiError(400, "Bad Request: there is no document in the request")
-        source, caption, entities = self._render(params, "caption")
+        source, caption, entities = render(params, "caption")
         message = BotMessage(
             chat_id,
             self._next_message_id(chat_id),
             caption,
             source,
             entities,
-            self._keyboard(params),
+            check_keyboard(params),
             document=document,
         )
         return self._store(message)
@@ -435,8 +305,8 @@ class BotApiDouble:
 
     async def _api_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._own_message(params)
-        source, text, entities = self._render(params)
-        keyboard = self._keyboard(params)
+        source, text, entities = render(params)
+        keyboard = check_keyboard(params)
         if text == message.text and entities == message.entities and keyboard == message.keyboard:
             raise ApiError(
                 400,
@@ -450,7 +320,7 @@ class BotApiDouble:
 
     async def _api_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._own_message(params)
-        keyboard = self._keyboard(params)
+        keyboard = check_keyboard(params)
         if keyboard == message.keyboard:
             raise ApiError(
                 400,
@@ -503,7 +373,9 @@ class BotApiDouble:
         }
         if str(params.get("drop_pending_updates", "")).lower() == "true":
             self.state.queue.clear()
-        self._pusher = asyncio.get_running_loop().create_task(self._push())
+        self._pusher = asyncio.get_running_loop().create_task(
+            push_updates(self.state, self._changed, lambda: self._closing)
+        )
         return True
 
     async def _api_getwebhookinfo(self, _params: dict[str, Any]) -> dict[str, Any]:
@@ -521,40 +393,9 @@ class BotApiDouble:
                 await self._pusher
             self._pusher = None
 
-    async def _push(self) -> None:
-        """Deliver updates to the webhook one by one, keeping each until it is answered 200."""
-        webhook = self.state.webhook or {}
-        headers = {"Content-Type": "application/json"}
-        if webhook.get("secret_token"):
-            headers["X-Telegram-Bot-Api-Secret-Token"] = str(webhook["secret_token"])
-        async with aiohttp.ClientSession() as client:
-            while not self._closing:
-                async with self._changed:
-                    await self._changed.wait_for(lambda: bool(self.state.queue) or self._closing)
-                if self._closing:
-                    return
-                update = self.state.queue[0]
-                try:
-                    async with client.post(
-                        webhook["url"], data=json.dumps(update), headers=headers
-                    ) as response:
-                        delivered = response.status == 200
-                except aiohttp.ClientError:
-                    delivered = False
-                if delivered:
-                    self.state.queue.remove(update)
-                else:
-                    # Telegram retries a failing webhook later; here: when something changes
-                    async with self._changed:
-                        await self._changed.wait()
-
 
 def _kind(update: dict[str, Any]) -> str:
     return next(key for key in update if key != "update_id")
 
 
-def _error(error: ApiError) -> web.Response:
-    body: dict[str, Any] = {"ok": False, "error_code": error.code, "description": error.description}
-    if error.retry_after is not None:
-        body["parameters"] = {"retry_after": error.retry_after}
-    return web.json_response(body, status=error.code)
+__all__ = ["BotApiDouble", "BotMessage", "Citizen", "Group"]
