@@ -12,14 +12,12 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import prepare_database
 from bot.config import Settings
 
 T = TypeVar("T")
-Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
-def add_commands(commands: Commands) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     db = commands.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="create or update the tables").set_defaults(func=_db_upgrade)
 
@@ -75,6 +73,8 @@ def with_store(
     settings: Settings, work: Callable[[AsyncSession], Awaitable[T]], write: bool = True
 ) -> T:
     """Run `work` in one transaction on the migrated database."""
+
+    from bot.app import prepare_database
 
     async def go() -> T:
         engine, sessions = await prepare_database(settings)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import App, build_app, services_for
+from bot.app import App, build_app, services_factory
 from bot.channels.recording import RecordingChannel
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
@@ -103,7 +103,7 @@ async def test_a_failure_gets_an_apology_and_the_message_can_come_again(
     def flaky_services(session: AsyncSession, channel: str) -> Services:
         if failures:
             raise failures.pop()
-        return services_for(session, channel)
+        return services_factory(app.settings)(session, channel)
 
     app = bot.app
     dispatcher = Dispatcher(
