@@ -79,14 +79,25 @@ def numbered_choice(data: str) -> int | None:
 
 
 def keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup | None:
+    """One row per option, except that short neighbours (Ja / Nein, 1 … 5) share a row."""
     if not options:
         return None
-    buttons = [
-        InlineKeyboardButton(option.label, callback_data=callback_data(option, number))
-        for number, option in enumerate(options, start=1)
-    ]
-    short = len(options) <= ROW_BUTTONS_MAX and all(len(o.label) <= ROW_LABEL_MAX for o in options)
-    rows = [buttons] if short else [[button] for button in buttons]
+    rows: list[list[InlineKeyboardButton]] = []
+    short_row: list[InlineKeyboardButton] = []
+    for number, option in enumerate(options, start=1):
+        button = InlineKeyboardButton(option.label, callback_data=callback_data(option, number))
+        if len(option.label) > ROW_LABEL_MAX:
+            if short_row:
+                rows.append(short_row)
+                short_row = []
+            rows.append([button])
+            continue
+        short_row.append(button)
+        if len(short_row) == ROW_BUTTONS_MAX:
+            rows.append(short_row)
+            short_row = []
+    if short_row:
+        rows.append(short_row)
     return InlineKeyboardMarkup(rows)
 
 

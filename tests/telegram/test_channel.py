@@ -79,11 +79,17 @@ async def test_short_answers_sit_side_by_side(
 ) -> None:
     double.say(ANNA, "Hallo")
     await collected.next()
-    message = await shown(
-        channel, double, ANNA, Reply("Stimmt das?", (Option("Ja", "yes"), Option("Nein", "no")))
-    )
-    assert message.keyboard is not None
-    assert [[button["text"] for button in row] for row in message.keyboard] == [["Ja", "Nein"]]
+    scale = tuple(Option(str(n), str(n)) for n in range(1, 6))
+    later = Option("⏸ Später weitermachen", "/pause")
+    yes_no = (Option("Ja", "yes"), Option("Nein", "no"))
+    first = await shown(channel, double, ANNA, Reply("Wie sicher?", (*scale, later)))
+    second = await shown(channel, double, ANNA, Reply("Stimmt das?", (*yes_no, later)))
+
+    def layout(message: BotMessage) -> list[list[str]]:
+        return [[button["text"] for button in row] for row in message.keyboard or []]
+
+    assert layout(first) == [["1", "2", "3", "4", "5"], ["⏸ Später weitermachen"]]
+    assert layout(second) == [["Ja", "Nein"], ["⏸ Später weitermachen"]]
 
 
 async def test_a_pressed_button_is_answered_shown_as_chosen_and_cannot_be_pressed_again(

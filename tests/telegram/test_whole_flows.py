@@ -240,3 +240,42 @@ async def test_blocking_the_bot_pauses_the_citizens_news_and_unblocking_resumes_
     double.unblock(ANNA)
     await bot.reachability_changed()
     assert await news_recipients() == [subscriber]
+
+
+async def test_a_citizen_answers_a_consultation_with_buttons(
+    bot: RunningBot, double: BotApiDouble
+) -> None:
+    anna = chat(double, bot, ANNA)
+    await anna.say("Welche Umfragen gibt es?")
+    await anna.press("Radverkehrsplan 2030")
+    await anna.press("Los geht")
+    await agree_to_privacy(anna)
+    assert "Frage 1 von 5" in anna.texts()
+    await anna.press("Selten")
+    assert "1 bis 5" in anna.texts()
+    await anna.say("2")  # typed, as on a channel without buttons
+    await anna.press("Zum Bahnhof")
+    await anna.press("Zu den Schulen")
+    await anna.press("Fertig")
+    await anna.press("Ja")
+    await anna.say("Die Kreuzung am Bahnhof, abends ist es dort sehr dunkel.")
+    review = anna.texts()
+    assert "→ Selten" in review and "→ 2 / 5" in review
+    assert "Zum Bahnhof, Zu den Schulen" in review or "Zum Bahnhof" in review
+    await anna.press("Absenden")
+    assert "Bestätigungsnummer: P-" in anna.texts()
+
+
+async def test_a_citizen_supports_an_idea_once(bot: RunningBot, double: BotApiDouble) -> None:
+    anna = chat(double, bot, ANNA)
+    await anna.say("/ideen")
+    await anna.press("Offenes WLAN")
+    assert "Unterstützung: 👍 9" in anna.texts()
+    await anna.press("Unterstützen")
+    await agree_to_privacy(anna)
+    assert "Danke für Ihre Unterstützung" in anna.texts()
+    await anna.press("Unterstützen")
+    assert "Danke für Ihre Unterstützung" not in anna.texts()
+    await anna.press("Zurück zur Liste")
+    await anna.press("Offenes WLAN")
+    assert "Unterstützung: 👍 10" in anna.texts()
