@@ -85,12 +85,12 @@ async def prepare_database(
     """Migrate the schema, publish the shipped flows and, on a new demo install, seed it."""
     url = normalise_url(settings.database_url)
     fresh = _new_sqlite_file(url)
+    shipped = load_shipped_flows(settings.flows_dir)  # a broken file stops us before any change
     await upgrade_async(url)
     engine = create_engine(url)
     sessions = session_factory(engine)
     now = datetime.now(UTC)
     async with sessions() as session, session.begin():
-        shipped = load_shipped_flows(settings.flows_dir)
         await flow_versions.publish_shipped(
             session, [(flow_id, source) for flow_id, _, source in shipped], now
         )
@@ -132,6 +132,20 @@ async def build_app(
 ) -> App:
     """Everything wired; `recognizer` lets tests share one trained model between bots."""
     engine, sessions = await prepare_database(settings)
+    try:
+        return await _assemble(settings, adapters, recognizer, engine, sessions)
+    except BaseException:
+        await engine.dispose()
+        raise
+
+
+async def _assemble(
+    settings: Settings,
+    adapters: Mapping[str, ChannelAdapter],
+    recognizer: IntentRecognizer | None,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+) -> App:
     recognizer = recognizer or create_recognizer(
         backend=settings.nlu_backend,
         data_paths=[settings.nlu_data] if settings.nlu_data else None,

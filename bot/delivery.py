@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.base import ChannelAdapter, SendResult
 from bot.messages import Outbound
 from bot.payloads import payload_to_reply
-from storage import outbox
+from storage import outbox, reachability
 
 log = logging.getLogger(__name__)
 
@@ -93,14 +93,16 @@ class DeliveryWorker:
             except Exception as error:  # an adapter bug must not stop every other delivery
                 log.exception("channel %s failed to send message %d", message.channel, message.id)
                 result = SendResult("retry", f"{type(error).__name__}: {error}")
-            await self._record(message.id, message.attempts, result)
+            await self._record(message, result)
         if claimed:
             async with self._delivered:
                 self._delivered.notify_all()
         return len(claimed)
 
-    async def _record(self, message_id: int, attempts: int, result: SendResult) -> None:
+    async def _record(self, message: outbox.ClaimedMessage, result: SendResult) -> None:
         now = self._clock()
+        message_id, attempts = message.id, message.attempts
+        channel, address = message.channel, message.address
         async with self._sessions() as session, session.begin():
             if result.outcome == "sent":
                 await outbox.mark_sent(session, message_id, now)
@@ -116,6 +118,9 @@ class DeliveryWorker:
                 await outbox.retry_later(session, message_id, now + wait, result.detail or "retry")
             else:
                 await outbox.mark_failed(session, message_id, f"{result.outcome}: {result.detail}")
+                if result.outcome == "blocked":
+                    # no further deliveries to this chat until the citizen unblocks the bot
+                    await reachability.mark_address_blocked(session, channel, address, now)
 
     async def wait_until_delivered(self, ids: list[int], patience: float = 30.0) -> bool:
         """Wait until these messages were sent or gave up; False on timeout."""

@@ -97,11 +97,12 @@ class Dispatcher:
                 log.info("skipping a message %s/%s seen before", key.channel, message.platform_id)
                 return []
             language = message.language_hint or self._settings.default_language
+            # in a group the chat is the group's; the citizen's own address must not change
             citizen_id, _ = await identities.resolve_citizen(
                 session,
                 key.channel,
                 key.user,
-                key.chat,
+                None if message.group_chat else key.chat,
                 language if language in ("de", "en") else "de",
                 now,
             )

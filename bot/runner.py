@@ -10,6 +10,7 @@ import sys
 
 from bot.app import build_app
 from bot.channels.base import ChannelAdapter
+from bot.channels.telegram_reachability import watch_reachability
 from bot.channels.telegram_setup import telegram_channels
 from bot.config import Settings
 from bot.scheduler import create_scheduler
@@ -33,6 +34,7 @@ async def run(settings: Settings) -> int:
         print(NO_CHANNEL, file=sys.stderr)
         return 2
     app = await build_app(settings, adapters)
+    watch_reachability(adapters, app.sessions)
     scheduler = create_scheduler(app.sessions, app.recognizer)
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()

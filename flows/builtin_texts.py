@@ -110,3 +110,11 @@ VARIABLE_DEFAULTS: dict[str, T] = {
     },
     "privacy_version": {"de": "1", "en": "1"},
 }
+PRIVATE_ONLY: T = {
+    "de": "Das besprechen wir lieber unter vier Augen: Ihre Beiträge und Daten gehören nicht in "
+    "eine Gruppe. Schreiben Sie mir bitte direkt, dort geht es gleich weiter.",
+    "de_du": "Das besprechen wir lieber unter vier Augen: Deine Beiträge und Daten gehören nicht "
+    "in eine Gruppe. Schreib mir bitte direkt, dort geht es gleich weiter.",
+    "en": "Let's talk about this in private: your contributions and data do not belong in a "
+    "group. Please write to me directly and we'll go on there.",
+}

@@ -44,6 +44,7 @@ class FlowDefinition:
     steps: Mapping[str, StepDefinition]
     triggers: Triggers = Triggers()
     requires_consent: bool = False
+    private: bool = False  # shows personal data: never in a group chat
     filename: str = ""
 
     def step(self, step_id: str | None) -> StepDefinition | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flows import builtin_texts
 from flows.definition import FlowDefinition
 from flows.routing import CONSENT
 from flows.run import Run
@@ -46,6 +47,13 @@ async def run_from(run: Run, step_id: str) -> None:
         needs_consent = step.get("requires_consent") or (
             flow.requires_consent and step_id == flow.start
         )
+        if (needs_consent or flow.private) and run.ctx.group_chat:
+            # personal things are never asked for, or stored, in front of a group
+            run.say(
+                run.text(builtin_texts.PRIVATE_ONLY), [run.options([builtin_texts.MENU_OPTION])[0]]
+            )
+            stop(run)
+            return
         if needs_consent and flow.flow_id != CONSENT and not await run.has_consent():
             consent = run.library.current(CONSENT)
             if consent is None:

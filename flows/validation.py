@@ -14,7 +14,16 @@ from flows.wording import placeholders
 from flows.yaml_source import LoadedYaml, YamlSyntaxError, load
 from nlu.types import FALLBACK_INTENT, INTENTS
 
-TOP_KEYS = {"id", "title", "description", "start", "steps", "triggers", "requires_consent"}
+TOP_KEYS = {
+    "id",
+    "title",
+    "description",
+    "start",
+    "steps",
+    "triggers",
+    "requires_consent",
+    "private",
+}
 TRIGGER_KEYS = {"intents", "commands", "deep_link", "deep_link_slot", "entities"}
 # Variables the bot core passes in TurnContext.variables.
 CONTEXT_VARIABLES = frozenset({"town", "privacy_contact", "privacy_version"})
@@ -147,8 +156,9 @@ def _check_top(data: Mapping[str, Any], report: Any) -> None:
     flow_id = data.get("id")
     if "id" in data and (not isinstance(flow_id, str) or not FLOW_ID.fullmatch(flow_id)):
         report(("id",), "the flow id must be lower-case letters, digits and _")
-    if "requires_consent" in data and not isinstance(data["requires_consent"], bool):
-        report(("requires_consent",), "requires_consent must be true or false")
+    for flag in ("requires_consent", "private"):
+        if flag in data and not isinstance(data[flag], bool):
+            report((flag,), f"{flag} must be true or false")
 
 
 def _check_triggers(raw: Any, facts: FlowFacts, report: Any) -> Triggers:
@@ -237,5 +247,6 @@ def _build(
         steps=steps,
         triggers=triggers,
         requires_consent=bool(data.get("requires_consent", False)),
+        private=bool(data.get("private", False)),
         filename=filename,
     )

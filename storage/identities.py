@@ -11,16 +11,25 @@ from storage.models.core import ChannelIdentity, Citizen
 
 
 async def resolve_citizen(
-    session: AsyncSession, channel: str, user_key: str, address: str, language: str, now: datetime
+    session: AsyncSession,
+    channel: str,
+    user_key: str,
+    address: str | None,
+    language: str,
+    now: datetime,
 ) -> tuple[int, bool]:
-    """The citizen's id for this identity and whether it was created just now."""
+    """The citizen's id for this identity and whether it was created just now.
+
+    `address` is where the citizen's own messages go; None (a message in a group chat)
+    keeps the one known, or takes the user's id, which is the private chat on Telegram.
+    """
     identity = await session.scalar(
         select(ChannelIdentity).where(
             ChannelIdentity.channel == channel, ChannelIdentity.user_key == user_key
         )
     )
     if identity is not None:
-        if identity.address != address:
+        if address is not None and identity.address != address:
             identity.address = address
         citizen = await session.get(Citizen, identity.citizen_id)
         if citizen is not None:
@@ -34,7 +43,7 @@ async def resolve_citizen(
             citizen_id=citizen.id,
             channel=channel,
             user_key=user_key,
-            address=address,
+            address=address or user_key,
             created_at=now,
         )
     )

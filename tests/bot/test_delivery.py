@@ -168,3 +168,33 @@ async def test_the_same_cause_is_queued_only_once(
         )
     assert (first, again) == (True, False)
     assert len(await states(db_sessions)) == 1
+
+
+async def test_a_blocked_chat_gets_no_further_news(
+    db_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    from storage.identities import resolve_citizen
+    from storage.models import ChannelIdentity
+
+    clock = Clock()
+    async with db_sessions() as session, session.begin():
+        citizen, _ = await resolve_citizen(session, "scripted", "u-1", "chat-1", "de", START)
+        for text in ("Neuigkeit 1", "Neuigkeit 2"):
+            await outbox.enqueue(
+                session,
+                channel="scripted",
+                address="chat-1",
+                citizen_id=citizen,
+                payload={"text": text},
+                now=START,
+            )
+    channel = ScriptedChannel([SendResult("blocked", "403 Forbidden: bot was blocked by the user")])
+    worker = DeliveryWorker(db_sessions, {"scripted": channel}, batch=1, clock=clock)
+    await worker.drain_once()
+    await worker.drain_once()
+    async with db_sessions() as session:
+        identity = await session.scalar(
+            select(ChannelIdentity).where(ChannelIdentity.citizen_id == citizen)
+        )
+    assert identity is not None and identity.blocked_at is not None
+    assert channel.delivered == []

@@ -36,6 +36,7 @@ class Chat:
     citizen_id: int = 7
     language_hint: str | None = None
     formal: bool = True
+    group_chat: bool = False
     now: datetime = NOW
     state: ConversationState = field(default_factory=ConversationState)
     replies: tuple[Reply, ...] = ()
@@ -70,7 +71,12 @@ class Chat:
 
     async def send(self, user_input: UserInput) -> tuple[Reply, ...]:
         ctx = TurnContext(
-            self.citizen_id, self.now, self.language_hint, formal=self.formal, variables=VARIABLES
+            self.citizen_id,
+            self.now,
+            self.language_hint,
+            group_chat=self.group_chat,
+            formal=self.formal,
+            variables=VARIABLES,
         )
         turn = await advance(self.state, user_input, ctx, self.library, self.services)
         self.state, self.replies = turn.state, turn.replies

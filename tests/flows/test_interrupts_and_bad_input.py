@@ -138,3 +138,19 @@ async def test_asking_for_english_first_thing_switches_and_welcomes() -> None:
     await chat.say("English please")
     assert "I'll write in English" in chat.text and "citizens' chat" in chat.text
     assert "💡 Propose an idea" in chat.labels
+
+
+async def test_nothing_personal_is_asked_for_or_shown_in_a_group_chat() -> None:
+    group = Chat(group_chat=True)
+    ideas_before = len(group.services.idea_rows)
+    await group.say("Ich habe eine Idee für den Park", intent="propose_idea")
+    assert "unter vier Augen" in group.text
+    await group.say("/daten")
+    assert "unter vier Augen" in group.text
+    assert all(reply.attachment is None for reply in group.replies)
+    await group.say("/meine")
+    assert "unter vier Augen" in group.text
+    assert len(group.services.idea_rows) == ideas_before
+    await group.say("/ideen")
+    assert "unter vier Augen" not in group.text
+    assert group.state.options

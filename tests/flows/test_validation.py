@@ -103,7 +103,7 @@ def test_bad_triggers_and_top_level_keys() -> None:
     source = GOOD.replace("commands: [/probe]", "commands: [probe, /start]\n  intents: [dance]")
     found = problems("colour: red\n" + source)
     assert (
-        "sample.yml:1: unknown key 'colour' (known: description, id, requires_consent, "
+        "sample.yml:1: unknown key 'colour' (known: description, id, private, requires_consent, "
         "start, steps, title, triggers)" in found
     )
     assert any("'probe' is not a command" in p for p in found)
