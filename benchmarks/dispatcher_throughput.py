@@ -79,6 +79,7 @@ async def main(citizens: int, rounds: int) -> None:
         print(f"citizens={citizens} messages={total} backend=SQLite")
         print(f"throughput: {total / elapsed:.0f} messages/s")
         print(f"CPU per message: {cpu / total * 1000:.2f} ms")
+
         def percentile(share: float) -> float:
             return latencies[min(len(latencies) - 1, int(len(latencies) * share))] * 1000
 
