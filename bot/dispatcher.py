@@ -106,9 +106,9 @@ class Dispatcher:
                 language if language in ("de", "en") else "de",
                 now,
             )
-            stored = await conversations.load_state(session, key.channel, key.chat, key.user)
+            stored = await conversations.find(session, key.channel, key.chat, key.user)
             state = (
-                ConversationState.from_json(stored)
+                ConversationState.from_json(stored.state)
                 if stored is not None
                 else ConversationState(
                     language=await identities.citizen_language(session, citizen_id) or "de"
@@ -127,8 +127,9 @@ class Dispatcher:
                 state, user_input, ctx, self._library(), self._services(session, key.channel)
             )
             if await identities.citizen_exists(session, citizen_id):
-                await conversations.save_state(
+                conversations.store_state(
                     session,
+                    stored,
                     channel=key.channel,
                     chat=key.chat,
                     user_key=key.user,
