@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     matrix_password: SecretStr | None = None
     matrix_access_token: SecretStr | None = None
     matrix_store_dir: Path = Path("./data/matrix")
+    matrix_device_name: str = Field(
+        "mitreden", description="how the bot's session is named in Matrix clients"
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -10,6 +10,7 @@ import sys
 
 from bot.app import build_app
 from bot.channels.base import ChannelAdapter
+from bot.channels.matrix_setup import matrix_channels
 from bot.channels.telegram_reachability import watch_reachability
 from bot.channels.telegram_setup import telegram_channels
 from bot.config import Settings
@@ -25,7 +26,7 @@ NO_CHANNEL = (
 
 def configured_channels(settings: Settings) -> dict[str, ChannelAdapter]:
     """The adapters whose settings are present. Each channel module registers here."""
-    return {**telegram_channels(settings)}
+    return {**telegram_channels(settings), **matrix_channels(settings)}
 
 
 async def run(settings: Settings) -> int:
