@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -50,9 +52,13 @@ UNREADABLE_HTML = (
 Work = Callable[[], Awaitable[None]]
 
 
-def transaction_id(outbox_id: int, piece: int) -> str:
-    """Stable per outbox row and piece: the homeserver posts a retried send only once."""
-    return f"mitreden-{outbox_id}-{piece}"
+def transaction_id(outbox_id: int, piece: int, content: dict[str, Any]) -> str:
+    """Stable per outbox row and piece, so the homeserver posts a retried send only once.
+
+    The content's digest is part of it because SQLite hands out a deleted row's id again
+    (after an erasure), and the homeserver would take the new message for the old one."""
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]
+    return f"mitreden-{outbox_id}-{piece}-{digest}"
 
 
 class MatrixChannel:
@@ -99,14 +105,14 @@ class MatrixChannel:
         client.add_event_callback(self._on_undecryptable, MegolmEvent)
         # a new store has no sync token: what happened before the bot existed is not for it;
         # a stored token resumes where the last run stopped, so nothing sent meanwhile is lost
+        profile = await client.get_displayname()
+        name = profile.displayname if isinstance(profile, ProfileGetDisplayNameResponse) else None
+        self._me = BotIdentity(client.user_id, name)
         self._catching_up = not client.loaded_sync_token
         response = await client.sync(timeout=0, full_state=True)
         self._catching_up = False
         if isinstance(response, SyncError):
             raise MatrixLoginError(f"the homeserver refused the first sync: {response}")
-        profile = await client.get_displayname()
-        name = profile.displayname if isinstance(profile, ProfileGetDisplayNameResponse) else None
-        self._me = BotIdentity(client.user_id, name)
         await self._after_sync(client)
 
     async def _sync_forever(self, client: AsyncClient) -> None:
@@ -239,7 +245,7 @@ class MatrixChannel:
                     room.room_id,
                     "m.room.message",
                     content,
-                    tx_id=transaction_id(message.outbox_id, piece),
+                    tx_id=transaction_id(message.outbox_id, piece, content),
                     ignore_unverified_devices=True,
                 )
                 if isinstance(response, ErrorResponse):

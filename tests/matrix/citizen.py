@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from tests.matrix.synapse_server import Account
 
 PATIENCE = 30.0  # a guard against a hanging test, not a timing assertion
 SYNC_WAIT_MS = 5_000
-_OPTION = re.compile(r"^(\d+)\. (.+)$")
+_ITEM = re.compile(r"<li>(.*?)</li>")
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,11 @@ class Received:
     encrypted: bool
 
     def options(self) -> list[str]:
-        return [m.group(2) for line in self.body.split("\n") if (m := _OPTION.match(line))]
+        """The numbered options: the list the formatted body ends with."""
+        if not self.formatted_body or not self.formatted_body.endswith("</ol>"):
+            return []
+        listed = self.formatted_body[self.formatted_body.rindex("<ol>") :]
+        return [html.unescape(item) for item in _ITEM.findall(listed)]
 
 
 class Citizen:
@@ -120,7 +125,14 @@ class Citizen:
             while not condition():
                 await self.sync()
 
-        await asyncio.wait_for(wait(), PATIENCE)
+        try:
+            await asyncio.wait_for(wait(), PATIENCE)
+        except TimeoutError:
+            seen = [r.body[:60] for r in self.inbox[-3:]]
+            unreadable = len(self.undecryptable)
+            raise AssertionError(
+                f"waited in vain; last seen {seen}, {unreadable} unreadable"
+            ) from None
 
     async def write(self, text: str, room_id: str | None = None, **extra: Any) -> str:
         """Send a message (encrypted where the room is) and return its event id."""
