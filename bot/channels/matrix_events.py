@@ -58,7 +58,8 @@ def addressed_text(text: str, event: RoomMessage, bot: BotIdentity) -> str | Non
     """The text without the bot's name, or None when it does not name the bot."""
     addressed = _mentions_us(event, bot)
     for name in _names(bot):
-        pattern = re.compile(rf"(?<![\w@]){re.escape(name)}(?![\w:])[:,]?", re.IGNORECASE)
+        # "@bot:server" is one name; "bot:" before a space is how clients write a mention
+        pattern = re.compile(rf"(?<![\w@]){re.escape(name)}(?!\w|:\w)[:,]?", re.IGNORECASE)
         if pattern.search(text):
             text = " ".join(pattern.sub(" ", text).split())
             addressed = True

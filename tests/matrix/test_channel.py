@@ -138,3 +138,25 @@ async def test_a_bot_removed_from_the_room_is_blocked_there(
     assert not hasattr(kicked, "status_code") or kicked.status_code is None, kicked
     result = await channel.send(outbound(1, room, Reply("Hallo?")))
     assert result.outcome == "blocked", result
+
+
+async def test_in_a_group_the_bot_answers_only_when_named(
+    channel: MatrixChannel, collected: Collected, citizens: CitizenFactory, bot_account: Account
+) -> None:
+    anna = await citizens("anna")
+    ben = await citizens("ben")
+    room = await anna.open_direct_chat(bot_account.user_id)
+    invited = await anna.client.room_invite(room, ben.account.user_id)
+    assert getattr(invited, "status_code", None) is None, invited
+    await ben.until(lambda: room in ben.client.invited_rooms)
+    await ben.client.join(room)
+    await ben.until(lambda: room in ben.client.rooms)
+    await anna.until(lambda: ben.account.user_id in anna.room().users)
+    localpart = bot_account.user_id.split(":")[0].lstrip("@")
+    await ben.write("Guten Morgen zusammen", room_id=room)
+    await ben.write(f"{localpart}: Wann ist Sperrmüll?", room_id=room)
+    inbound = await collected.next()
+    assert inbound.text == "Wann ist Sperrmüll?"
+    assert inbound.group_chat
+    assert inbound.key.user == ben.account.user_id
+    assert collected.messages.empty()
