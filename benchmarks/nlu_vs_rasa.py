@@ -4,7 +4,7 @@ Both train on nlu/data/ and are scored on the same held-out file. Rasa runs in i
 Python 3.10 virtual environment (created and filled on first use, ~10 minutes); it loads
 the trained model in-process, so parse times compare like with like.
 
-Run: .venv/bin/python benchmarks/nlu_vs_rasa.py [--venv DIR] [--heldout FILE]
+Run: .venv/bin/python benchmarks/nlu_vs_rasa.py [--venv DIR] [TEST_FILE ...]
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ PYTHON_310 = (
     Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions/3.10.13/bin/python"
 )
 CONFIG = ROOT / "nlu" / "rasa" / "config.yml"
-HELDOUT = ROOT / "tests" / "nlu" / "data" / "heldout.yml"
+TEST_DIR = ROOT / "tests" / "nlu" / "data"
 
 # Runs inside the Rasa environment: load the model, parse every message, print JSON lines.
 RASA_SCORER = """
@@ -144,46 +144,48 @@ def summary(evaluation: Evaluation) -> tuple[float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--venv", type=Path, default=ROOT / ".nlu-cache" / "rasa-venv")
-    parser.add_argument("--heldout", type=Path, default=HELDOUT)
+    parser.add_argument("tests", type=Path, nargs="*", default=sorted(TEST_DIR.glob("*.yml")))
     args = parser.parse_args()
-    heldout = load_training_data([args.heldout]).examples
-    texts = [e.text for e in heldout]
+    sets = {test.name: load_training_data([test]).examples for test in args.tests}
+    texts = list(dict.fromkeys(e.text for examples in sets.values() for e in examples))
 
     started = time.perf_counter()
     embedded = EmbeddedRecognizer()
     embedded_training = time.perf_counter() - started
     embedded_seconds: list[float] = []
-    embedded_answers: dict[str, tuple[str, float]] = {}
+    ours: dict[str, tuple[str, float]] = {}
     for text in texts:
         begun = time.perf_counter()
         result = embedded.parse_now(text)
         embedded_seconds.append(time.perf_counter() - begun)
-        embedded_answers[text] = (result.intent, result.confidence)
-    ours = evaluate(heldout, lambda text: embedded_answers[text])
+        ours[text] = (result.intent, result.confidence)
 
     python = ensure_rasa(args.venv)
     with tempfile.TemporaryDirectory(prefix="mitreden-rasa-") as folder:
         rows, rasa_training = run_rasa(python, texts, Path(folder))
-    rasa_answers = {
+    theirs = {
         str(r["text"]): thresholded(str(r["intent"]), float(str(r["confidence"]))) for r in rows
     }
-    theirs = evaluate(heldout, lambda text: rasa_answers[text])
     rasa_seconds = [float(str(r["seconds"])) for r in rows]
 
+    table: list[tuple[str, str, str]] = []
+    for name, examples in sets.items():
+        mine = summary(evaluate(examples, lambda text: ours[text]))
+        rasa = summary(evaluate(examples, lambda text: theirs[text]))
+        table.append((f"{name} accuracy", f"{mine[0]:.4f}", f"{rasa[0]:.4f}"))
+        table.append((f"{name} macro F1", f"{mine[1]:.4f}", f"{rasa[1]:.4f}"))
+        table.append((f"{name} lowest F1", f"{mine[2]:.4f}", f"{rasa[2]:.4f}"))
     (ours_p50, ours_p99), (rasa_p50, rasa_p99) = latency(embedded_seconds), latency(rasa_seconds)
-    rows_out = [
-        ("held-out accuracy", *(f"{summary(e)[0]:.4f}" for e in (ours, theirs))),
-        ("macro F1", *(f"{summary(e)[1]:.4f}" for e in (ours, theirs))),
-        ("lowest intent F1", *(f"{summary(e)[2]:.4f}" for e in (ours, theirs))),
+    table += [
         ("training time", f"{embedded_training:.1f} s", f"{rasa_training:.1f} s"),
         ("parse p50", f"{ours_p50:.3f} ms", f"{rasa_p50:.3f} ms"),
         ("parse p99", f"{ours_p99:.3f} ms", f"{rasa_p99:.3f} ms"),
     ]
-    print(f"\n{len(texts)} held-out messages, fallback threshold {DEFAULT_THRESHOLD} on both sides")
-    print(f"| {'':<18} | {'embedded':>12} | {'Rasa 3.6 DIET':>14} |")
-    print(f"|{'-' * 20}|{'-' * 14}|{'-' * 16}|")
-    for name, mine, rasa in rows_out:
-        print(f"| {name:<18} | {mine:>12} | {rasa:>14} |")
+    print(f"\n{len(texts)} test messages, fallback threshold {DEFAULT_THRESHOLD} on both sides")
+    print(f"| {'':<26} | {'embedded':>10} | {'Rasa 3.6 DIET':>13} |")
+    print(f"|{'-' * 28}|{'-' * 12}|{'-' * 15}|")
+    for name, mine_text, rasa_text in table:
+        print(f"| {name:<26} | {mine_text:>10} | {rasa_text:>13} |")
     print(f"\nembedded parses {rasa_p50 / ours_p50:.0f}x faster at the median")
 
 
