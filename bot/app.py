@@ -17,7 +17,6 @@ from bot.delivery import DeliveryWorker
 from bot.dispatcher import Dispatcher, DispatchSettings
 from bot.store_services import StoreServices
 from flows.library import DEFINITIONS, FlowLibrary, FlowSource, load_definitions
-from flows.services import Services
 from flows.validation import FlowError, validate_paths
 from nlu.factory import create_recognizer
 from nlu.types import IntentRecognizer
@@ -52,13 +51,18 @@ class App:
 
     async def close(self) -> None:
         self.worker.stop()
+        close_recognizer = getattr(
+            self.recognizer, "close", None
+        )  # the Rasa backend's HTTP session
+        if close_recognizer is not None:
+            await close_recognizer()
         await self.engine.dispose()
 
 
-def services_factory(settings: Settings) -> Callable[[AsyncSession, str], Services]:
+def services_factory(settings: Settings) -> Callable[[AsyncSession, str], StoreServices]:
     """Services over the store for one message's transaction."""
 
-    def services_for(session: AsyncSession, channel: str) -> Services:
+    def services_for(session: AsyncSession, channel: str) -> StoreServices:
         return StoreServices(session, channel, publish_ideas=not settings.ideas_need_approval)
 
     return services_for

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -40,7 +41,13 @@ class DispatchSettings:
     variables: dict[str, str] = field(default_factory=dict)
 
 
-ServicesFactory = Callable[[AsyncSession, str], Services]
+class TurnServices(Services, Protocol):
+    """Services as the dispatcher holds them: it must know whether the citizen was erased."""
+
+    erased: bool
+
+
+ServicesFactory = Callable[[AsyncSession, str], TurnServices]
 Clock = Callable[[], datetime]
 
 
@@ -123,10 +130,9 @@ class Dispatcher:
                 formal=self._settings.formal,
                 variables=self._settings.variables,
             )
-            turn = await engine.advance(
-                state, user_input, ctx, self._library(), self._services(session, key.channel)
-            )
-            if await identities.citizen_exists(session, citizen_id):
+            services = self._services(session, key.channel)
+            turn = await engine.advance(state, user_input, ctx, self._library(), services)
+            if not services.erased:
                 conversations.store_state(
                     session,
                     stored,

@@ -78,6 +78,7 @@ class StoreServices:
         self._channel = channel
         self._clock = clock
         self._moderation = "published" if publish_ideas else "pending"
+        self.erased = False  # the dispatcher must not save a conversation erased just now
 
     # citizens and consent
 
@@ -368,3 +369,4 @@ class StoreServices:
 
     async def erase_citizen(self, citizen_id: int) -> None:
         await citizens.erase_citizen(self._session, citizen_id)
+        self.erased = True

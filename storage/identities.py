@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.core import ChannelIdentity, Citizen
+
+LAST_SEEN_PRECISION = timedelta(hours=1)
 
 
 async def resolve_citizen(
@@ -32,7 +34,8 @@ async def resolve_citizen(
         if address is not None and identity.address != address:
             identity.address = address
         citizen = await session.get(Citizen, identity.citizen_id)
-        if citizen is not None:
+        # written at most hourly: an UPDATE per message would cost more than it tells
+        if citizen is not None and now - citizen.last_seen_at > LAST_SEEN_PRECISION:
             citizen.last_seen_at = now
         return identity.citizen_id, False
     citizen = Citizen(language=language, created_at=now, last_seen_at=now)
