@@ -11,12 +11,12 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
-from nlu.cross_validation import cross_validate
-from nlu.embedded import EmbeddedRecognizer
 from nlu.evaluation import evaluate, format_report
-from nlu.factory import BACKENDS, create_recognizer
 from nlu.training_data import TrainingDataError, data_files, load_training_data
-from nlu.types import NluResult, TeachableRecognizer
+from nlu.types import BACKENDS, NluResult, TeachableRecognizer
+
+# The model modules pull in scikit-learn, which takes seconds to import; they are imported
+# inside the commands that need them, so `mitreden --help` and every other command stay quick.
 
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -112,6 +112,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
             print(error, file=sys.stderr)
             return 1
         threshold = 0.0 if args.threshold is None else args.threshold
+        from nlu.cross_validation import cross_validate
+
         report = cross_validate(data, folds=args.cross_validation, threshold=threshold)
         print(f"{args.cross_validation}-fold cross-validation on {len(data.examples)} examples")
         print(format_report(report, show_misses=not args.no_misses))
@@ -146,6 +148,8 @@ def run_train(args: argparse.Namespace) -> int:
     """Train the embedded model and print how long it took and how big it is."""
     started = time.perf_counter()
     try:
+        from nlu.embedded import EmbeddedRecognizer
+
         recognizer = EmbeddedRecognizer(args.data, cache_dir=args.cache_dir)
     except TrainingDataError as error:
         print(error, file=sys.stderr)
@@ -179,6 +183,8 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def _recognizer(args: argparse.Namespace) -> TeachableRecognizer | None:
     try:
+        from nlu.factory import create_recognizer
+
         return create_recognizer(
             backend=args.backend,
             data_paths=args.data,

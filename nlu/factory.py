@@ -7,9 +7,7 @@ from pathlib import Path
 
 from nlu.embedded import DEFAULT_THRESHOLD, EmbeddedRecognizer
 from nlu.rasa_http import DEFAULT_URL, RasaHttpRecognizer
-from nlu.types import TeachableRecognizer
-
-BACKENDS = ("embedded", "rasa")
+from nlu.types import BACKENDS, TeachableRecognizer
 
 
 def create_recognizer(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 FALLBACK_INTENT = "nlu_fallback"
+BACKENDS = ("embedded", "rasa")
 
 INTENTS: tuple[str, ...] = (
     "greet",
