@@ -6,9 +6,12 @@ import argparse
 import asyncio
 import json
 import logging
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli_content import add_commands as add_content_commands
 from bot.config import Settings
@@ -45,6 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except TrainingDataError as error:
         print(f"mitreden: the intent training data has problems: {error}", file=sys.stderr)
+        return 1
+    except (ConnectionError, TimeoutError, socket.gaierror, SQLAlchemyError) as error:
+        where = settings.public_view()["database_url"]
+        print(f"mitreden: cannot use the database at {where}: {error}", file=sys.stderr)
         return 1
     return result
 

@@ -29,14 +29,14 @@ def mitreden(tmp_path: Path, nlu_cache: Path):  # type: ignore[no-untyped-def]
         MITREDEN_CONFIG=str(tmp_path / "mitreden.toml"),
     )
 
-    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    def run(*args: str, stdin: str = "", **settings: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "bot.cli", *args],
             input=stdin,
             capture_output=True,
             text=True,
             cwd=tmp_path,
-            env={**env, "PYTHONPATH": str(REPO)},
+            env={**env, **settings, "PYTHONPATH": str(REPO)},
             timeout=120,
         )
 
@@ -142,3 +142,12 @@ def test_config_is_printed_without_secrets(mitreden, tmp_path: Path) -> None:  #
     shown = json.loads(result.stdout)
     assert shown["town"] == "Kleinhausen"
     assert "SECRET" not in result.stdout
+
+
+def test_an_unreachable_database_gets_one_clear_line(mitreden, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = mitreden(
+        "export", "ideas", MITREDEN_DATABASE_URL="postgresql://bot:geheim@127.0.0.1:9/mitreden"
+    )
+    assert result.returncode == 1
+    assert "cannot use the database at postgresql://bot:***@127.0.0.1:9/mitreden" in result.stderr
+    assert "geheim" not in result.stderr and "Traceback" not in result.stderr
