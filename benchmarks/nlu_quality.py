@@ -16,6 +16,7 @@ from nlu.cross_validation import cross_validate
 from nlu.embedded import DEFAULT_THRESHOLD, EmbeddedRecognizer
 from nlu.evaluation import Evaluation, evaluate, format_report
 from nlu.training_data import load_training_data
+from nlu.types import NluResult
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DIR = ROOT / "tests" / "nlu" / "data"
@@ -41,7 +42,11 @@ def main() -> None:
     for test in args.tests:
         examples = load_training_data([test]).examples
         answers = {e.text: recognizer.parse_now(e.text) for e in examples}
-        result = evaluate(examples, lambda t, a=answers: (a[t].intent, a[t].confidence))
+
+        def answer(text: str, found: dict[str, NluResult] = answers) -> tuple[str, float]:
+            return found[text].intent, found[text].confidence
+
+        result = evaluate(examples, answer)
         print(f"{test.name}: {brief(result)}")
         if args.full:
             print(format_report(result))

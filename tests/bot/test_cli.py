@@ -7,11 +7,13 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+Runner = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +22,7 @@ def nlu_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def mitreden(tmp_path: Path, nlu_cache: Path):  # type: ignore[no-untyped-def]
+def mitreden(tmp_path: Path, nlu_cache: Path) -> Runner:
     """Runs the command in a fresh working folder with its own SQLite database."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("MITREDEN_")}
     env.update(
@@ -56,7 +58,7 @@ def json_turns(output: str) -> list[list[dict[str, object]]]:
     return turns[:-1]
 
 
-def test_a_script_can_hold_a_conversation_in_json_lines(mitreden) -> None:  # type: ignore[no-untyped-def]
+def test_a_script_can_hold_a_conversation_in_json_lines(mitreden: Runner) -> None:
     result = mitreden("chat", "--json", "--user", "anna", stdin="Hallo\n2\nabbrechen\n")
     assert result.returncode == 0, result.stderr
     turns = json_turns(result.stdout)
@@ -66,14 +68,14 @@ def test_a_script_can_hold_a_conversation_in_json_lines(mitreden) -> None:  # ty
     assert any("Spielplatz" in str(message["text"]) for message in turns[1])
 
 
-def test_piped_plain_text_numbers_the_options(mitreden) -> None:  # type: ignore[no-untyped-def]
+def test_piped_plain_text_numbers_the_options(mitreden: Runner) -> None:
     result = mitreden("chat", stdin="hi there\n")
     assert result.returncode == 0, result.stderr
     assert "Welcome" in result.stdout or "Hello" in result.stdout
     assert "  1) " in result.stdout
 
 
-def test_a_staff_answer_reaches_the_citizen_in_the_next_chat(mitreden) -> None:  # type: ignore[no-untyped-def]
+def test_a_staff_answer_reaches_the_citizen_in_the_next_chat(mitreden: Runner) -> None:
     asked = mitreden(
         "chat",
         "--json",
@@ -97,7 +99,7 @@ def test_a_staff_answer_reaches_the_citizen_in_the_next_chat(mitreden) -> None: 
     assert "Q-99999" in unknown.stderr
 
 
-def test_export_shows_published_ideas_as_open_data(mitreden) -> None:  # type: ignore[no-untyped-def]
+def test_export_shows_published_ideas_as_open_data(mitreden: Runner) -> None:
     mitreden("chat", stdin="hallo\n")
     result = mitreden("export", "ideas", "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -110,7 +112,7 @@ def test_export_shows_published_ideas_as_open_data(mitreden) -> None:  # type: i
     assert csv.stdout.count("\n") > 1
 
 
-def test_a_broken_flow_file_is_named_with_its_line(mitreden, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_flow_file_is_named_with_its_line(mitreden: Runner, tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
     broken.write_text("id: broken\nsteps:\n  - id: start\n    type: say\n    text: [unclosed\n")
     result = mitreden("flows", "validate", str(broken))
@@ -121,7 +123,7 @@ def test_a_broken_flow_file_is_named_with_its_line(mitreden, tmp_path: Path) -> 
     assert shipped.returncode == 0, shipped.stdout
 
 
-def test_importing_a_consultation_file(mitreden, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_importing_a_consultation_file(mitreden: Runner, tmp_path: Path) -> None:
     result = mitreden(
         "consultations", "import", str(REPO / "docs" / "examples" / "consultation.yml")
     )
@@ -135,7 +137,7 @@ def test_importing_a_consultation_file(mitreden, tmp_path: Path) -> None:  # typ
     assert "bad.yml" in failed.stderr
 
 
-def test_config_is_printed_without_secrets(mitreden, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_config_is_printed_without_secrets(mitreden: Runner, tmp_path: Path) -> None:
     (tmp_path / "mitreden.toml").write_text('town = "Kleinhausen"\ntelegram_token = "123:SECRET"\n')
     result = mitreden("config")
     assert result.returncode == 0, result.stderr
@@ -144,7 +146,7 @@ def test_config_is_printed_without_secrets(mitreden, tmp_path: Path) -> None:  #
     assert "SECRET" not in result.stdout
 
 
-def test_an_unreachable_database_gets_one_clear_line(mitreden, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreachable_database_gets_one_clear_line(mitreden: Runner, tmp_path: Path) -> None:
     result = mitreden(
         "export", "ideas", MITREDEN_DATABASE_URL="postgresql://bot:geheim@127.0.0.1:9/mitreden"
     )

@@ -11,7 +11,7 @@ from bot.channels.recording import RecordingChannel
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.messages import ConversationKey, InboundMessage
-from flows.services import Services
+from bot.store_services import StoreServices
 from flows.types import Reply
 from nlu.types import TeachableRecognizer
 from storage.models import Citizen, OutboxMessage
@@ -100,7 +100,7 @@ async def test_a_failure_gets_an_apology_and_the_message_can_come_again(
     bot = await start_bot(settings_for(db_url), recognizer)
     failures = [RuntimeError("database went away")]
 
-    def flaky_services(session: AsyncSession, channel: str) -> Services:
+    def flaky_services(session: AsyncSession, channel: str) -> StoreServices:
         if failures:
             raise failures.pop()
         return services_factory(app.settings)(session, channel)

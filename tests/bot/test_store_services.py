@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.store_services import StoreServices
 from flows.services import ConsultationClosed, SupportOutcome
 from storage import outbox
-from storage.conversations import save_state
+from storage.conversations import store_state
 from storage.identities import resolve_citizen
 from storage.models.civic import (
     ConsentRecord,
@@ -402,8 +402,8 @@ async def _busy_citizen(sessions: Sessions, clock: Clock) -> tuple[int, int, str
         await store.support_idea(bernd, own.summary.id)
     async with sessions() as session, session.begin():
         state = {"flow_id": "idea", "step_id": "title", "slots": {"title": "Bänke"}}
-        await save_state(
-            session, channel="terminal", chat="anna", user_key="anna",
+        store_state(
+            session, None, channel="terminal", chat="anna", user_key="anna",
             citizen_id=anna, state=state, now=NOW,
         )  # fmt: skip
         await outbox.enqueue(
