@@ -108,6 +108,9 @@ class MatrixChannel:
         profile = await client.get_displayname()
         name = profile.displayname if isinstance(profile, ProfileGetDisplayNameResponse) else None
         self._me = BotIdentity(client.user_id, name)
+        if client.should_upload_keys:
+            # before any join: a citizen who sees the bot join must find its device keys
+            await client.keys_upload()
         self._catching_up = not client.loaded_sync_token
         response = await client.sync(timeout=0, full_state=True)
         self._catching_up = False

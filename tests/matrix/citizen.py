@@ -114,8 +114,17 @@ class Citizen:
         created = await self.client.room_create(is_direct=True, invite=[bot], initial_state=state)
         assert isinstance(created, RoomCreateResponse), created
         self.room_id = created.room_id
-        await self.until(lambda: self.room_id in self.client.rooms and bot in self.room().users)
+        await self.until(lambda: self.has_joined(bot))
+        # the bot's device may have been created after the invite (a bot started later);
+        # Element looks its keys up again at this point, and so does this client
+        self.client.olm.users_for_key_query.add(bot)
+        await self.client.keys_query()
         return self.room_id
+
+    def has_joined(self, user_id: str, room_id: str | None = None) -> bool:
+        """Joined, not merely invited (nio lists invited users among the members too)."""
+        room = self.client.rooms.get(room_id or self.room_id)
+        return room is not None and user_id in room.users and user_id not in room.invited_users
 
     def room(self) -> MatrixRoom:
         return self.client.rooms[self.room_id]

@@ -151,7 +151,7 @@ async def test_in_a_group_the_bot_answers_only_when_named(
     await ben.until(lambda: room in ben.client.invited_rooms)
     await ben.client.join(room)
     await ben.until(lambda: room in ben.client.rooms)
-    await anna.until(lambda: ben.account.user_id in anna.room().users)
+    await anna.until(lambda: anna.has_joined(ben.account.user_id))
     localpart = bot_account.user_id.split(":")[0].lstrip("@")
     await ben.write("Guten Morgen zusammen", room_id=room)
     await ben.write(f"{localpart}: Wann ist Sperrmüll?", room_id=room)
@@ -160,3 +160,23 @@ async def test_in_a_group_the_bot_answers_only_when_named(
     assert inbound.group_chat
     assert inbound.key.user == ben.account.user_id
     assert collected.messages.empty()
+
+
+async def test_an_invite_sent_before_the_bot_started_is_accepted_and_read(
+    synapse: Synapse,
+    bot_account: Account,
+    collected: Collected,
+    citizens: CitizenFactory,
+    tmp_path: Path,
+) -> None:
+    anna = await citizens("anna")
+    opened = asyncio.ensure_future(anna.open_direct_chat(bot_account.user_id))
+    bot = channel_for(synapse, bot_account, tmp_path / "late-store")
+    await bot.start(collected.sink)
+    try:
+        room = await opened
+        await anna.write("Hallo")
+        inbound = await collected.next()
+        assert (inbound.key.chat, inbound.text) == (room, "Hallo")
+    finally:
+        await bot.stop()
