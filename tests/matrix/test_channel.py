@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from bot.channels.matrix import MatrixChannel
+from bot.channels.matrix_login import MatrixAccount
 from bot.messages import Outbound
 from flows.types import Option, Reply
 from tests.matrix.conftest import CitizenFactory, Collected, channel_for
@@ -178,5 +179,31 @@ async def test_an_invite_sent_before_the_bot_started_is_accepted_and_read(
         await anna.write("Hallo")
         inbound = await collected.next()
         assert (inbound.key.chat, inbound.text) == (room, "Hallo")
+    finally:
+        await bot.stop()
+
+
+async def test_an_access_token_signs_in_as_its_own_device(
+    synapse: Synapse, collected: Collected, citizens: CitizenFactory, tmp_path: Path
+) -> None:
+    name = synapse.unique("tokenbot")
+    account = await asyncio.to_thread(synapse.register, name, login=True)
+    assert account.access_token is not None
+    bot = MatrixChannel(
+        MatrixAccount(
+            synapse.url,
+            account.user_id,
+            tmp_path / "token-store",
+            access_token=account.access_token,
+        ),
+        sync_timeout_ms=5_000,
+    )
+    await bot.start(collected.sink)
+    try:
+        assert bot.device_id
+        anna = await citizens("anna")
+        await anna.open_direct_chat(account.user_id)
+        await anna.write("Hallo mit Token")
+        assert (await collected.next()).text == "Hallo mit Token"
     finally:
         await bot.stop()
