@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +19,7 @@ from storage import outbox, reachability
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+PARALLEL_CHATS = 16  # chats served at the same time; the platforms' limits are per chat
 STALE_CLAIM = timedelta(minutes=2)
 
 
@@ -79,27 +81,58 @@ class DeliveryWorker:
         self._wake.set()
 
     async def drain_once(self) -> int:
-        """Claim one batch and send it; returns how many rows were handled."""
+        """Claim one batch and send it; returns how many rows were handled.
+
+        Chats are served side by side, so one slow or rate-limited chat does not hold up the
+        others; within a chat messages go out one after another, in order.
+        """
         now = self._clock()
         async with self._sessions() as session, session.begin():
             claimed = await outbox.claim_due(session, list(self._adapters), now, self._batch)
+        chats: dict[tuple[str, str], list[outbox.ClaimedMessage]] = defaultdict(list)
         for message in claimed:
-            adapter = self._adapters[message.channel]
-            outbound = Outbound(
-                message.id, message.channel, message.address, payload_to_reply(message.payload)
-            )
-            try:
-                result = await adapter.send(outbound)
-            except Exception as error:  # an adapter bug must not stop every other delivery
-                log.exception("channel %s failed to send message %d", message.channel, message.id)
-                result = SendResult("retry", f"{type(error).__name__}: {error}")
-            await self._record(message, result)
+            chats[(message.channel, message.address)].append(message)
+        limit = asyncio.Semaphore(PARALLEL_CHATS)
+
+        async def serve(messages: list[outbox.ClaimedMessage]) -> None:
+            async with limit:
+                await self._send_in_order(messages)
+
+        await asyncio.gather(*(serve(messages) for messages in chats.values()))
         if claimed:
             async with self._delivered:
                 self._delivered.notify_all()
         return len(claimed)
 
-    async def _record(self, message: outbox.ClaimedMessage, result: SendResult) -> None:
+    async def _send_in_order(self, messages: list[outbox.ClaimedMessage]) -> None:
+        """Send one chat's messages; after a failure the rest wait, so the order holds."""
+        for position, message in enumerate(messages):
+            result = await self._send(message)
+            retry_at = await self._record(message, result)
+            later = [waiting.id for waiting in messages[position + 1 :]]
+            if result.outcome in ("sent", "failed") or not later:
+                continue  # a message the platform refused for good does not stop the next
+            async with self._sessions() as session, session.begin():
+                if result.outcome == "blocked":
+                    for waiting in later:
+                        await outbox.mark_failed(session, waiting, "blocked: by the citizen")
+                else:
+                    await outbox.unclaim(session, later, retry_at or self._clock())
+            return
+
+    async def _send(self, message: outbox.ClaimedMessage) -> SendResult:
+        adapter = self._adapters[message.channel]
+        outbound = Outbound(
+            message.id, message.channel, message.address, payload_to_reply(message.payload)
+        )
+        try:
+            return await adapter.send(outbound)
+        except Exception as error:  # an adapter bug must not stop every other delivery
+            log.exception("channel %s failed to send message %d", message.channel, message.id)
+            return SendResult("retry", f"{type(error).__name__}: {error}")
+
+    async def _record(self, message: outbox.ClaimedMessage, result: SendResult) -> datetime | None:
+        """Store the outcome; returns when the message is due again, if it is."""
         now = self._clock()
         message_id, attempts = message.id, message.attempts
         channel, address = message.channel, message.address
@@ -116,11 +149,13 @@ class DeliveryWorker:
                     else backoff(attempts)
                 )
                 await outbox.retry_later(session, message_id, now + wait, result.detail or "retry")
+                return now + wait
             else:
                 await outbox.mark_failed(session, message_id, f"{result.outcome}: {result.detail}")
                 if result.outcome == "blocked":
                     # no further deliveries to this chat until the citizen unblocks the bot
                     await reachability.mark_address_blocked(session, channel, address, now)
+        return None
 
     async def wait_until_delivered(self, ids: list[int], patience: float = 30.0) -> bool:
         """Wait until these messages were sent or gave up; False on timeout."""

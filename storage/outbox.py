@@ -137,6 +137,15 @@ async def retry_later(session: AsyncSession, message_id: int, at: datetime, erro
     )
 
 
+async def unclaim(session: AsyncSession, message_ids: Sequence[int], at: datetime) -> None:
+    """Put claimed messages back unsent (an earlier one of their chat has to wait first)."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.state == SENDING)
+        .values(state=PENDING, next_attempt_at=at, attempts=OutboxMessage.attempts - 1)
+    )
+
+
 async def mark_failed(session: AsyncSession, message_id: int, error: str) -> None:
     await session.execute(
         update(OutboxMessage)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -198,3 +199,58 @@ async def test_a_blocked_chat_gets_no_further_news(
         )
     assert identity is not None and identity.blocked_at is not None
     assert channel.delivered == []
+
+
+class GatedChannel(ScriptedChannel):
+    """Holds every send to chat-slow until the test opens the gate."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+        self.gate = asyncio.Event()
+        self.fast_done = asyncio.Event()
+
+    async def send(self, message: Outbound) -> SendResult:
+        if message.address == "chat-slow":
+            await self.gate.wait()
+        self.delivered.append(message.reply.text)
+        if message.address == "chat-fast":
+            self.fast_done.set()
+        return SendResult.sent()
+
+
+async def test_a_slow_chat_does_not_hold_up_the_others(
+    db_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with db_sessions() as session, session.begin():
+        for address, text in [("chat-slow", "langsam"), ("chat-fast", "schnell")]:
+            await outbox.enqueue(
+                session,
+                channel="scripted",
+                address=address,
+                citizen_id=None,
+                payload={"text": text},
+                now=START,
+            )
+    channel = GatedChannel()
+    worker = DeliveryWorker(db_sessions, {"scripted": channel}, clock=Clock())
+    draining = asyncio.create_task(worker.drain_once())
+    await asyncio.wait_for(channel.fast_done.wait(), timeout=10)
+    assert channel.delivered == ["schnell"]
+    channel.gate.set()
+    assert await draining == 2
+    assert channel.delivered == ["schnell", "langsam"]
+
+
+async def test_after_a_flood_wait_a_chat_gets_its_messages_in_order(
+    db_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = Clock()
+    channel = ScriptedChannel([SendResult("retry", "429", retry_after=10)])
+    worker = DeliveryWorker(db_sessions, {"scripted": channel}, clock=clock)
+    await queue(db_sessions, "erste", "zweite", "dritte")
+    await worker.drain_once()
+    assert channel.delivered == []
+    clock.advance(11)
+    await worker.drain_once()
+    assert channel.delivered == ["erste", "zweite", "dritte"]
+    assert await states(db_sessions) == [("sent", 2), ("sent", 1), ("sent", 1)]
