@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bot.channels.base import SendResult
+from bot.messages import Outbound
 from tests.matrix.bot_under_test import Chat, RunningBot, bot_settings
 from tests.matrix.citizen import Citizen
 from tests.matrix.synapse_server import running_synapse
@@ -33,6 +35,23 @@ async def _turn(chat: Chat, text: str) -> float:
 
 async def _citizen(chat: Chat, count: int) -> list[float]:
     return [await _turn(chat, MESSAGES[n % len(MESSAGES)]) for n in range(count)]
+
+
+def _time_sends(bot: RunningBot) -> list[float]:
+    """Record how long each send through the Matrix channel takes."""
+    channel = bot.channel
+    send = channel.send
+    seconds: list[float] = []
+
+    async def timed(message: Outbound) -> SendResult:
+        started = time.perf_counter()
+        try:
+            return await send(message)
+        finally:
+            seconds.append(time.perf_counter() - started)
+
+    channel.send = timed  # type: ignore[method-assign]
+    return seconds
 
 
 def _describe(label: str, seconds: list[float]) -> str:
@@ -61,14 +80,24 @@ async def main(citizens: int, messages: int) -> None:
             # first contact (welcome, privacy notice) is not the steady state being measured
             await asyncio.gather(*(chat.say("Hallo") for chat in chats))
 
+            sending = _time_sends(bot)
+            bot.handling_seconds.clear()
             alone = await _citizen(chats[0], messages * 4)
             print(_describe("round trip, one citizen", alone))
+            print(
+                _describe("  of which in the dispatcher (NLU, flows, store)", bot.handling_seconds)
+            )
+            print(_describe("  sending one reply to Synapse (encrypt, HTTP)", sending))
+            bot.handling_seconds.clear()
+            sending.clear()
 
             started = time.perf_counter()
             together = await asyncio.gather(*(_citizen(chat, messages) for chat in chats))
             elapsed = time.perf_counter() - started
             turns = [seconds for person in together for seconds in person]
             print(_describe(f"round trip, {citizens} citizens at once", turns))
+            print(_describe("  of which in the dispatcher", bot.handling_seconds))
+            print(_describe("  sending one reply to Synapse", sending))
             print(
                 f"sustained: {len(turns) / elapsed:.1f} messages/s "
                 f"({len(turns)} messages from {citizens} citizens in {elapsed:.1f} s)"

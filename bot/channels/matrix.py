@@ -103,14 +103,14 @@ class MatrixChannel:
             (RoomMessageText, RoomMessageEmote, RoomMessageMedia, RoomEncryptedMedia),
         )
         client.add_event_callback(self._on_undecryptable, MegolmEvent)
-        # a new store has no sync token: what happened before the bot existed is not for it;
-        # a stored token resumes where the last run stopped, so nothing sent meanwhile is lost
         profile = await client.get_displayname()
         name = profile.displayname if isinstance(profile, ProfileGetDisplayNameResponse) else None
         self._me = BotIdentity(client.user_id, name)
         if client.should_upload_keys:
             # before any join: a citizen who sees the bot join must find its device keys
             await client.keys_upload()
+        # a new store has no sync token: what happened before the bot existed is not for it;
+        # a stored token resumes where the last run stopped, so nothing sent meanwhile is lost
         self._catching_up = not client.loaded_sync_token
         response = await client.sync(timeout=0, full_state=True)
         self._catching_up = False
@@ -127,8 +127,8 @@ class MatrixChannel:
                     await asyncio.sleep(SYNC_PAUSE_AFTER_ERROR)
                     continue
                 await self._after_sync(client)
-            except (ClientError, TimeoutError) as error:
-                log.warning("Matrix sync failed: %s", error)
+            except Exception:  # the loop is the channel's ear: it must outlive any one failure
+                log.exception("Matrix sync failed")
                 await asyncio.sleep(SYNC_PAUSE_AFTER_ERROR)
 
     async def _after_sync(self, client: AsyncClient) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class RunningBot:
         self.handled: defaultdict[tuple[str, str], asyncio.Queue[list[int]]] = defaultdict(
             asyncio.Queue
         )
+        self.handling_seconds: list[float] = []  # time inside the dispatcher, per message
 
     @property
     def app(self) -> App:
@@ -59,7 +61,9 @@ class RunningBot:
         return self._app is not None
 
     async def _sink(self, message: InboundMessage) -> None:
+        started = time.perf_counter()
         ids = await self.app.dispatcher.handle(message)
+        self.handling_seconds.append(time.perf_counter() - started)
         await self.handled[(message.key.chat, message.key.user)].put(ids)
 
     async def start(self) -> None:
