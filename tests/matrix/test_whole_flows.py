@@ -97,10 +97,33 @@ async def test_a_citizen_deletes_their_data(bot: RunningBot, citizens: CitizenFa
     assert "wirklich alle Ihre Daten löschen" in anna.texts()
     await anna.choose("Ja, alles löschen")
     assert "Ihre Daten sind gelöscht" in anna.texts()
-    await anna.choose("Meine Beiträge") if "Meine Beiträge" in anna.options() else await anna.say(
-        "/meine"
-    )
+    await anna.say("Hallo")
+    await anna.choose("Meine Beiträge")
     assert "noch nichts beigetragen" in anna.texts()
+
+
+async def test_a_citizen_supports_an_idea_once(bot: RunningBot, citizens: CitizenFactory) -> None:
+    anna = await open_chat(citizens, bot, "anna")
+    await anna.say("/ideen")
+    await anna.choose("Offenes WLAN")
+    assert "Unterstützung: 👍 9" in anna.texts()
+    await anna.choose("Unterstützen")
+    await agree_to_privacy(anna)
+    assert "Danke für Ihre Unterstützung" in anna.texts()
+    await anna.choose("Unterstützen")
+    assert "Danke für Ihre Unterstützung" not in anna.texts()
+    await anna.choose("Zurück zur Liste")
+    await anna.choose("Offenes WLAN")
+    assert "Unterstützung: 👍 10" in anna.texts()
+
+
+async def test_a_citizen_subscribes_to_a_topic(bot: RunningBot, citizens: CitizenFactory) -> None:
+    anna = await open_chat(citizens, bot, "anna")
+    await anna.say("/abo")
+    await anna.choose("Thema abonnieren")
+    await anna.choose("Verkehr")
+    await agree_to_privacy(anna)
+    assert "Sie bekommen ab jetzt Neuigkeiten" in anna.texts()
 
 
 async def test_two_citizens_talk_at_once_without_crossing_lines(
