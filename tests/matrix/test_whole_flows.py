@@ -7,8 +7,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
+from bot.messages import Outbound
+from flows.types import Reply
 from nlu.types import IntentRecognizer
+from storage.models.core import OutboxMessage
 from tests.matrix.bot_under_test import Chat, RunningBot, bot_settings
 from tests.matrix.conftest import CitizenFactory
 from tests.matrix.synapse_server import Account, Synapse
@@ -194,3 +198,31 @@ async def test_bad_input_gets_a_clear_answer_and_markup_stays_text(
     assert anna.citizen.last, "a very long message is answered too"
     await anna.say("99")
     assert anna.options(), "every answer offers a way on"
+
+
+async def test_a_rate_limited_reply_arrives_after_the_homeservers_wait(
+    synapse: Synapse, citizens: CitizenFactory, tmp_path: Path, recognizer: IntentRecognizer
+) -> None:
+    limited = await asyncio.to_thread(synapse.account, "busybot", limited=True)
+    bot = RunningBot(bot_settings(synapse, limited, tmp_path), recognizer)
+    await bot.start()
+    try:
+        anna = await open_chat(citizens, bot, "anna")
+        await anna.say("Hallo")
+        # the bot's burst allowance is used up, as on a busy day without the override
+        sent = 0
+        while True:
+            result = await bot.channel.send(
+                Outbound(10_000 + sent, "matrix", anna.citizen.room_id, Reply("Neuigkeiten"))
+            )
+            if result.outcome == "retry":
+                break
+            sent += 1
+        await anna.citizen.collect(sent)
+        await anna.say("/hilfe")
+        assert "Das kann ich für Sie tun" in anna.texts()
+        async with bot.app.sessions() as session:
+            attempts = await session.scalar(select(func.max(OutboxMessage.attempts)))
+        assert attempts is not None and attempts >= 2, "the reply was refused once, then sent"
+    finally:
+        await bot.stop()
