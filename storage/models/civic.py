@@ -44,6 +44,7 @@ class Question(Base):
     """A citizen's question to the administration and, once there is one, the answer."""
 
     __tablename__ = "questions"
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012  ("Q-17" is never reused)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # set right after the insert from the id ("Q-17"); never NULL in a committed row
@@ -107,7 +108,10 @@ class Participation(Base):
     """A citizen's answers to one consultation; resumable until submitted."""
 
     __tablename__ = "participations"
-    __table_args__ = (UniqueConstraint("consultation_id", "citizen_id"),)
+    __table_args__ = (
+        UniqueConstraint("consultation_id", "citizen_id"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     consultation_id: Mapped[int] = mapped_column(
@@ -140,7 +144,10 @@ class Idea(Base):
     """A citizen's proposal. Only `moderation == "published"` ideas are shown to others."""
 
     __tablename__ = "ideas"
-    __table_args__ = (Index("ix_ideas_moderation_created_at", "moderation", "created_at"),)
+    __table_args__ = (
+        Index("ix_ideas_moderation_created_at", "moderation", "created_at"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     ref: Mapped[str | None] = mapped_column(String(16), unique=True)  # "I-17", set after insert

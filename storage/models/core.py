@@ -24,6 +24,9 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements 
 
 class Citizen(Base):
     __tablename__ = "citizens"
+    # ids are never handed out again after an erasure (SQLite would, without this);
+    # reference numbers and Matrix transaction ids are built from ids
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     language: Mapped[str] = mapped_column(String(8), default="de")
@@ -90,6 +93,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index("ix_outbox_due", "state", "priority", "next_attempt_at"),
         UniqueConstraint("dedupe_key"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -254,3 +254,19 @@ async def test_after_a_flood_wait_a_chat_gets_its_messages_in_order(
     await worker.drain_once()
     assert channel.delivered == ["erste", "zweite", "dritte"]
     assert await states(db_sessions) == [("sent", 2), ("sent", 1), ("sent", 1)]
+
+
+async def test_ids_of_deleted_messages_are_never_handed_out_again(
+    db_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Matrix takes the outbox id as transaction id: a reused id would swallow a reply."""
+    from sqlalchemy import delete
+
+    await queue(db_sessions, "alt")
+    async with db_sessions() as session, session.begin():
+        (first,) = (await session.scalars(select(OutboxMessage.id))).all()
+        await session.execute(delete(OutboxMessage))
+    await queue(db_sessions, "neu")
+    async with db_sessions() as session:
+        (second,) = (await session.scalars(select(OutboxMessage.id))).all()
+    assert second > first

@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTC_TIME, nullable=False),
         sa.Column("last_seen_at", UTC_TIME, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_citizens")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "flow_versions",
@@ -203,6 +204,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ideas")),
         sa.UniqueConstraint("ref", name=op.f("uq_ideas_ref")),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_ideas_citizen_id", "ideas", ["citizen_id"])
     op.create_index("ix_ideas_moderation_created_at", "ideas", ["moderation", "created_at"])
@@ -232,6 +234,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
         sa.UniqueConstraint("dedupe_key", name=op.f("uq_outbox_dedupe_key")),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_outbox_citizen_id", "outbox", ["citizen_id"])
     op.create_index("ix_outbox_due", "outbox", ["state", "priority", "next_attempt_at"])
@@ -257,6 +260,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_questions")),
         sa.UniqueConstraint("ref", name=op.f("uq_questions_ref")),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_questions_citizen_id", "questions", ["citizen_id"])
 
@@ -417,6 +421,7 @@ def upgrade() -> None:
             name=op.f("uq_participations_consultation_id_citizen_id"),
         ),
         sa.UniqueConstraint("receipt", name=op.f("uq_participations_receipt")),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_participations_citizen_id", "participations", ["citizen_id"])
     op.create_index("ix_participations_consultation_id", "participations", ["consultation_id"])
