@@ -61,7 +61,7 @@ async def main(citizens: int, rounds: int) -> None:
         settings = Settings(database_url=f"sqlite:///{Path(folder) / 'bench.db'}", demo_data="true")
         channel = RecordingChannel("bench")
         app = await build_app(settings, {"bench": channel})
-        worker = asyncio.create_task(app.worker.run())
+        await app.start(app.dispatcher.handle_and_forget)
         rss_before = rss_mb()
         latencies: list[float] = []
         cpu_started = time.process_time()
@@ -71,8 +71,6 @@ async def main(citizens: int, rounds: int) -> None:
         )
         elapsed = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
-        app.worker.stop()
-        await worker
         await app.close()
         total = sum(counts)
         latencies.sort()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -11,7 +13,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.channels.base import ChannelAdapter
+from bot.channels.base import ChannelAdapter, InboundSink
 from bot.config import Settings
 from bot.delivery import DeliveryWorker
 from bot.dispatcher import Dispatcher, DispatchSettings
@@ -39,6 +41,7 @@ class App:
     adapters: Mapping[str, ChannelAdapter]
     dispatcher_settings: DispatchSettings
     library: FlowLibrary = field(default_factory=lambda: FlowLibrary.from_sources([]))
+    delivering: asyncio.Task[None] | None = None
 
     async def reload_flows(self) -> None:
         """Read every stored flow version again (after an administrator published one)."""
@@ -49,11 +52,22 @@ class App:
             for row in stored
         )
 
+    async def start(self, sink: InboundSink) -> None:
+        """Start delivering, then let every channel hand its messages to `sink`."""
+        self.delivering = asyncio.create_task(self.worker.run())
+        for adapter in self.adapters.values():
+            await adapter.start(sink)
+
     async def close(self) -> None:
+        """Channels first (messages in hand are finished), then deliveries, then the rest."""
+        for adapter in self.adapters.values():
+            await adapter.stop()
         self.worker.stop()
-        close_recognizer = getattr(
-            self.recognizer, "close", None
-        )  # the Rasa backend's HTTP session
+        if self.delivering is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.delivering
+            self.delivering = None
+        close_recognizer = getattr(self.recognizer, "close", None)  # the Rasa HTTP session
         if close_recognizer is not None:
             await close_recognizer()
         await self.engine.dispose()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 import sys
@@ -41,18 +40,11 @@ async def run(settings: Settings) -> int:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stopped.set)
-    worker = asyncio.create_task(app.worker.run())
-    for adapter in adapters.values():
-        await adapter.start(app.dispatcher.handle_and_forget)
+    await app.start(app.dispatcher.handle_and_forget)
     scheduler.start()
     log.info("mitreden is running with %s", ", ".join(adapters))
     await stopped.wait()
     log.info("stopping")
     scheduler.shutdown(wait=False)
-    for adapter in adapters.values():
-        await adapter.stop()
-    app.worker.stop()
-    with contextlib.suppress(asyncio.CancelledError):
-        await worker
     await app.close()
     return 0

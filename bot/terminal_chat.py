@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sys
 from typing import TextIO
 
@@ -30,7 +29,7 @@ async def chat(
 ) -> int:
     channel = TerminalChannel(user, stdout, json_lines)
     app = await build_app(settings, {CHANNEL: channel})
-    worker = asyncio.create_task(app.worker.run())
+    await app.start(app.dispatcher.handle_and_forget)
     interactive = stdin.isatty() and not json_lines
     if interactive:
         stdout.write(HINT.get(language or settings.default_language, HINT["de"]) + "\n")
@@ -51,9 +50,5 @@ async def chat(
             await app.worker.wait_until_delivered(queued)
             channel.end_turn()
     finally:
-        app.worker.stop()
-        with contextlib.suppress(asyncio.CancelledError):
-            await worker
-        await channel.stop()
         await app.close()
     return 0

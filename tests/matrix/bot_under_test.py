@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -38,7 +37,6 @@ class RunningBot:
         self.settings = settings
         self._recognizer = recognizer
         self._app: App | None = None
-        self._worker: asyncio.Task[None] | None = None
         # per room and sender: the outbox ids each handled message queued, in order
         self.handled: defaultdict[tuple[str, str], asyncio.Queue[list[int]]] = defaultdict(
             asyncio.Queue
@@ -70,19 +68,10 @@ class RunningBot:
         adapters = configured_channels(self.settings)
         assert list(adapters) == ["matrix"]
         self._app = await build_app(self.settings, adapters, recognizer=self._recognizer)
-        self._worker = asyncio.create_task(self._app.worker.run())
-        for adapter in adapters.values():
-            await adapter.start(self._sink)
+        await self._app.start(self._sink)
 
     async def stop(self) -> None:
-        app = self.app
-        for adapter in app.adapters.values():
-            await adapter.stop()
-        app.worker.stop()
-        if self._worker is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
-        await app.close()
+        await self.app.close()
         self._app = None
 
     async def turn_for(self, room_id: str, user_id: str) -> list[int]:

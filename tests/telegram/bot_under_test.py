@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -39,7 +38,6 @@ class RunningBot:
         self.settings = settings
         self._recognizer = recognizer
         self._app: App | None = None
-        self._worker: asyncio.Task[None] | None = None
         # per chat: the outbox ids each handled message queued, in the order handled
         self.handled: defaultdict[str, asyncio.Queue[list[int]]] = defaultdict(asyncio.Queue)
         self.handling_seconds: list[float] = []  # time inside the dispatcher, per message
@@ -72,19 +70,10 @@ class RunningBot:
 
         for adapter in adapters.values():
             adapter.watch_reachability(recorded)  # type: ignore[attr-defined]
-        self._worker = asyncio.create_task(self._app.worker.run())
-        for adapter in adapters.values():
-            await adapter.start(self._sink)
+        await self._app.start(self._sink)
 
     async def stop(self) -> None:
-        app = self.app
-        for adapter in app.adapters.values():
-            await adapter.stop()
-        app.worker.stop()
-        if self._worker is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
-        await app.close()
+        await self.app.close()
         self._app = None
 
     async def reachability_changed(self) -> ReachabilityChange:
