@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.core import ChannelIdentity, Citizen
+from storage.reachability import mark_unblocked
 
 LAST_SEEN_PRECISION = timedelta(hours=1)
 
@@ -33,6 +34,9 @@ async def resolve_citizen(
     if identity is not None:
         if address is not None and identity.address != address:
             identity.address = address
+        if address is not None and identity.blocked_at is not None:
+            # writing to the bot directly proves it may write back (Matrix has no unblock event)
+            await mark_unblocked(session, channel, user_key, now)
         citizen = await session.get(Citizen, identity.citizen_id)
         # written at most hourly: an UPDATE per message would cost more than it tells
         if citizen is not None and now - citizen.last_seen_at > LAST_SEEN_PRECISION:

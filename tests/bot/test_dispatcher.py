@@ -146,3 +146,24 @@ async def test_after_erasure_the_goodbye_still_arrives_and_nothing_points_to_the
         assert linked == 0
     finally:
         await bot.app.close()
+
+
+async def test_writing_again_after_blocking_makes_the_citizen_reachable(
+    db_url: str, settings_for: Callable[[str], Settings], recognizer: TeachableRecognizer
+) -> None:
+    from datetime import UTC, datetime
+
+    from storage.models import ChannelIdentity
+    from storage.reachability import mark_address_blocked
+
+    bot = await start_bot(settings_for(db_url), recognizer)
+    try:
+        await bot.say("anna", "Hallo")
+        async with bot.app.sessions() as session, session.begin():
+            await mark_address_blocked(session, "test", "anna", datetime.now(UTC))
+        assert "Hallo" in said(await bot.say("anna", "Hallo, ich bin wieder da"))
+        async with bot.app.sessions() as session:
+            identity = await session.scalar(select(ChannelIdentity))
+        assert identity is not None and identity.blocked_at is None
+    finally:
+        await bot.app.close()
