@@ -7,7 +7,6 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import ClientError
@@ -34,6 +33,7 @@ from bot.channels.matrix_errors import send_failure
 from bot.channels.matrix_events import CHANNEL, BotIdentity, inbound_from_event, is_group
 from bot.channels.matrix_format import MAX_TEXT, notice, reply_contents
 from bot.channels.matrix_login import MatrixAccount, MatrixLoginError, signed_in_client
+from bot.channels.ordered_work import OrderedWork
 from bot.messages import Outbound
 
 log = logging.getLogger(__name__)
@@ -48,8 +48,6 @@ UNREADABLE_HTML = (
     "Ich konnte Ihre Nachricht nicht entschlüsseln. Bitte schreiben Sie sie noch einmal.<br>"
     "<i>I could not decrypt your message. Please send it again.</i>"
 )
-
-Work = Callable[[], Awaitable[None]]
 
 
 def transaction_id(outbox_id: int, piece: int, content: dict[str, Any]) -> str:
@@ -75,8 +73,7 @@ class MatrixChannel:
         self._sink: InboundSink | None = None
         self._catching_up = False
         self._syncing: asyncio.Task[None] | None = None
-        self._tails: dict[tuple[str, str], asyncio.Task[None]] = {}
-        self._running: set[asyncio.Task[None]] = set()
+        self._work = OrderedWork("a Matrix message")
 
     @property
     def device_id(self) -> str | None:
@@ -148,8 +145,7 @@ class MatrixChannel:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._syncing
             self._syncing = None
-        while self._running:
-            await asyncio.gather(*list(self._running), return_exceptions=True)
+        await self._work.finish()
         if self._client is not None:
             await self._client.close()
             self._client = None
@@ -174,7 +170,7 @@ class MatrixChannel:
             return
         inbound = inbound_from_event(room, event, me)
         if inbound is not None:
-            self._in_order((room.room_id, event.sender), lambda: sink(inbound))
+            self._work.add((room.room_id, event.sender), lambda: sink(inbound))
 
     async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
         """Ask the sender's devices for the key, and tell the citizen in words they can read."""
@@ -196,29 +192,6 @@ class MatrixChannel:
         answer = await client._send(RoomSendResponse, method, path, data, (room.room_id,))
         if isinstance(answer, ErrorResponse):
             log.warning("Matrix: could not explain an unreadable message: %s", answer)
-
-    def _in_order(self, key: tuple[str, str], work: Work) -> None:
-        """Messages of one conversation are handled in order; conversations run side by side."""
-        previous = self._tails.get(key)
-        task = asyncio.create_task(self._after(previous, work))
-        self._tails[key] = task
-        self._running.add(task)
-
-        def done(finished: asyncio.Task[None]) -> None:
-            self._running.discard(finished)
-            if self._tails.get(key) is finished:
-                del self._tails[key]
-
-        task.add_done_callback(done)
-
-    async def _after(self, previous: asyncio.Task[None] | None, work: Work) -> None:
-        if previous is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.shield(previous)
-        try:
-            await work()
-        except Exception:
-            log.exception("handling a Matrix message failed")
 
     # --- out --------------------------------------------------------------------------
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Callable
 from typing import Any
 
 from telegram import InputFile, LinkPreviewOptions, Message, Update
@@ -16,6 +15,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.base import Capabilities, InboundSink, SendResult
+from bot.channels.ordered_work import OrderedWork
 from bot.channels.telegram_commands import register_commands
 from bot.channels.telegram_errors import send_failure
 from bot.channels.telegram_format import MAX_TEXT, escape, html_chunks, keyboard, utf16_length
@@ -42,8 +42,6 @@ STALE_CHOICE = {
     "de": "Diese Auswahl ist nicht mehr aktuell. Bitte nutzen Sie die neuesten Knöpfe.",
     "en": "This choice is no longer open. Please use the latest buttons.",
 }
-
-Work = Callable[[], Awaitable[None]]
 
 
 class TelegramChannel:
@@ -78,8 +76,7 @@ class TelegramChannel:
         self._sink: InboundSink | None = None
         self._reachability: ReachabilitySink | None = None
         self._me: BotIdentity | None = None
-        self._tails: dict[Hashable, asyncio.Task[None]] = {}
-        self._running: set[asyncio.Task[None]] = set()
+        self._work = OrderedWork("a Telegram update")
         self._progress: dict[int, int] = {}  # outbox id → chunks already sent
         self._cooldown: dict[int, float] = {}  # chat → monotonic time its flood wait ends
         self._keyboard: dict[int, int | None] = {}  # chat → message with the live keyboard
@@ -128,8 +125,7 @@ class TelegramChannel:
             await self._webhook.stop()
         elif self._app.updater is not None and self._app.updater.running:
             await self._app.updater.stop()
-        while self._running:
-            await asyncio.gather(*list(self._running), return_exceptions=True)
+        await self._work.finish()
         if self._app.running:
             await self._app.stop()
         await self._app.shutdown()
@@ -153,44 +149,21 @@ class TelegramChannel:
         if update.message is not None:
             inbound = inbound_from_message(update.message, me)
             if inbound is not None:
-                return self._in_order(inbound.key, lambda: sink(inbound))
+                return self._work.add(inbound.key, lambda: sink(inbound))
         elif update.callback_query is not None:
             press = button_press(update.callback_query)
             message = update.callback_query.message
             if press is None:
                 query_id = update.callback_query.id
-                return self._in_order(query_id, lambda: self._answer(query_id))
+                return self._work.add(query_id, lambda: self._answer(query_id))
             shown = message if isinstance(message, Message) else None
-            return self._in_order(press.inbound.key, lambda: self._on_press(press, shown, sink))
+            return self._work.add(press.inbound.key, lambda: self._on_press(press, shown, sink))
         elif update.my_chat_member is not None:
             change = reachability_change(update.my_chat_member)
             report = self._reachability
             if change is not None and report is not None:
-                return self._in_order(("reach", change.user_key), lambda: report(change))
+                return self._work.add(("reach", change.user_key), lambda: report(change))
         return None
-
-    def _in_order(self, key: Hashable, work: Work) -> asyncio.Task[None]:
-        previous = self._tails.get(key)
-        task = asyncio.create_task(self._after(previous, work))
-        self._tails[key] = task
-        self._running.add(task)
-
-        def done(finished: asyncio.Task[None]) -> None:
-            self._running.discard(finished)
-            if self._tails.get(key) is finished:
-                del self._tails[key]
-
-        task.add_done_callback(done)
-        return task
-
-    async def _after(self, previous: asyncio.Task[None] | None, work: Work) -> None:
-        if previous is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.shield(previous)
-        try:
-            await work()
-        except Exception:
-            log.exception("handling a Telegram update failed")
 
     async def _on_press(
         self, press: ButtonPress, message: Message | None, sink: InboundSink
