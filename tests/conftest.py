@@ -128,3 +128,12 @@ def db_sessions(db_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 def recognizer() -> TeachableRecognizer:
     """One trained intent model for the whole run; training is what takes time."""
     return create_recognizer()
+
+
+@pytest.fixture(autouse=True)
+def _no_operator_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The machine's own MITREDEN_* settings must not leak into tests."""
+    for name in list(os.environ):
+        if name.startswith("MITREDEN_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("MITREDEN_CONFIG", "/nonexistent/mitreden.toml")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -29,15 +28,6 @@ def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synapse]:
 def recognizer(tmp_path_factory: pytest.TempPathFactory) -> IntentRecognizer:
     """One trained model for every bot in the session; training it is the slow part."""
     return create_recognizer(cache_dir=tmp_path_factory.mktemp("nlu-cache"))
-
-
-@pytest.fixture(autouse=True)
-def _no_operator_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The machine's own MITREDEN_* settings must not leak into tests."""
-    for name in list(os.environ):
-        if name.startswith("MITREDEN_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("MITREDEN_CONFIG", "/nonexistent/mitreden.toml")
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator
 
 import pytest
@@ -12,15 +11,6 @@ from bot.messages import InboundMessage
 from tests.telegram.bot_api_double import BotApiDouble
 
 PATIENCE = 15.0  # only a guard against a hanging test; nothing is timed
-
-
-@pytest.fixture(autouse=True)
-def _no_operator_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The machine's own MITREDEN_* settings must not leak into tests."""
-    for name in list(os.environ):
-        if name.startswith("MITREDEN_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("MITREDEN_CONFIG", "/nonexistent/mitreden.toml")
 
 
 class Collected:
