@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -11,7 +11,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.locks import KeyedLocks
-from bot.messages import InboundMessage
+from bot.messages import ConversationKey, InboundMessage
 from bot.payloads import reply_to_payload
 from flows import engine
 from flows.library import FlowLibrary
@@ -146,18 +146,7 @@ class Dispatcher:
                 recipient: int | None = citizen_id
             else:
                 recipient = None  # erased just now: the goodbye still goes out, unlinked
-            return [
-                await outbox.enqueue_returning_id(
-                    session,
-                    channel=key.channel,
-                    address=key.chat,
-                    citizen_id=recipient,
-                    payload=reply_to_payload(reply),
-                    priority=0,
-                    cause="reply",
-                )
-                for reply in turn.replies
-            ]
+            return await _queue_replies(session, key, recipient, turn.replies, "reply")
 
     async def _understand(
         self, text: str, choice: str | None, state: ConversationState
@@ -180,16 +169,31 @@ class Dispatcher:
         )
         try:
             async with self._sessions() as session, session.begin():
-                return [
-                    await outbox.enqueue_returning_id(
-                        session,
-                        channel=message.key.channel,
-                        address=message.key.chat,
-                        citizen_id=None,
-                        payload=reply_to_payload(reply),
-                        cause="error",
-                    )
-                ]
+                return await _queue_replies(session, message.key, None, [reply], "error")
         except Exception:
             log.exception("could not even queue the apology")
             return []
+
+
+async def _queue_replies(
+    session: AsyncSession,
+    key: ConversationKey,
+    citizen_id: int | None,
+    replies: Sequence[Reply],
+    cause: str,
+) -> list[int]:
+    """Write the replies to the outbox, ahead of bulk sends; returns their ids in order."""
+    queued = []
+    for reply in replies:
+        message_id = await outbox.enqueue_returning_id(
+            session,
+            channel=key.channel,
+            address=key.chat,
+            citizen_id=citizen_id,
+            payload=reply_to_payload(reply),
+            priority=0,
+            cause=cause,
+        )
+        if message_id is not None:  # replies carry no dedupe key, so this always holds
+            queued.append(message_id)
+    return queued

@@ -40,25 +40,20 @@ async def enqueue(
     now: datetime | None = None,
 ) -> bool:
     """Queue one message; False when a message with the same dedupe key exists already."""
-    now = now or utcnow()
-    values = {
-        "channel": channel,
-        "address": address,
-        "citizen_id": citizen_id,
-        "payload": payload,
-        "priority": priority,
-        "dedupe_key": dedupe_key,
-        "cause": cause,
-        "state": PENDING,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-    }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing()
-    result = await session.execute(statement.returning(OutboxMessage.id))
-    return result.scalar_one_or_none() is not None
+    return (
+        await enqueue_returning_id(
+            session,
+            channel=channel,
+            address=address,
+            citizen_id=citizen_id,
+            payload=payload,
+            priority=priority,
+            dedupe_key=dedupe_key,
+            cause=cause,
+            now=now,
+        )
+        is not None
+    )
 
 
 async def enqueue_returning_id(
@@ -69,24 +64,33 @@ async def enqueue_returning_id(
     citizen_id: int | None,
     payload: dict[str, Any],
     priority: int = 0,
+    dedupe_key: str | None = None,
     cause: str | None = None,
-) -> int:
-    """Queue a message without a dedupe key and return its id (replies in a conversation)."""
-    row = OutboxMessage(
-        channel=channel,
-        address=address,
-        citizen_id=citizen_id,
-        payload=payload,
-        priority=priority,
-        cause=cause,
-        state=PENDING,
-        attempts=0,
-        next_attempt_at=utcnow(),
-        created_at=utcnow(),
+    now: datetime | None = None,
+) -> int | None:
+    """Queue one message and return its id; None when its dedupe key was queued before."""
+    now = now or utcnow()
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(OutboxMessage)
+        .values(
+            channel=channel,
+            address=address,
+            citizen_id=citizen_id,
+            payload=payload,
+            priority=priority,
+            dedupe_key=dedupe_key,
+            cause=cause,
+            state=PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        .on_conflict_do_nothing()
+        .returning(OutboxMessage.id)
     )
-    session.add(row)
-    await session.flush()
-    return row.id
+    return (await session.execute(statement)).scalar_one_or_none()
 
 
 async def claim_due(
