@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     rasa_url: str | None = None
     rasa_timeout: float = 2.0
 
+    web_host: str = Field("127.0.0.1", description="where the staff app and web chat listen")
+    web_port: int = 8080
+
     delivery_batch: int = 50
     log_level: str = "INFO"
 

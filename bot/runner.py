@@ -14,13 +14,9 @@ from bot.channels.telegram_reachability import watch_reachability
 from bot.channels.telegram_setup import telegram_channels
 from bot.config import Settings
 from bot.scheduler import create_scheduler
+from bot.web.server import WebServer, create_web_app
 
 log = logging.getLogger(__name__)
-
-NO_CHANNEL = (
-    "mitreden: no channel is configured. Set MITREDEN_TELEGRAM_TOKEN or the MITREDEN_MATRIX_* "
-    "settings (see docs/operating.md), or talk to the bot in the terminal with `mitreden chat`."
-)
 
 
 def configured_channels(settings: Settings) -> dict[str, ChannelAdapter]:
@@ -30,21 +26,34 @@ def configured_channels(settings: Settings) -> dict[str, ChannelAdapter]:
 
 async def run(settings: Settings) -> int:
     adapters = configured_channels(settings)
-    if not adapters:
-        print(NO_CHANNEL, file=sys.stderr)
-        return 2
     app = await build_app(settings, adapters)
+    web = WebServer(create_web_app(app), settings.web_host, settings.web_port)
     watch_reachability(adapters, app.sessions)
     scheduler = create_scheduler(app.sessions, app.recognizer)
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stopped.set)
+    try:
+        await web.start()
+    except OSError as error:
+        print(
+            f"mitreden: cannot listen on {settings.web_host}:{settings.web_port}: {error}",
+            file=sys.stderr,
+        )
+        await app.close()
+        return 1
     await app.start(app.dispatcher.handle_and_forget)
     scheduler.start()
-    log.info("mitreden is running with %s", ", ".join(adapters))
+    log.info(
+        "mitreden is running on http://%s:%d with %s",
+        settings.web_host,
+        web.port,
+        ", ".join(adapters) or "no messenger configured",
+    )
     await stopped.wait()
     log.info("stopping")
     scheduler.shutdown(wait=False)
+    await web.stop()
     await app.close()
     return 0

@@ -29,17 +29,17 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
-def head_revision() -> str:
-    """The newest revision the shipped migrations know."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if head is None:
+def head_revisions() -> frozenset[str]:
+    """The newest revisions the shipped migrations know (one per independent branch)."""
+    heads = frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+    if not heads:
         raise RuntimeError(f"no migrations found in {MIGRATIONS}")
-    return head
+    return heads
 
 
-def current_revision(connection: Connection) -> str | None:
-    """The revision a database is at, None when it was never migrated."""
-    return MigrationContext.configure(connection).get_current_revision()
+def current_revisions(connection: Connection) -> frozenset[str]:
+    """The revisions a database is at, empty when it was never migrated."""
+    return frozenset(MigrationContext.configure(connection).get_current_heads())
 
 
 def _upgrade_on(connection: Connection) -> None:
@@ -47,7 +47,7 @@ def _upgrade_on(connection: Connection) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _UPGRADE_LOCK_ID})
     config = alembic_config()
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    command.upgrade(config, "heads")
 
 
 async def upgrade_async(url: str) -> None:

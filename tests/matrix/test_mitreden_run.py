@@ -28,6 +28,7 @@ async def test_mitreden_run_answers_in_an_encrypted_chat_and_stops_cleanly(
         "MITREDEN_MATRIX_STORE_DIR": str(tmp_path / "matrix-store"),
         "MITREDEN_DATABASE_URL": f"sqlite:///{tmp_path / 'mitreden.db'}",
         "MITREDEN_NLU_CACHE_DIR": str(tmp_path / "nlu-cache"),
+        "MITREDEN_WEB_PORT": "0",
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, make_url
 import storage.models  # noqa: F401
 from storage.base import Base
 from storage.database import create_engine
-from storage.migrate import current_revision, head_revision, upgrade, upgrade_async
+from storage.migrate import current_revisions, head_revisions, upgrade, upgrade_async
 from tests.storage.postgres_cluster import blocking, create_database, drop_database
 
 
@@ -45,7 +45,7 @@ async def test_upgrade_on_empty_database_matches_the_models(empty_db_url: str) -
     try:
         async with engine.connect() as connection:
             assert await connection.run_sync(_schema_differences) == []
-            assert await connection.run_sync(current_revision) == head_revision()
+            assert await connection.run_sync(current_revisions) == head_revisions()
             tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
     finally:
         await engine.dispose()
@@ -58,7 +58,7 @@ async def test_upgrading_twice_changes_nothing(empty_db_url: str) -> None:
     engine = create_engine(empty_db_url)
     try:
         async with engine.connect() as connection:
-            assert await connection.run_sync(current_revision) == head_revision()
+            assert await connection.run_sync(current_revisions) == head_revisions()
     finally:
         await engine.dispose()
 
@@ -70,12 +70,12 @@ def test_command_line_upgrade_works_from_any_directory(
     database = tmp_path / "nested" / "bot.db"
     upgrade(f"sqlite:///{database}")
 
-    async def revision() -> str | None:
+    async def revision() -> frozenset[str]:
         engine = create_engine(f"sqlite:///{database}")
         try:
             async with engine.connect() as connection:
-                return await connection.run_sync(current_revision)
+                return await connection.run_sync(current_revisions)
         finally:
             await engine.dispose()
 
-    assert blocking(revision) == head_revision()
+    assert blocking(revision) == head_revisions()

@@ -27,6 +27,7 @@ async def test_mitreden_run_answers_on_telegram_and_stops_cleanly(
         "MITREDEN_TELEGRAM_API_URL": double.url,
         "MITREDEN_DATABASE_URL": f"sqlite:///{tmp_path / 'mitreden.db'}",
         "MITREDEN_NLU_CACHE_DIR": str(tmp_path / "nlu-cache"),
+        "MITREDEN_WEB_PORT": "0",
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -1,0 +1,86 @@
+"""One web server for everything `mitreden run` offers over HTTP, on one port.
+
+Each area (health check, staff app, web chat) contributes its routes here; the running
+`App` is reachable from every request as `request.app.state.mitreden`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterator
+
+import uvicorn
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.app import App
+
+log = logging.getLogger(__name__)
+
+
+async def healthz(request: Request) -> Response:
+    """For load balancers and monitoring: is the process up and the database reachable?"""
+    app: App = request.app.state.mitreden
+    try:
+        async with app.sessions() as session:
+            await session.execute(text("SELECT 1"))
+    except Exception as error:  # the check exists to report exactly this
+        log.warning("health check: database unreachable: %s", error)
+        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+def area_routes() -> list[BaseRoute]:
+    """Every area's routes; an area adds its own line here."""
+    return [Route("/healthz", healthz)]
+
+
+def create_web_app(app: App) -> Starlette:
+    web = Starlette(routes=area_routes())
+    web.state.mitreden = app
+    return web
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield  # `mitreden run` owns SIGINT and SIGTERM and stops the server itself
+
+
+class WebServer:
+    """uvicorn inside the bot's own event loop, so routes share the App with the channels."""
+
+    def __init__(self, asgi: Starlette, host: str, port: int) -> None:
+        config = uvicorn.Config(
+            asgi, host=host, port=port, lifespan="off", log_level="warning", access_log=False
+        )
+        self._server = _Server(config)
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._server.serve())
+        while not self._server.started:
+            if self._task.done():  # the port is taken, say: raise what uvicorn saw
+                self._task.result()
+                raise OSError("the web server could not start")
+            await asyncio.sleep(0.01)
+
+    @property
+    def port(self) -> int:
+        """The port actually bound (useful with port 0 in tests)."""
+        for server in self._server.servers:
+            for sock in server.sockets:
+                return int(sock.getsockname()[1])
+        raise RuntimeError("the web server is not listening")
+
+    async def stop(self) -> None:
+        self._server.should_exit = True
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
