@@ -44,3 +44,22 @@ async def test_health_check_reports_a_lost_database(
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
     await app.close()
+
+
+async def test_a_real_browser_reaches_the_health_check(
+    tmp_path: Path, recognizer: IntentRecognizer
+) -> None:
+    from tests.browser_support import launch_chromium
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}", demo_data="false")
+    app = await build_app(settings, {}, recognizer)
+    server = WebServer(create_web_app(app), "127.0.0.1", 0)
+    await server.start()
+    try:
+        async with launch_chromium() as browser:
+            page = await browser.new_page()
+            await page.goto(f"http://127.0.0.1:{server.port}/healthz")
+            assert '"status":"ok"' in (await page.content()).replace(" ", "")
+    finally:
+        await server.stop()
+        await app.close()
