@@ -49,6 +49,22 @@ class Settings(BaseSettings):
     web_port: int = 8080
 
     delivery_batch: int = 50
+
+    retention_conversation_days: float = Field(
+        30.0, gt=0, description="forget a chat's conversation state after this many idle days"
+    )
+    retention_outbox_days: float = Field(
+        30.0, gt=0, description="delete sent, failed and cancelled messages after this many days"
+    )
+    retention_inbound_days: float = Field(
+        7.0, gt=0, description="keep platform message ids (to drop redeliveries) this many days"
+    )
+    retention_inactive_citizen_days: float | None = Field(
+        None,
+        gt=0,
+        description="erase citizens not heard from for this many days; unset: keep them",
+    )
+
     log_level: str = "INFO"
 
     telegram_token: SecretStr | None = None

@@ -13,7 +13,8 @@ from bot.channels.matrix_setup import matrix_channels
 from bot.channels.telegram_reachability import watch_reachability
 from bot.channels.telegram_setup import telegram_channels
 from bot.config import Settings
-from bot.scheduler import create_scheduler
+from bot.leader import Leadership
+from bot.scheduler import create_scheduler, local_jobs, shared_jobs
 from bot.web.server import WebServer, create_web_app
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,10 @@ async def run(settings: Settings) -> int:
     app = await build_app(settings, adapters)
     web = WebServer(create_web_app(app), settings.web_host, settings.web_port)
     watch_reachability(adapters, app.sessions)
-    scheduler = create_scheduler(app.sessions, app.recognizer)
+    leadership = Leadership(settings.database_url)
+    scheduler = create_scheduler(
+        shared_jobs(settings, app.sessions), local_jobs(app.sessions, app.recognizer), leadership
+    )
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -41,6 +45,7 @@ async def run(settings: Settings) -> int:
             f"mitreden: cannot listen on {settings.web_host}:{settings.web_port}: {error}",
             file=sys.stderr,
         )
+        await leadership.release()
         await app.close()
         return 1
     await app.start(app.dispatcher.handle_and_forget)
@@ -54,6 +59,7 @@ async def run(settings: Settings) -> int:
     await stopped.wait()
     log.info("stopping")
     scheduler.shutdown(wait=False)
+    await leadership.release()  # another process takes the scheduled jobs over at once
     await web.stop()
     await app.close()
     return 0
