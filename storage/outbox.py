@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.base import utcnow
-from storage.models.core import OutboxMessage
+from storage.base import JsonType, UtcDateTime, utcnow
+from storage.models.core import ChannelIdentity, Citizen, OutboxMessage
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
 
@@ -91,6 +91,83 @@ async def enqueue_returning_id(
         .returning(OutboxMessage.id)
     )
     return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def enqueue_for_citizens(
+    session: AsyncSession,
+    citizens: Select[int],
+    payloads: Mapping[str, dict[str, Any]],
+    *,
+    priority: int,
+    dedupe_prefix: str,
+    cause: str,
+    broadcast_id: int | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Queue one message to every reachable chat of the selected citizens; returns how many.
+
+    `citizens` selects citizen ids. Each chat gets the payload in its citizen's language
+    ("de" stands in for a language without a payload). The dedupe key
+    f"{dedupe_prefix}:{identity id}" lets a cause reach each chat once, however often this
+    runs. One INSERT ... SELECT per language, so 100 000 recipients take seconds.
+    """
+    if "de" not in payloads:
+        raise ValueError("a German payload is needed: it stands in for missing languages")
+    now = now or utcnow()
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    queued = 0
+    for language, payload in payloads.items():
+        speaks: ColumnElement[bool] = Citizen.language == language
+        if language == "de":
+            others = [other for other in payloads if other != "de"]
+            speaks = or_(speaks, Citizen.language.not_in(others)) if others else literal(True)
+        recipients = (
+            select(
+                ChannelIdentity.channel,
+                ChannelIdentity.address,
+                ChannelIdentity.citizen_id,
+                literal(payload, JsonType),
+                literal(f"{dedupe_prefix}:") + cast(ChannelIdentity.id, String),
+                literal(priority),
+                literal(PENDING),
+                literal(0),
+                literal(now, UtcDateTime),
+                literal(now, UtcDateTime),
+                literal(cause, String),
+                literal(broadcast_id, OutboxMessage.broadcast_id.type),
+            )
+            .join(Citizen, Citizen.id == ChannelIdentity.citizen_id)
+            .where(
+                ChannelIdentity.citizen_id.in_(citizens),
+                ChannelIdentity.blocked_at.is_(None),
+                speaks,
+            )
+        )
+        statement = (
+            insert(OutboxMessage)
+            .from_select(
+                [
+                    "channel",
+                    "address",
+                    "citizen_id",
+                    "payload",
+                    "dedupe_key",
+                    "priority",
+                    "state",
+                    "attempts",
+                    "next_attempt_at",
+                    "created_at",
+                    "cause",
+                    "broadcast_id",
+                ],
+                recipients,
+            )
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        )
+        result = await session.execute(statement)
+        queued += int(getattr(result, "rowcount", 0) or 0)
+    return queued
 
 
 async def claim_due(

@@ -24,8 +24,10 @@ from storage.models.core import (
     OutboxMessage,
     ProcessedInbound,
 )
+from storage.models.delivery import Broadcast
 
 __all__ = [
+    "Broadcast",
     "ChannelIdentity",
     "Citizen",
     "ConsentRecord",

@@ -92,6 +92,8 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_due", "state", "priority", "next_attempt_at"),
+        # one chat's messages: keeps them in order and finds what is in flight there
+        Index("ix_outbox_chat", "channel", "address", "state"),
         UniqueConstraint("dedupe_key"),
         {"sqlite_autoincrement": True},
     )
@@ -113,6 +115,9 @@ class OutboxMessage(Base):
     cause: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # the announcement this message belongs to (progress, cancelling); no foreign key, so
+    # the outbox stays writable without touching the broadcasts table
+    broadcast_id: Mapped[int | None] = mapped_column(BigId, index=True)
 
 
 class FlowVersion(Base):
