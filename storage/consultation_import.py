@@ -10,11 +10,12 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.consultation_editing import BreaksAnswers, apply_spec, describe_conflict
 from storage.consultation_spec import ConsultationSpec
-from storage.models.civic import Consultation, ConsultationQuestion
+from storage.models.civic import Consultation
 from storage.topics import list_topics, topic_by_slug
 from storage.yaml_lines import LocatedYaml, load_located
 
@@ -96,40 +97,11 @@ async def upsert_consultation(
 ) -> Consultation:
     """Creates the consultation or updates the one with the same slug.
 
-    Questions are replaced; answers already given stay attached by question key.
+    Questions are replaced; answers already given stay attached by question key. Raises
+    BreaksAnswers when the change would orphan answers (see storage/consultation_editing.py).
     """
     row = await session.scalar(select(Consultation).where(Consultation.slug == spec.slug))
-    if row is None:
-        row = Consultation(slug=spec.slug)
-        session.add(row)
-    row.title_de, row.title_en = spec.title.de, spec.title.en
-    row.description_de, row.description_en = spec.description.de, spec.description.en
-    row.topic_id = topic_id
-    row.opens_at, row.closes_at = spec.opens, spec.closes
-    await session.flush()
-    await session.execute(
-        delete(ConsultationQuestion).where(ConsultationQuestion.consultation_id == row.id)
-    )
-    for position, question in enumerate(spec.questions, start=1):
-        session.add(
-            ConsultationQuestion(
-                consultation_id=row.id,
-                position=position,
-                key=question.key,
-                kind=question.kind,
-                text_de=question.text.de,
-                text_en=question.text.en,
-                options=[o.model_dump() for o in question.options],
-                required=question.required,
-                scale_labels=(
-                    {"de": list(question.scale.de), "en": list(question.scale.en)}
-                    if question.scale is not None
-                    else None
-                ),
-            )
-        )
-    await session.flush()
-    return row
+    return await apply_spec(session, row or Consultation(), spec, topic_id)
 
 
 async def import_consultations(session: AsyncSession, path: Path) -> list[str]:
@@ -154,6 +126,14 @@ async def import_consultations(session: AsyncSession, path: Path) -> list[str]:
         topic_ids.append(topic.id if topic is not None else None)
     if problems:
         raise ConsultationFileError(problems)
-    for (spec, _), topic_id in zip(specs, topic_ids, strict=True):
-        await upsert_consultation(session, spec, topic_id)
+    for (spec, line), topic_id in zip(specs, topic_ids, strict=True):
+        try:
+            await upsert_consultation(session, spec, topic_id)
+        except BreaksAnswers as broken:
+            problems += [
+                FileProblem(filename, line, f"{spec.slug}: {describe_conflict(c, 'en')}")
+                for c in broken.conflicts
+            ]
+    if problems:
+        raise ConsultationFileError(problems)
     return [spec.slug for spec, _ in specs]

@@ -141,52 +141,66 @@ async def consultation_records(session: AsyncSession, now: datetime) -> list[dic
     consultations = list(
         (await session.scalars(select(Consultation).order_by(Consultation.id))).all()
     )
-    topics = await topics_by_id(session, [c.topic_id for c in consultations])
-    records = []
-    for consultation in consultations:
-        rows = await session.execute(
-            select(ParticipationAnswer.question_key, ParticipationAnswer.value)
-            .join(Participation, Participation.id == ParticipationAnswer.participation_id)
-            .where(
-                Participation.consultation_id == consultation.id,
-                Participation.submitted_at.is_not(None),
-            )
+    return [await consultation_record(session, c, now) for c in consultations]
+
+
+async def consultation_record(
+    session: AsyncSession, consultation: Consultation, now: datetime
+) -> dict[str, Any]:
+    """One consultation's anonymised tallies, counting submitted participations only."""
+    rows = await session.execute(
+        select(ParticipationAnswer.question_key, ParticipationAnswer.value)
+        .join(Participation, Participation.id == ParticipationAnswer.participation_id)
+        .where(
+            Participation.consultation_id == consultation.id,
+            Participation.submitted_at.is_not(None),
         )
-        by_key: dict[str, list[Any]] = {}
-        for key, value in rows:
-            by_key.setdefault(key, []).append(value)
-        participants = await session.scalar(
-            select(func.count(Participation.id)).where(
-                Participation.consultation_id == consultation.id,
-                Participation.submitted_at.is_not(None),
-            )
+    )
+    by_key: dict[str, list[Any]] = {}
+    for key, value in rows:
+        by_key.setdefault(key, []).append(value)
+    participants = await session.scalar(
+        select(func.count(Participation.id)).where(
+            Participation.consultation_id == consultation.id,
+            Participation.submitted_at.is_not(None),
         )
-        topic = topics.get(consultation.topic_id) if consultation.topic_id is not None else None
-        records.append(
+    )
+    topics = await topics_by_id(session, [consultation.topic_id])
+    topic = topics.get(consultation.topic_id) if consultation.topic_id is not None else None
+    return {
+        "id": consultation.id,
+        "slug": consultation.slug,
+        "title": consultation.title_de,
+        "title_en": consultation.title_en,
+        "topic": topic.slug if topic is not None else None,
+        "status": consultation_status(consultation, now),
+        "opens_at": _when(consultation.opens_at),
+        "closes_at": _when(consultation.closes_at),
+        "participants": int(participants or 0),
+        "questions": [
             {
-                "id": consultation.id,
-                "slug": consultation.slug,
-                "title": consultation.title_de,
-                "title_en": consultation.title_en,
-                "topic": topic.slug if topic is not None else None,
-                "status": consultation_status(consultation, now),
-                "opens_at": _when(consultation.opens_at),
-                "closes_at": _when(consultation.closes_at),
-                "participants": int(participants or 0),
-                "questions": [
-                    {
-                        "key": q.key,
-                        "kind": q.kind,
-                        "text": q.text_de,
-                        "text_en": q.text_en,
-                        "answers": len(by_key.get(q.key, [])),
-                        **_tally(q, by_key.get(q.key, [])),
-                    }
-                    for q in await consultation_questions(session, consultation.id)
-                ],
+                "key": q.key,
+                "kind": q.kind,
+                "text": q.text_de,
+                "text_en": q.text_en,
+                "answers": len(by_key.get(q.key, [])),
+                **_tally(q, by_key.get(q.key, [])),
             }
-        )
-    return records
+            for q in await consultation_questions(session, consultation.id)
+        ],
+    }
+
+
+async def export_consultation(
+    session: AsyncSession, consultation: Consultation, fmt: Format, now: datetime
+) -> str:
+    """One consultation's results: a JSON object, or CSV rows as in the full export."""
+    record = await consultation_record(session, consultation, now)
+    if fmt == "json":
+        return json.dumps(record, ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        return _csv(_tally_rows([record]), CSV_COLUMNS["consultations"])
+    raise ValueError(f"unknown format {fmt!r}")
 
 
 def _tally_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
