@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.web.charts import BarValue, bar_chart, share
+from bot.web.result_charts import BarValue, bar_chart, share
 
 
 def test_bars_are_proportional_and_every_figure_is_in_the_description() -> None:
