@@ -48,6 +48,22 @@ class Settings(BaseSettings):
     web_host: str = Field("127.0.0.1", description="where the staff app and web chat listen")
     web_port: int = 8080
 
+    oparl_system_url: str | None = Field(
+        None, description="the council's OParl System address; unset: no council data"
+    )
+    oparl_poll_minutes: int = Field(
+        60, ge=1, description="how often mitreden reads new council data"
+    )
+    oparl_auto_publish: bool = Field(
+        False, description="publish council results at once instead of keeping them as drafts"
+    )
+    oparl_timeout: float = Field(
+        30.0, gt=0, description="seconds to wait for one answer of the OParl server"
+    )
+    oparl_results_days: int = Field(
+        90, ge=1, description="only results of meetings in the last N days become drafts"
+    )
+
     delivery_batch: int = 50
 
     retention_conversation_days: float = Field(

@@ -24,6 +24,12 @@ from storage.models.core import (
     OutboxMessage,
     ProcessedInbound,
 )
+from storage.models.council import (
+    CouncilAgendaItem,
+    CouncilConsultation,
+    CouncilPaper,
+    CouncilSyncState,
+)
 from storage.models.delivery import Broadcast
 
 __all__ = [
@@ -34,6 +40,10 @@ __all__ = [
     "Consultation",
     "ConsultationQuestion",
     "Conversation",
+    "CouncilAgendaItem",
+    "CouncilConsultation",
+    "CouncilPaper",
+    "CouncilSyncState",
     "Decision",
     "FlowVersion",
     "Idea",

@@ -239,6 +239,14 @@ class Decision(Base):
     )
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # "draft" until staff (or the automatic publishing of council results) release it
+    status: Mapped[str] = mapped_column(String(16), default="draft", server_default="draft")
+    # "staff" (written by hand) or "oparl" (a council result); `external_id` is the OParl id
+    source: Mapped[str] = mapped_column(String(16), default="staff", server_default="staff")
+    external_id: Mapped[str | None] = mapped_column(String(1000), unique=True)
+    paper_reference: Mapped[str | None] = mapped_column(String(100), index=True)
+    created_by: Mapped[str | None] = mapped_column(String(128))
+    published_by: Mapped[str | None] = mapped_column(String(128))
 
 
 class ConsentRecord(Base):

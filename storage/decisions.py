@@ -1,0 +1,166 @@
+"""Decisions: drafts, publishing, and who is to hear about one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, String, cast, delete, insert, select, union
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.council import reference_key
+from storage.models.civic import (
+    Decision,
+    Idea,
+    IdeaSupport,
+    Participation,
+    Subscription,
+    Topic,
+    decision_consultations,
+    decision_ideas,
+)
+from storage.models.core import Citizen
+
+DRAFT, PUBLISHED = "draft", "published"
+SOURCES = ("staff", "oparl")
+
+
+async def add_decision(
+    session: AsyncSession,
+    *,
+    title: str,
+    text: str,
+    link: str | None,
+    topic_id: int | None,
+    idea_ids: Sequence[int],
+    consultation_ids: Sequence[int],
+    created_by: str | None,
+    now: datetime,
+    source: str = "staff",
+    external_id: str | None = None,
+    paper_reference: str | None = None,
+) -> Decision:
+    if source not in SOURCES:
+        raise ValueError(f"unknown decision source {source!r}")
+    decision = Decision(
+        title=title,
+        text=text,
+        link=link,
+        topic_id=topic_id,
+        status=DRAFT,
+        source=source,
+        external_id=external_id,
+        paper_reference=paper_reference,
+        created_by=created_by,
+        created_at=now,
+    )
+    session.add(decision)
+    await session.flush()
+    await link_decision(session, decision.id, idea_ids, consultation_ids)
+    return decision
+
+
+async def link_decision(
+    session: AsyncSession,
+    decision_id: int,
+    idea_ids: Sequence[int],
+    consultation_ids: Sequence[int],
+) -> None:
+    """Replace the ideas and consultations the decision answers."""
+    await session.execute(delete(decision_ideas).where(decision_ideas.c.decision_id == decision_id))
+    await session.execute(
+        delete(decision_consultations).where(decision_consultations.c.decision_id == decision_id)
+    )
+    if idea_ids:
+        await session.execute(
+            insert(decision_ideas),
+            [{"decision_id": decision_id, "idea_id": i} for i in sorted(set(idea_ids))],
+        )
+    if consultation_ids:
+        await session.execute(
+            insert(decision_consultations),
+            [
+                {"decision_id": decision_id, "consultation_id": c}
+                for c in sorted(set(consultation_ids))
+            ],
+        )
+
+
+async def linked_ids(session: AsyncSession, decision_id: int) -> tuple[list[int], list[int]]:
+    ideas = await session.scalars(
+        select(decision_ideas.c.idea_id).where(decision_ideas.c.decision_id == decision_id)
+    )
+    consultations = await session.scalars(
+        select(decision_consultations.c.consultation_id).where(
+            decision_consultations.c.decision_id == decision_id
+        )
+    )
+    return sorted(ideas.all()), sorted(consultations.all())
+
+
+async def decision_by_external_id(session: AsyncSession, external_id: str) -> Decision | None:
+    return await session.scalar(select(Decision).where(Decision.external_id == external_id))
+
+
+async def list_decisions(
+    session: AsyncSession, status: str | None = None, limit: int = 50
+) -> list[Decision]:
+    query = select(Decision).order_by(Decision.created_at.desc(), Decision.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(Decision.status == status)
+    return list((await session.scalars(query)).all())
+
+
+def audience(decision: Decision, topic: Topic | None) -> Select[int]:
+    """Citizens to tell about the decision, each once.
+
+    Subscribers of its topic and of its council paper, authors, supporters and followers of
+    the ideas it answers, and those who took part in (or follow) its consultations. Paused
+    subscriptions are left out.
+    """
+    active = Subscription.paused_at.is_(None)
+    idea_ids = select(decision_ideas.c.idea_id).where(decision_ideas.c.decision_id == decision.id)
+    consultation_ids = select(decision_consultations.c.consultation_id).where(
+        decision_consultations.c.decision_id == decision.id
+    )
+    parts: list[Select[Any]] = [
+        select(Idea.citizen_id).where(Idea.id.in_(idea_ids)),
+        select(IdeaSupport.citizen_id).where(IdeaSupport.idea_id.in_(idea_ids)),
+        select(Subscription.citizen_id).where(
+            active,
+            Subscription.kind == "idea",
+            Subscription.target.in_(select(Idea.ref).where(Idea.id.in_(idea_ids))),
+        ),
+        select(Participation.citizen_id).where(
+            Participation.consultation_id.in_(consultation_ids),
+            Participation.submitted_at.is_not(None),
+        ),
+    ]
+    parts.append(
+        select(Subscription.citizen_id).where(
+            active,
+            Subscription.kind == "consultation",
+            Subscription.target.in_(
+                select(cast(decision_consultations.c.consultation_id, String)).where(
+                    decision_consultations.c.decision_id == decision.id
+                )
+            ),
+        )
+    )
+    if topic is not None:
+        parts.append(
+            select(Subscription.citizen_id).where(
+                active, Subscription.kind == "topic", Subscription.target == topic.slug
+            )
+        )
+    if decision.paper_reference:
+        parts.append(
+            select(Subscription.citizen_id).where(
+                active,
+                Subscription.kind == "paper",
+                Subscription.target == reference_key(decision.paper_reference),
+            )
+        )
+    everyone = union(*parts).subquery()
+    return select(Citizen.id).where(Citizen.id.in_(select(everyone.c[0])))
