@@ -137,6 +137,7 @@ async def publish_decision(
         priority=DECISION_PRIORITY,
         dedupe_prefix=f"decision:{decision.id}",
         cause="decision",
+        now=now,
     )
 
 

@@ -1,4 +1,4 @@
-"""Subscriptions: who wants updates on which topic, consultation or idea."""
+"""Subscriptions: who wants updates on which topic, consultation, idea or council paper."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.inserts import insert_if_absent
 from storage.models.civic import Subscription
 
-SUBSCRIPTION_KINDS = ("topic", "consultation", "idea")
+SUBSCRIPTION_KINDS = ("topic", "consultation", "idea", "paper")
 
 
 async def subscribe(
