@@ -66,6 +66,16 @@ class Settings(BaseSettings):
 
     delivery_batch: int = 50
 
+    public_url: str = Field(
+        "http://127.0.0.1:8080",
+        description="the address citizens reach the web app at; links in messages start with it",
+    )
+    reminder_before_hours: float = Field(
+        24.0,
+        ge=0,
+        description="remind those who started a consultation but did not submit this many "
+        "hours before it closes; 0: no reminders",
+    )
     retention_conversation_days: float = Field(
         30.0, gt=0, description="forget a chat's conversation state after this many idle days"
     )

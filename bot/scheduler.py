@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import teach_recognizer
 from bot.config import Settings
+from bot.consultation_lifecycle import run_consultation_lifecycle
 from bot.leader import Leadership
 from bot.retention import RetentionPolicy, apply_retention
 from nlu.types import IntentRecognizer
@@ -48,6 +49,11 @@ class Job:
 def shared_jobs(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> list[Job]:
     """Every job that changes the store; other parts of the bot register theirs here."""
     return [
+        Job(
+            "consultation-lifecycle",
+            timedelta(minutes=1),
+            partial(run_consultation_lifecycle, sessions, settings),
+        ),
         Job(
             "retention",
             timedelta(hours=1),

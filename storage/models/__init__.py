@@ -31,6 +31,7 @@ from storage.models.council import (
     CouncilSyncState,
 )
 from storage.models.delivery import Broadcast
+from storage.models.lifecycle import ConsultationNotice, ParticipationReminder
 
 __all__ = [
     "Broadcast",
@@ -38,6 +39,7 @@ __all__ = [
     "Citizen",
     "ConsentRecord",
     "Consultation",
+    "ConsultationNotice",
     "ConsultationQuestion",
     "Conversation",
     "CouncilAgendaItem",
@@ -52,6 +54,7 @@ __all__ = [
     "OutboxMessage",
     "Participation",
     "ParticipationAnswer",
+    "ParticipationReminder",
     "ProcessedInbound",
     "Question",
     "Subscription",
