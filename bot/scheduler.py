@@ -23,6 +23,7 @@ from bot.app import teach_recognizer
 from bot.config import Settings
 from bot.consultation_lifecycle import run_consultation_lifecycle
 from bot.leader import Leadership
+from bot.oparl.sync import sync_council
 from bot.retention import RetentionPolicy, apply_retention
 from nlu.types import IntentRecognizer
 
@@ -48,7 +49,7 @@ class Job:
 
 def shared_jobs(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> list[Job]:
     """Every job that changes the store; other parts of the bot register theirs here."""
-    return [
+    jobs = [
         Job(
             "consultation-lifecycle",
             timedelta(minutes=1),
@@ -60,6 +61,15 @@ def shared_jobs(settings: Settings, sessions: async_sessionmaker[AsyncSession]) 
             partial(apply_retention, sessions, RetentionPolicy.from_settings(settings)),
         ),
     ]
+    if settings.oparl_system_url:
+        jobs.append(
+            Job(
+                "council-data",
+                timedelta(minutes=settings.oparl_poll_minutes),
+                partial(sync_council, sessions, settings),
+            )
+        )
+    return jobs
 
 
 def local_jobs(

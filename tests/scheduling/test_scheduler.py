@@ -84,3 +84,22 @@ async def test_every_shared_job_is_registered_and_runs_on_an_empty_store(
     finally:
         await leadership.release()
         await engine.dispose()
+
+
+async def test_council_data_is_read_at_the_configured_interval_only_when_configured(
+    sqlite_url: str,
+) -> None:
+    engine = create_engine(sqlite_url)
+    sessions = session_factory(engine)
+    try:
+        without = shared_jobs(Settings(database_url=sqlite_url), sessions)
+        configured = Settings(
+            database_url=sqlite_url,
+            oparl_system_url="http://127.0.0.1:9/oparl/system",
+            oparl_poll_minutes=30,
+        )
+        with_council = {job.id: job.every for job in shared_jobs(configured, sessions)}
+    finally:
+        await engine.dispose()
+    assert "council-data" not in {job.id for job in without}
+    assert with_council["council-data"] == timedelta(minutes=30)
