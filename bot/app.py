@@ -17,12 +17,13 @@ from bot.channels.base import ChannelAdapter, InboundSink
 from bot.config import Settings
 from bot.delivery import DeliveryWorker
 from bot.dispatcher import Dispatcher, DispatchSettings
+from bot.nlu_admin import serve_data
 from bot.store_services import StoreServices
 from flows.library import DEFINITIONS, FlowLibrary, FlowSource, load_definitions
 from flows.validation import FlowError, validate_paths
 from nlu.factory import create_recognizer
 from nlu.types import IntentRecognizer
-from storage import flow_versions
+from storage import flow_drafts, flow_versions, nlu_versions
 from storage.database import create_engine, is_sqlite, normalise_url, session_factory
 from storage.migrate import upgrade_async
 from storage.seed import ensure_default_topics, seed_demo
@@ -42,19 +43,46 @@ class App:
     dispatcher_settings: DispatchSettings
     library: FlowLibrary = field(default_factory=lambda: FlowLibrary.from_sources([]))
     delivering: asyncio.Task[None] | None = None
+    watching: asyncio.Task[None] | None = None
+    flows_seen: int = 0  # the newest flow version row this process has loaded
+    nlu_serving: int | None = None  # the intent data version the recogniser answers from
 
     async def reload_flows(self) -> None:
         """Read every stored flow version again (after an administrator published one)."""
         async with self.sessions() as session:
+            newest = await flow_drafts.newest_version_id(session)
             stored = await flow_versions.all_versions(session)
         self.library = FlowLibrary.from_sources(
             FlowSource(row.flow_id, row.version, row.source, f"{row.flow_id}@v{row.version}")
             for row in stored
         )
+        self.flows_seen = newest
+
+    async def refresh_content(self) -> None:
+        """Pick up flows and intent data published by any process (two cheap queries when
+        nothing changed): the web app's process switches at once, the others here."""
+        async with self.sessions() as session:
+            newest = await flow_drafts.newest_version_id(session)
+            active = await nlu_versions.active(session)
+        if newest != self.flows_seen:
+            await self.reload_flows()
+        active_id = None if active is None else active.id
+        if active_id != self.nlu_serving:
+            await serve_data(self.recognizer, None if active is None else active.files)
+            self.nlu_serving = active_id
+
+    async def _watch_content(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.content_check_seconds)
+            try:
+                await self.refresh_content()
+            except Exception:  # a database hiccup or broken data: keep serving, try again
+                log.exception("could not check for new flows or intent data")
 
     async def start(self, sink: InboundSink) -> None:
         """Start delivering, then let every channel hand its messages to `sink`."""
         self.delivering = asyncio.create_task(self.worker.run())
+        self.watching = asyncio.create_task(self._watch_content())
         for adapter in self.adapters.values():
             await adapter.start(sink)
 
@@ -63,6 +91,11 @@ class App:
         for adapter in self.adapters.values():
             await adapter.stop()
         self.worker.stop()
+        if self.watching is not None:
+            self.watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.watching
+            self.watching = None
         if self.delivering is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self.delivering
@@ -197,5 +230,5 @@ async def _assemble(
         settings, engine, sessions, recognizer, dispatcher, worker, adapters, dispatch_settings
     )
     app_ref.append(app)
-    await app.reload_flows()
+    await app.refresh_content()
     return app

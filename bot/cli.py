@@ -133,11 +133,9 @@ def _flows_validate(args: argparse.Namespace) -> int:
 
 
 def _flows_test(args: argparse.Namespace) -> int:
-    from bot.conversation_tests import run_files
+    from bot.conversation_tests import SHIPPED_TRANSCRIPTS, run_files
 
-    return asyncio.run(
-        run_files(args.paths or [Path("tests/conversations")], args.settings, sys.stdout)
-    )
+    return asyncio.run(run_files(args.paths or [SHIPPED_TRANSCRIPTS], args.settings, sys.stdout))
 
 
 if __name__ == "__main__":

@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     flows_dir: Path | None = Field(
         None, description="flow definitions to use instead of the shipped ones"
     )
+    flow_tests_dir: Path | None = Field(
+        None, description="conversation tests the flow editor runs, instead of the shipped ones"
+    )
+    content_check_seconds: float = Field(
+        10.0, description="how often a process looks for newly published flows and intent data"
+    )
 
     nlu_backend: Literal["embedded", "rasa"] = "embedded"
     nlu_data: Path | None = Field(None, description="training data instead of the shipped data")

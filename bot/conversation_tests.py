@@ -6,6 +6,7 @@ import tempfile
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -18,9 +19,12 @@ from bot.messages import ConversationKey, InboundMessage
 from flows.types import Reply
 from nlu.factory import create_recognizer
 from nlu.types import IntentRecognizer
+from storage import flow_versions
 
 CHANNEL = "test"
 TURN_KEYS = {"say", "press", "who", "restart", "expect", "options", "absent"}
+# The conversation tests that come with mitreden; each names the flows it goes through.
+SHIPPED_TRANSCRIPTS = Path(__file__).parent.parent / "flows" / "conversations"
 
 
 class TranscriptError(ValueError):
@@ -64,7 +68,22 @@ def load_transcript(path: Path) -> dict[str, Any]:
             raise TranscriptError(
                 f"{path}: turn {number} may only use {', '.join(sorted(TURN_KEYS))}"
             )
+    flows = data.get("flows", [])
+    if not isinstance(flows, list) or not all(isinstance(flow, str) for flow in flows):
+        raise TranscriptError(f"{path}: `flows` must be a list of flow ids")
     return data
+
+
+def transcripts_for_flow(flow_id: str, directory: Path = SHIPPED_TRANSCRIPTS) -> list[Path]:
+    """The conversation tests in `directory` that name `flow_id` under `flows`."""
+    found = []
+    for path in collect([directory]):
+        try:
+            if flow_id in load_transcript(path).get("flows", []):
+                found.append(path)
+        except TranscriptError:
+            found.append(path)  # a broken test is shown as failing, never silently skipped
+    return found
 
 
 def _as_list(value: Any) -> list[str]:
@@ -96,11 +115,16 @@ class Conversation:
     """One replayed conversation: a bot over a throw-away database, and who speaks."""
 
     def __init__(
-        self, settings: Settings, recognizer: IntentRecognizer, language: str | None
+        self,
+        settings: Settings,
+        recognizer: IntentRecognizer,
+        language: str | None,
+        flows: Sequence[tuple[str, str]] = (),
     ) -> None:
         self._settings = settings
         self._recognizer = recognizer
         self._language = language
+        self._flows = list(flows)  # (flow id, source) published over the shipped flows
         self.channel = RecordingChannel(CHANNEL)
         self.app: App | None = None
         self.last_replies: dict[str, list[Reply]] = {}
@@ -109,6 +133,11 @@ class Conversation:
         self.app = await build_app(
             self._settings, {CHANNEL: self.channel}, recognizer=self._recognizer
         )
+        if self._flows:
+            async with self.app.sessions() as session, session.begin():
+                for flow_id, source in self._flows:
+                    await flow_versions.publish(session, flow_id, source, datetime.now(UTC))
+            await self.app.reload_flows()
 
     async def restart(self) -> None:
         await self.stop()
@@ -143,7 +172,13 @@ class Conversation:
         return None
 
 
-async def run_transcript(path: Path, settings: Settings, recognizer: IntentRecognizer) -> Outcome:
+async def run_transcript(
+    path: Path,
+    settings: Settings,
+    recognizer: IntentRecognizer,
+    flows: Sequence[tuple[str, str]] = (),
+) -> Outcome:
+    """Replay one test; `flows` (flow id, source) replace the shipped flows of those ids."""
     data = load_transcript(path)
     outcome = Outcome(path, str(data.get("name", path.stem)))
     user = str(data.get("user", "citizen"))
@@ -151,7 +186,7 @@ async def run_transcript(path: Path, settings: Settings, recognizer: IntentRecog
         local = settings.model_copy(
             update={"database_url": f"sqlite:///{folder}/bot.db", "demo_data": "true"}
         )
-        conversation = Conversation(local, recognizer, data.get("language"))
+        conversation = Conversation(local, recognizer, data.get("language"), flows)
         await conversation.start()
         try:
             for number, turn in enumerate(data["turns"], start=1):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Callable
 
 from nlu.classifier import train_model
 from nlu.evaluation import Evaluation, evaluate
@@ -12,9 +13,16 @@ from nlu.types import FALLBACK_INTENT
 
 
 def cross_validate(
-    data: TrainingData, folds: int = 5, threshold: float = 0.0, seed: int = 0
+    data: TrainingData,
+    folds: int = 5,
+    threshold: float = 0.0,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Evaluation:
-    """Train on all but one fold, test on that fold, for every fold; stratified by intent."""
+    """Train on all but one fold, test on that fold, for every fold; stratified by intent.
+
+    `progress(done, folds)` is called after each fold (for a progress bar).
+    """
     if folds < 2:
         raise ValueError("cross-validation needs at least two folds")
     by_intent: dict[str, list[Example]] = defaultdict(list)
@@ -37,6 +45,8 @@ def cross_validate(
             if confidence < threshold:
                 intent = FALLBACK_INTENT
             predictions[id(example)] = (intent, confidence)
+        if progress is not None:
+            progress(held_out + 1, folds)
     ordered = [e for part in assigned for e in part]
     # evaluate() asks in the order of `ordered`, so the answers can simply follow that order
     answers = iter([predictions[id(e)] for e in ordered])

@@ -73,6 +73,34 @@ class EmbeddedRecognizer:
         self._loaded = self._load()
         return True
 
+    def prepare(self, data: TrainingData) -> LoadedModel:
+        """Train a model for `data` (or take it from the cache) without serving it yet.
+
+        Safe to call from a worker thread: it changes nothing the parser reads.
+        """
+        started = time.perf_counter()
+        model, from_cache = train(data, self.cache_dir)
+        known = frozenset(key[2:] for key in model.vocabulary if key.startswith("w:"))
+        finder = entity_finder(data, dict(self._lookups), known)
+        seconds = time.perf_counter() - started
+        log.info(
+            "NLU model ready: %d examples, %d intents, %.2f s%s",
+            len(data.examples),
+            len(model.classes),
+            seconds,
+            " (from cache)" if from_cache else "",
+        )
+        return LoadedModel(data, model, finder, seconds, from_cache)
+
+    def use(self, loaded: LoadedModel) -> None:
+        """Serve a prepared model from the next message on; taught lookups carry over."""
+        finder = loaded.finder
+        for entity, values in self._lookups.items():
+            finder = finder.with_lookup(entity, values)
+        self._loaded = LoadedModel(
+            loaded.data, loaded.model, finder, loaded.seconds, loaded.from_cache
+        )
+
     def set_lookup(self, entity: str, values: Mapping[str, Sequence[str]]) -> None:
         """Teach the values of an entity that live in the database, e.g. topics by slug."""
         self._lookups[entity] = {key: list(names) for key, names in values.items()}
@@ -108,17 +136,4 @@ class EmbeddedRecognizer:
         return NluResult(text, intent, round(confidence, 4), entities, language, top)
 
     def _load(self) -> LoadedModel:
-        started = time.perf_counter()
-        data = load_training_data(self.data_paths)
-        model, from_cache = train(data, self.cache_dir)
-        known = frozenset(key[2:] for key in model.vocabulary if key.startswith("w:"))
-        finder = entity_finder(data, self._lookups, known)
-        seconds = time.perf_counter() - started
-        log.info(
-            "NLU model ready: %d examples, %d intents, %.2f s%s",
-            len(data.examples),
-            len(model.classes),
-            seconds,
-            " (from cache)" if from_cache else "",
-        )
-        return LoadedModel(data, model, finder, seconds, from_cache)
+        return self.prepare(load_training_data(self.data_paths))

@@ -104,6 +104,24 @@ def load_training_data(paths: Sequence[Path] | None = None) -> TrainingData:
             continue
         digest.update(str(path.name).encode() + b"\0" + raw + b"\0")
         problems.extend(_read_file(str(path), raw.decode("utf-8", errors="replace"), collected))
+    return _finish(collected, problems, digest.hexdigest())
+
+
+def load_training_texts(files: Mapping[str, str]) -> TrainingData:
+    """The same as `load_training_data` for texts held in memory, by name (e.g. edited in the
+    web app); problems name the file as given."""
+    if not files:
+        raise TrainingDataError([Problem("-", 0, "no training data files")])
+    collected = _Collected()
+    digest = hashlib.sha256()
+    problems: list[Problem] = []
+    for name, text in sorted(files.items()):
+        digest.update(Path(name).name.encode() + b"\0" + text.encode("utf-8") + b"\0")
+        problems.extend(_read_file(name, text, collected))
+    return _finish(collected, problems, digest.hexdigest())
+
+
+def _finish(collected: _Collected, problems: list[Problem], digest: str) -> TrainingData:
     problems.extend(_check_whole(collected))
     if problems:
         raise TrainingDataError(problems)
@@ -112,7 +130,7 @@ def load_training_data(paths: Sequence[Path] | None = None) -> TrainingData:
         synonyms={k: tuple(v) for k, v in collected.synonyms.items()},
         regexes={k: tuple(v) for k, v in collected.regexes.items()},
         lookups={k: tuple(v) for k, v in collected.lookups.items()},
-        digest=digest.hexdigest(),
+        digest=digest,
     )
 
 

@@ -1,5 +1,6 @@
 """All tables, imported here so Alembic and create_all see every one."""
 
+from storage.models.admin_content import FlowDraft, NluDataVersion
 from storage.models.civic import (
     ConsentRecord,
     Consultation,
@@ -47,10 +48,12 @@ __all__ = [
     "CouncilPaper",
     "CouncilSyncState",
     "Decision",
+    "FlowDraft",
     "FlowVersion",
     "Idea",
     "IdeaStatusChange",
     "IdeaSupport",
+    "NluDataVersion",
     "OutboxMessage",
     "Participation",
     "ParticipationAnswer",

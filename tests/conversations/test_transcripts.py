@@ -1,4 +1,4 @@
-"""Every conversation transcript in this folder, replayed through the real bot."""
+"""Every shipped conversation transcript (flows/conversations), replayed through the real bot."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.conversation_tests import run_transcript
+from bot.conversation_tests import SHIPPED_TRANSCRIPTS, run_transcript
 from nlu.types import TeachableRecognizer
 
-TRANSCRIPTS = sorted(Path(__file__).parent.glob("*.yml"))
+TRANSCRIPTS = sorted(SHIPPED_TRANSCRIPTS.glob("*.yml"))
 
 
 @pytest.mark.parametrize("path", TRANSCRIPTS, ids=[path.stem for path in TRANSCRIPTS])

@@ -1,0 +1,102 @@
+"""Editing the intent data: draft, problems by line, training, report, activate, roll back."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot import nlu_admin
+from bot.app import App, build_app
+from bot.channels.recording import RecordingChannel
+from bot.config import Settings
+from nlu.embedded import EmbeddedRecognizer
+from storage import nlu_versions
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+NEW_WORD = "zxqv blorptastisch"
+
+
+@pytest.fixture
+async def app(db_url: str, tmp_path: Path) -> AsyncIterator[App]:
+    settings = Settings(database_url=db_url, nlu_cache_dir=tmp_path / "nlu-cache")
+    # its own recogniser: this test switches its model, which must not reach other tests
+    recognizer = EmbeddedRecognizer(cache_dir=settings.nlu_cache_dir)
+    app = await build_app(settings, {"test": RecordingChannel("test")}, recognizer=recognizer)
+    yield app
+    await app.close()
+
+
+async def test_edit_train_activate_and_roll_back(app: App) -> None:
+    async with app.sessions() as session:
+        editing = await nlu_admin.open_editor(session, app.settings)
+    assert not editing.is_draft and editing.based_on is None
+    ideas = editing.files["intents/propose_idea.yml"]
+    assert "intent: propose_idea" in ideas and "entities/topics.yml" in editing.files
+
+    broken = ideas.replace("  examples: |\n", f"  examples: |\n    {NEW_WORD}\n", 1)
+    async with app.sessions() as session, session.begin():
+        problems = await nlu_admin.save_file(
+            session, app.settings, "intents/propose_idea.yml", broken, "ada", NOW
+        )
+    [problem] = problems
+    assert problem.path == "intents/propose_idea.yml" and "must start with '- '" in problem.message
+    assert broken.splitlines()[problem.line - 1].strip() == NEW_WORD
+
+    trainer = nlu_admin.Trainer(app.sessions, app.settings)
+    refused = await trainer.start("ada", NOW)
+    assert isinstance(refused, list) and refused[0].line == problem.line
+
+    fixed = ideas.replace("  examples: |\n", f"  examples: |\n    - {NEW_WORD}\n", 1)
+    async with app.sessions() as session, session.begin():
+        name = "intents/propose_idea.yml"
+        assert await nlu_admin.save_file(session, app.settings, name, fixed, "ada", NOW) == []
+        editing = await nlu_admin.open_editor(session, app.settings)
+    assert editing.is_draft and editing.files["intents/propose_idea.yml"] == fixed
+
+    version_id = await trainer.start("ada", NOW)
+    assert isinstance(version_id, int)
+    await trainer.wait()
+    progress = trainer.progress(version_id)
+    assert progress is not None and progress.percent == 100 and progress.step == "done"
+    async with app.sessions() as session:
+        version = await nlu_versions.get(session, version_id)
+        assert await nlu_versions.draft(session) is None
+        editing = await nlu_admin.open_editor(session, app.settings)
+    assert version is not None and version.status == "ready" and version.report is not None
+    assert version.report["method"] == "5-fold cross-validation"
+    assert 0.5 < version.report["accuracy"] <= 1.0 and version.report["examples"] > 1000
+    assert {score["intent"] for score in version.report["scores"]} >= {"greet", "propose_idea"}
+    assert editing.based_on == version_id and not editing.is_draft
+
+    assert (await app.recognizer.parse(NEW_WORD)).intent != "propose_idea"
+    async with app.sessions() as session, session.begin():
+        assert await nlu_admin.activate(session, version_id, NOW) is not None
+    await app.refresh_content()
+    assert app.nlu_serving == version_id
+    assert (await app.recognizer.parse(NEW_WORD)).intent == "propose_idea"
+
+    async with app.sessions() as session, session.begin():  # back to the shipped data
+        assert await nlu_admin.activate(session, None, NOW) is None
+    await app.refresh_content()
+    assert app.nlu_serving is None
+    assert (await app.recognizer.parse(NEW_WORD)).intent != "propose_idea"
+
+
+async def test_a_version_that_is_not_trained_cannot_be_activated(app: App) -> None:
+    async with app.sessions() as session, session.begin():
+        await nlu_admin.save_file(session, app.settings, "extra/more.yml", "nlu:\n", "ada", NOW)
+        draft = await nlu_versions.draft(session)
+        assert draft is not None
+        message = await nlu_admin.activate(session, draft.id, NOW)
+        assert message == "only a trained version can be used; train it first"
+        assert await nlu_versions.active(session) is None
+
+
+def test_file_names_must_be_plain_relative_yaml_names() -> None:
+    assert nlu_admin.check_file_name("intents/greet.yml") is None
+    assert nlu_admin.check_file_name("../etc/passwd.yml") is not None
+    assert nlu_admin.check_file_name("intents/greet.txt") is not None
+    assert nlu_admin.check_file_name("/abs.yml") is not None
