@@ -53,6 +53,27 @@ class Settings(BaseSettings):
 
     web_host: str = Field("127.0.0.1", description="where the staff app and web chat listen")
     web_port: int = 8080
+    web_session_idle_minutes: int = Field(
+        60, ge=1, description="a staff session ends after this long without a click"
+    )
+    web_session_max_hours: int = Field(
+        12, ge=1, description="a staff session ends this long after the login, used or not"
+    )
+    web_secure_cookies: Literal["auto", "always", "never"] = Field(
+        "auto", description="auto: Secure cookies when the staff app is reached over https"
+    )
+    web_login_max_failures: int = Field(
+        5, ge=1, description="wrong passwords for one account before it is locked for a while"
+    )
+    web_login_max_failures_per_address: int = Field(
+        20, ge=1, description="wrong passwords from one address before it is locked for a while"
+    )
+    web_login_lock_minutes: int = Field(15, ge=1, description="how long a login lock lasts")
+    web_timezone: str = Field("Europe/Berlin", description="times in the staff app are shown here")
+    open_data_licence: str = Field(
+        "CC BY 4.0", description="licence named in open-data exports (or dl-de/by-2-0)"
+    )
+    open_data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
 
     oparl_system_url: str | None = Field(
         None, description="the council's OParl System address; unset: no council data"

@@ -14,11 +14,15 @@ from collections.abc import Iterator
 import uvicorn
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.app import App
+from bot.web.auth import StaffGate
+from bot.web.errors import exception_handlers, refuse
+from bot.web.staff.area import routes as staff_routes
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +41,16 @@ async def healthz(request: Request) -> Response:
 
 def area_routes() -> list[BaseRoute]:
     """Every area's routes; an area adds its own line here."""
-    return [Route("/healthz", healthz)]
+    return [Route("/healthz", healthz), *staff_routes()]
 
 
 def create_web_app(app: App) -> Starlette:
-    web = Starlette(routes=area_routes())
+    """The server; the staff gate (login, roles, CSRF) stands in front of every route."""
+    web = Starlette(
+        routes=area_routes(),
+        middleware=[Middleware(StaffGate, refuse=refuse)],
+        exception_handlers=exception_handlers(),  # type: ignore[arg-type]
+    )
     web.state.mitreden = app
     return web
 

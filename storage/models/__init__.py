@@ -33,8 +33,10 @@ from storage.models.council import (
 )
 from storage.models.delivery import Broadcast
 from storage.models.lifecycle import ConsultationNotice, ParticipationReminder
+from storage.models.staff import AuditEntry, LoginThrottle, SiteText, StaffAccount, StaffSession
 
 __all__ = [
+    "AuditEntry",
     "Broadcast",
     "ChannelIdentity",
     "Citizen",
@@ -53,6 +55,7 @@ __all__ = [
     "Idea",
     "IdeaStatusChange",
     "IdeaSupport",
+    "LoginThrottle",
     "NluDataVersion",
     "OutboxMessage",
     "Participation",
@@ -60,6 +63,9 @@ __all__ = [
     "ParticipationReminder",
     "ProcessedInbound",
     "Question",
+    "SiteText",
+    "StaffAccount",
+    "StaffSession",
     "Subscription",
     "Topic",
     "decision_consultations",

@@ -60,6 +60,7 @@ class Question(Base):
     answered_by: Mapped[str | None] = mapped_column(String(128))
     public: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    assigned_to: Mapped[str | None] = mapped_column(String(64))  # a staff account's name
 
 
 class Consultation(Base):
@@ -166,6 +167,8 @@ class Idea(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     # kept on the idea so erasing a supporter does not lower the count
     support_count: Mapped[int] = mapped_column(Integer, default=0)
+    # a duplicate points to the idea it was merged into ("I-12"); it is then hidden
+    merged_into: Mapped[str | None] = mapped_column(String(16))
 
 
 class IdeaStatusChange(Base):

@@ -1,0 +1,20 @@
+"""Every route of the staff app's own pages, and the static files of the whole server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from bot.web.staff import dashboard, login
+
+STATIC = Path(__file__).parent.parent / "static"
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        *login.routes(),
+        *dashboard.routes(),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]

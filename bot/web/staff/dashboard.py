@@ -1,0 +1,98 @@
+"""The overview: what waits for staff, what runs, what is being delivered, and how much
+citizens took part over the last weeks."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from bot.web.charts import Series, legend, stacked_bars
+from bot.web.i18n import request_language, translate
+from bot.web.templating import mitreden, render
+from storage import overview
+from storage.ideas import ideas_awaiting_moderation
+from storage.topics import topic_name
+
+CHART_DAYS = 30
+
+
+def daily_counts(times: list[datetime], first_day: date, days: int, zone: ZoneInfo) -> list[int]:
+    counts = [0] * days
+    for moment in times:
+        index = (moment.astimezone(zone).date() - first_day).days
+        if 0 <= index < days:
+            counts[index] += 1
+    return counts
+
+
+async def _announcements(session: Any, now: datetime) -> list[tuple[Any, Any]]:
+    """Announcements still being sent, with their progress, when the announcement module is
+    installed (it comes with the delivery engine)."""
+    try:
+        announcements = importlib.import_module("bot.announcements")
+    except ModuleNotFoundError:
+        return []
+    found = []
+    for row in await announcements.list_announcements(session, limit=20):
+        progress = await announcements.announcement_progress(session, row.id, now)
+        if progress.state in ("scheduled", "sending", "running", "queued"):
+            found.append((row, progress))
+    return found
+
+
+async def dashboard(request: Request) -> Response:
+    app = mitreden(request)
+    language = request_language(request)
+    zone = ZoneInfo(app.settings.web_timezone)
+    now = datetime.now(UTC)
+    first_day = now.astimezone(zone).date() - timedelta(days=CHART_DAYS - 1)
+    since = datetime.combine(first_day, datetime.min.time(), zone).astimezone(UTC)
+    async with app.sessions() as session:
+        open_count = await overview.open_question_count(session)
+        oldest = await overview.oldest_open_questions(session)
+        pending = await ideas_awaiting_moderation(session)
+        running = await overview.running_consultations(session, now)
+        outbox = await overview.outbox_counts(session)
+        times = await overview.contribution_times(session, since)
+        announcements = await _announcements(session, now)
+    days = [first_day + timedelta(days=i) for i in range(CHART_DAYS)]
+    labels = [f"{d:%d.%m.}" if language == "de" else f"{d:%m/%d}" for d in days]
+    series = [
+        Series(
+            translate(language, f"dashboard.series.{name}"),
+            daily_counts(times[name], first_day, CHART_DAYS, zone),
+        )
+        for name in ("participations", "ideas", "questions")
+    ]
+    title = translate(language, "dashboard.chart_title", days=CHART_DAYS)
+    return await render(
+        request,
+        "staff/dashboard.html",
+        {
+            "open_count": open_count,
+            "oldest": oldest,
+            "pending": [i for i in pending if i.merged_into is None],
+            "running": running,
+            "consultation_title": lambda c: c.title_en if language == "en" else c.title_de,
+            "topic_name": lambda topic: topic_name(topic, language),
+            "outbox": outbox,
+            "announcements": announcements,
+            "chart": stacked_bars(labels, series, title=title),
+            "chart_legend": legend(series),
+            "chart_title": title,
+            "chart_rows": [
+                (label, [s.values[i] for s in series]) for i, label in enumerate(labels)
+            ],
+            "series": series,
+        },
+    )
+
+
+def routes() -> list[BaseRoute]:
+    return [Route("/", dashboard, methods=["GET"])]

@@ -1,0 +1,85 @@
+"""Figures for the staff dashboard: what waits, what runs, what is being delivered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.consultations import list_consultations
+from storage.models.civic import Consultation, Idea, Participation, Question
+from storage.models.core import OutboxMessage
+
+
+@dataclass(frozen=True)
+class RunningConsultation:
+    consultation: Consultation
+    submitted: int
+    started: int  # begun but not yet sent off
+
+
+async def open_question_count(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).where(Question.status == "open")) or 0)
+
+
+async def oldest_open_questions(session: AsyncSession, limit: int = 5) -> list[Question]:
+    query = (
+        select(Question)
+        .where(Question.status == "open")
+        .order_by(Question.created_at, Question.id)
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def pending_idea_count(session: AsyncSession) -> int:
+    query = select(func.count()).where(Idea.moderation == "pending", Idea.merged_into.is_(None))
+    return int(await session.scalar(query) or 0)
+
+
+async def running_consultations(session: AsyncSession, now: datetime) -> list[RunningConsultation]:
+    running = await list_consultations(session, now, "open")
+    if not running:
+        return []
+    ids = [c.id for c in running]
+    counts = (
+        await session.execute(
+            select(
+                Participation.consultation_id,
+                func.count().filter(Participation.submitted_at.is_not(None)),
+                func.count().filter(Participation.submitted_at.is_(None)),
+            )
+            .where(Participation.consultation_id.in_(ids))
+            .group_by(Participation.consultation_id)
+        )
+    ).all()
+    by_id = {row[0]: (int(row[1]), int(row[2])) for row in counts}
+    return [RunningConsultation(c, *by_id.get(c.id, (0, 0))) for c in running]
+
+
+async def outbox_counts(session: AsyncSession) -> dict[str, int]:
+    """Messages by state: pending, sending, sent, failed, cancelled."""
+    rows = (
+        await session.execute(
+            select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
+        )
+    ).all()
+    return {str(state): int(count) for state, count in rows}
+
+
+async def contribution_times(session: AsyncSession, since: datetime) -> dict[str, list[datetime]]:
+    """When participations were sent off, ideas proposed and questions asked since `since`."""
+    participations = await session.scalars(
+        select(Participation.submitted_at).where(Participation.submitted_at >= since)
+    )
+    ideas = await session.scalars(select(Idea.created_at).where(Idea.created_at >= since))
+    questions = await session.scalars(
+        select(Question.created_at).where(Question.created_at >= since)
+    )
+    return {
+        "participations": [t for t in participations.all() if t is not None],
+        "ideas": list(ideas.all()),
+        "questions": list(questions.all()),
+    }
