@@ -19,6 +19,7 @@ from flows.services import (
     ChoiceView,
     CitizenView,
     ConsultationQuestionView,
+    ConsultationResultsView,
     ConsultationStatus,
     ConsultationView,
     ContributionsView,
@@ -131,6 +132,12 @@ class PreviewServices:
         wanted = reference.strip().lower().removeprefix("c-")
         if wanted in (str(self.consultation_id), self.spec.slug):
             return self._view(language, now)
+        return None
+
+    async def consultation_results(
+        self, reference: str, language: str, now: datetime
+    ) -> ConsultationResultsView | None:
+        """A preview has no participants, so no results."""
         return None
 
     async def participation(

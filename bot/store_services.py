@@ -18,6 +18,7 @@ from flows.services import (
     CitizenView,
     ConsultationClosed,
     ConsultationQuestionView,
+    ConsultationResultsView,
     ConsultationStatus,
     ConsultationView,
     ContributionsView,
@@ -29,7 +30,9 @@ from flows.services import (
     ParticipationView,
     PublicAnswerView,
     QuestionKind,
+    QuestionResultView,
     QuestionStatusView,
+    ResultLineView,
     StatusChangeView,
     SubscriptionKind,
     SubscriptionView,
@@ -39,6 +42,7 @@ from flows.services import (
 from storage import citizens, consultations, ideas, participations, questions, subscriptions
 from storage.base import utcnow
 from storage.citizen_export import citizen_data
+from storage.consultation_results import consultation_results
 from storage.models.civic import Consultation, ConsultationQuestion, Idea, Topic
 from storage.topics import list_topics, topic_by_slug, topic_name, topics_by_id
 
@@ -132,6 +136,33 @@ class StoreServices:
     ) -> ConsultationView | None:
         row = await consultations.find_consultation(self._session, reference)
         return None if row is None else await self._consultation_view(row, language, now, True)
+
+    async def consultation_results(
+        self, reference: str, language: str, now: datetime
+    ) -> ConsultationResultsView | None:
+        row = await consultations.find_consultation(self._session, reference)
+        if row is None:
+            return None
+        view = await self._consultation_view(row, language, now, False)
+        if view.status != "closed":
+            return ConsultationResultsView(view, 0)
+        tallies = await consultation_results(self._session, row, now)
+        return ConsultationResultsView(
+            view,
+            tallies.participants,
+            tuple(
+                QuestionResultView(
+                    text=question.text(language),
+                    kind=cast(QuestionKind, question.kind),
+                    answers=question.answers,
+                    lines=tuple(
+                        ResultLineView(bar.label(language), bar.count) for bar in question.bars
+                    ),
+                    mean=question.mean,
+                )
+                for question in tallies.questions
+            ),
+        )
 
     async def participation(
         self, citizen_id: int, consultation_id: int

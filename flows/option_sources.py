@@ -9,6 +9,8 @@ from flows.run import Run
 from flows.types import Option
 
 OptionSource = Callable[[Run], Awaitable[list[Option]]]
+# a choice of more than a few buttons is hard to read on a phone
+CLOSED_SHOWN = 8
 
 
 async def topics(run: Run) -> list[Option]:
@@ -18,6 +20,12 @@ async def topics(run: Run) -> list[Option]:
 async def open_consultations(run: Run) -> list[Option]:
     found = await run.services.consultations(run.language, run.ctx.now, "open")
     return [Option(view.title, str(view.id)) for view in found]
+
+
+async def closed_consultations(run: Run) -> list[Option]:
+    """The most recently closed ones, newest first."""
+    found = await run.services.consultations(run.language, run.ctx.now, "closed")
+    return [Option(view.title, str(view.id)) for view in found[:CLOSED_SHOWN]]
 
 
 async def subscriptions(run: Run) -> list[Option]:
@@ -33,5 +41,6 @@ async def subscriptions(run: Run) -> list[Option]:
 SOURCES: dict[str, OptionSource] = {
     "topics": topics,
     "open_consultations": open_consultations,
+    "closed_consultations": closed_consultations,
     "subscriptions": subscriptions,
 }

@@ -67,6 +67,33 @@ class ConsultationView:
 
 
 @dataclass(frozen=True)
+class ResultLineView:
+    """How many chose one answer (an option, yes or no, a point of a scale)."""
+
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class QuestionResultView:
+    text: str
+    kind: QuestionKind
+    answers: int  # how many answered it
+    lines: tuple[ResultLineView, ...] = ()  # empty for free text: counted, never shown
+    mean: float | None = None  # scale questions
+
+
+@dataclass(frozen=True)
+class ConsultationResultsView:
+    """Anonymised tallies of the submitted participations; only once the consultation closed
+    (before that `questions` is empty and `participants` 0)."""
+
+    consultation: ConsultationView
+    participants: int
+    questions: tuple[QuestionResultView, ...] = ()
+
+
+@dataclass(frozen=True)
 class ParticipationView:
     consultation_id: int
     answers: dict[str, AnswerValue]
@@ -182,6 +209,12 @@ class Services(Protocol):
     async def participation(
         self, citizen_id: int, consultation_id: int
     ) -> ParticipationView | None: ...
+    async def consultation_results(
+        self, reference: str, language: str, now: datetime
+    ) -> ConsultationResultsView | None:
+        """By id or slug; tallies only for a closed consultation, never who answered what."""
+        ...
+
     async def save_answer(
         self, citizen_id: int, consultation_id: int, question_key: str, value: AnswerValue
     ) -> None:

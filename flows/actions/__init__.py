@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from flows.actions import consent, consultations, ideas, personal_data, questions, subscriptions
+from flows.actions import (
+    consent,
+    consultations,
+    ideas,
+    personal_data,
+    questions,
+    results,
+    subscriptions,
+)
 from flows.actions.spec import ActionSpec
 
 ACTIONS: dict[str, ActionSpec] = {
     **consent.ACTIONS,
     **questions.ACTIONS,
     **consultations.ACTIONS,
+    **results.ACTIONS,
     **ideas.ACTIONS,
     **subscriptions.ACTIONS,
     **personal_data.ACTIONS,

@@ -13,6 +13,7 @@ from flows.services import (
     CitizenView,
     ConsultationClosed,
     ConsultationQuestionView,
+    ConsultationResultsView,
     ConsultationStatus,
     ConsultationView,
     ContributionsView,
@@ -23,7 +24,9 @@ from flows.services import (
     ParticipationStatusView,
     ParticipationView,
     PublicAnswerView,
+    QuestionResultView,
     QuestionStatusView,
+    ResultLineView,
     StatusChangeView,
     SubscriptionKind,
     SubscriptionView,
@@ -196,6 +199,39 @@ class FakeServices:
         return ParticipationView(
             consultation_id, dict(found.answers), found.submitted_at, found.receipt
         )
+
+    async def consultation_results(
+        self, reference: str, language: str, now: datetime
+    ) -> ConsultationResultsView | None:
+        view = await self.consultation(reference, language, now)
+        if view is None:
+            return None
+        if view.status != "closed":
+            return ConsultationResultsView(view, 0)
+        submitted = [
+            p.answers
+            for (_, cid), p in self.participations.items()
+            if cid == view.id and p.submitted_at is not None
+        ]
+        questions = []
+        for question in view.questions:
+            given = [answers[question.key] for answers in submitted if question.key in answers]
+            picked = [v for value in given for v in (value if isinstance(value, list) else [value])]
+            lines = tuple(
+                ResultLineView(choice.label, picked.count(choice.key))
+                for choice in question.options
+            )
+            if question.kind == "yesno":
+                lines = (
+                    ResultLineView("Ja", picked.count(True)),
+                    ResultLineView("Nein", picked.count(False)),
+                )
+            numbers = [v for v in given if type(v) is int]
+            mean = sum(numbers) / len(numbers) if question.kind == "scale" and numbers else None
+            questions.append(
+                QuestionResultView(question.text, question.kind, len(given), lines, mean)
+            )
+        return ConsultationResultsView(view, len(submitted), tuple(questions))
 
     def _open_or_raise(self, consultation_id: int) -> None:
         item = self.consultation_rows[consultation_id]
