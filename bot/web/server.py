@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.app import App
 from bot.web.auth import StaffGate
+from bot.web.civic.area import routes as civic_routes
 from bot.web.errors import exception_handlers, refuse
 from bot.web.staff.area import routes as staff_routes
 
@@ -41,7 +42,7 @@ async def healthz(request: Request) -> Response:
 
 def area_routes() -> list[BaseRoute]:
     """Every area's routes; an area adds its own line here."""
-    return [Route("/healthz", healthz), *staff_routes()]
+    return [Route("/healthz", healthz), *staff_routes(), *civic_routes()]
 
 
 def create_web_app(app: App) -> Starlette:

@@ -1,0 +1,15 @@
+"""Every route of the consultations, results, decisions and announcements pages."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from bot.web.civic import consultations, decisions, results
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        *consultations.routes(),
+        *decisions.routes(),
+        *results.routes(),
+    ]
