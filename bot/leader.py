@@ -39,6 +39,7 @@ class Leadership:
         )
         self._key = key
         self._held: AsyncConnection | None = None
+        self._released = False  # after release() this process never leads again
         self._busy = asyncio.Lock()  # one statement at a time on the lock connection
 
     @property
@@ -51,6 +52,8 @@ class Leadership:
         if self._always:
             return True
         async with self._busy:
+            if self._released:
+                return False
             if self._held is not None:
                 if await self._still_connected(self._held):
                     return True
@@ -60,7 +63,8 @@ class Leadership:
 
     async def release(self) -> None:
         """Give the lock up (on shutdown), so another process takes over at once."""
-        async with self._busy:
+        async with self._busy:  # a check under way finishes first
+            self._released = True
             await self._drop()
         if self._engine is not None:
             await self._engine.dispose()

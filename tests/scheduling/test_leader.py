@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -9,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.leader import SCHEDULER_LOCK, Leadership
-from bot.scheduler import Job, run_if_leading
+from bot.scheduler import Job, create_scheduler, run_if_leading
 from storage.database import create_engine
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -118,3 +119,51 @@ async def test_a_sqlite_file_has_one_process_which_always_leads(sqlite_url: str)
     finally:
         await leadership.release()
     assert job.runs == [NOW]
+
+
+class WatchedLeadership(Leadership):
+    """A Leadership that reports each refused check, so the test waits for events, not time."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.refusals: asyncio.Queue[None] = asyncio.Queue()
+
+    async def check(self) -> bool:
+        leading = await super().check()
+        if not leading:
+            self.refusals.put_nowait(None)
+        return leading
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+async def test_two_running_schedulers_on_one_database_run_a_job_in_one_only(db_url: str) -> None:
+    clock = lambda: NOW  # noqa: E731
+    first_runs: asyncio.Queue[datetime] = asyncio.Queue()
+    second_runs: asyncio.Queue[datetime] = asyncio.Queue()
+    first, second = WatchedLeadership(db_url), WatchedLeadership(db_url)
+    first_scheduler = create_scheduler(
+        [Job("sweep", timedelta(hours=1), first_runs.put)], [], first, clock
+    )
+    second_scheduler = create_scheduler(
+        [Job("sweep", timedelta(hours=1), second_runs.put)], [], second, clock
+    )
+    try:
+        first_scheduler.start()
+        assert await asyncio.wait_for(first_runs.get(), timeout=60) == NOW
+        second_scheduler.start()
+        # the second process's election and its job's first run were both refused
+        for _ in range(2):
+            await asyncio.wait_for(second.refusals.get(), timeout=60)
+        assert second_runs.empty()
+
+        first_scheduler.shutdown(wait=False)
+        await first.release()  # the first process stops
+        # the job's next time comes now rather than in an hour
+        second_scheduler.modify_job("sweep", next_run_time=datetime.now(UTC))
+        assert await asyncio.wait_for(second_runs.get(), timeout=60) == NOW
+    finally:
+        for scheduler in (first_scheduler, second_scheduler):
+            if scheduler.running:
+                scheduler.shutdown(wait=False)
+        await first.release()
+        await second.release()
