@@ -13,7 +13,8 @@ from storage.models.civic import Idea, IdeaStatusChange, IdeaSupport
 from storage.references import IDEA, make_reference, parse_reference
 
 IDEA_STATUSES = ("submitted", "in_review", "accepted", "rejected", "implemented")
-MODERATION_STATES = ("pending", "published", "rejected")
+# "merged": a duplicate folded into another idea (see storage.idea_merging); hidden like rejected
+MODERATION_STATES = ("pending", "published", "rejected", "merged")
 SupportResult = Literal["added", "already", "own_idea"]
 
 

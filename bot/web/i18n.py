@@ -69,7 +69,7 @@ def catalog() -> dict[str, dict[str, str]]:
     return load_catalogs(CATALOGS)
 
 
-def translate(language: str, key: str, **values: Any) -> str:
+def translate(language: str, key: str, /, **values: Any) -> str:
     """The text for `key` in `language`, with {placeholders} filled from `values`."""
     texts = catalog()[key]
     text = texts.get(language) or texts[DEFAULT_LANGUAGE]

@@ -101,7 +101,7 @@ async def render(
         async with app.sessions() as session, session.begin():
             await clear_flash(session, user)
 
-    def t(key: str, **values: Any) -> str:
+    def t(key: str, /, **values: Any) -> str:
         return translate(language, key, **values)
 
     values: dict[str, Any] = {

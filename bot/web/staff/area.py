@@ -7,7 +7,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from bot.web.staff import dashboard, login
+from bot.web.staff import dashboard, ideas, login, questions
 
 STATIC = Path(__file__).parent.parent / "static"
 
@@ -16,5 +16,7 @@ def routes() -> list[BaseRoute]:
     return [
         *login.routes(),
         *dashboard.routes(),
+        *questions.routes(),
+        *ideas.routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
