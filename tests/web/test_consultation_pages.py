@@ -200,7 +200,7 @@ async def test_results_show_charts_with_tables_and_export_csv_and_json(
     assert page.text.count('<svg class="chart" role="img"') == 2
     assert "5 – sehr gut: 2 (67 %)" in page.text  # the chart's description
     assert '<th scope="row">Nein</th><td>1</td><td>33 %</td>' in page.text
-    assert "Durchschnitt 4.67 von 5" in page.text
+    assert "Durchschnitt 4,7 von 5" in page.text
     assert f"/results/{consultation_id}" in page.text
     as_csv = await staff.get(f"/consultations/{consultation_id}/results.csv")
     rows = list(csv.DictReader(io.StringIO(as_csv.text)))

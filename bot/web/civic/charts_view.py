@@ -19,7 +19,14 @@ class QuestionChart:
     answers: int
     chart: Markup | None  # None for free text: counted, never shown
     rows: tuple[tuple[str, int, str], ...]  # label, count, share
-    mean: float | None
+    mean: str | None  # formatted for the language: 4,5 in German
+
+
+def _decimal(value: float | None, language: str) -> str | None:
+    if value is None:
+        return None
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if language == "de" else text
 
 
 def result_charts(results: Results, language: str) -> list[QuestionChart]:
@@ -38,7 +45,7 @@ def result_charts(results: Results, language: str) -> list[QuestionChart]:
                 if bars
                 else None,
                 rows=tuple((b.label, b.count, share(b.count, question.answers)) for b in bars),
-                mean=question.mean,
+                mean=_decimal(question.mean, language),
             )
         )
     return charts
