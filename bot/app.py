@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -46,6 +46,8 @@ class App:
     watching: asyncio.Task[None] | None = None
     flows_seen: int = 0  # the newest flow version row this process has loaded
     nlu_serving: int | None = None  # the intent data version the recogniser answers from
+    # what parts started on demand (web pages' simulators, trainings) need done at close
+    on_close: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     async def reload_flows(self) -> None:
         """Read every stored flow version again (after an administrator published one)."""
@@ -90,6 +92,11 @@ class App:
         """Channels first (messages in hand are finished), then deliveries, then the rest."""
         for adapter in self.adapters.values():
             await adapter.stop()
+        for closer in self.on_close:
+            try:
+                await closer()
+            except Exception:  # one part failing to stop must not keep the others running
+                log.exception("stopping a part of the app failed")
         self.worker.stop()
         if self.watching is not None:
             self.watching.cancel()

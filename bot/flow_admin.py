@@ -9,7 +9,7 @@ publication is a new version; conversations that started on an older one keep it
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +27,13 @@ from bot.conversation_tests import (
 from flows.validation import FlowError, Problem, check_together, parse_flow, validate_source
 from nlu.types import IntentRecognizer
 from storage import flow_drafts, flow_versions
+
+# Called in the publishing transaction with the new version (e.g. to write the audit log).
+OnPublish = Callable[[AsyncSession, int], Awaitable[None]]
+
+
+async def _nothing(session: AsyncSession, version: int) -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -244,6 +251,7 @@ async def publish_draft(
     now: datetime,
     settings: Settings,
     recognizer: IntentRecognizer,
+    on_publish: OnPublish = _nothing,
 ) -> PublishResult:
     """Publish the saved draft as a new version when it is valid and its tests pass."""
     async with sessions() as session:
@@ -261,6 +269,7 @@ async def publish_draft(
             return PublishResult(problems=[Problem(flow_id, None, message)], tests=result.tests)
         result.version = await flow_versions.publish(session, flow_id, draft.source, now, by)
         await flow_drafts.drop_draft(session, flow_id)
+        await on_publish(session, result.version)
     return result
 
 
@@ -272,6 +281,7 @@ async def roll_back(
     now: datetime,
     settings: Settings,
     recognizer: IntentRecognizer,
+    on_publish: OnPublish = _nothing,
 ) -> PublishResult:
     """Publish an older version's source as the newest version, through the same checks."""
     async with sessions() as session:
@@ -283,6 +293,7 @@ async def roll_back(
         return result
     async with sessions() as session, session.begin():
         result.version = await flow_versions.publish(session, flow_id, source, now, by)
+        await on_publish(session, result.version)
     return result
 
 

@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.app import App
+from bot.web.admin_content import routes as admin_content_routes
 from bot.web.auth import StaffGate
 from bot.web.civic.area import routes as civic_routes
 from bot.web.errors import exception_handlers, refuse
@@ -42,7 +43,12 @@ async def healthz(request: Request) -> Response:
 
 def area_routes() -> list[BaseRoute]:
     """Every area's routes; an area adds its own line here."""
-    return [Route("/healthz", healthz), *staff_routes(), *civic_routes()]
+    return [
+        Route("/healthz", healthz),
+        *staff_routes(),
+        *civic_routes(),
+        *admin_content_routes(),
+    ]
 
 
 def create_web_app(app: App) -> Starlette:
