@@ -24,6 +24,13 @@ log = logging.getLogger(__name__)
 SCHEDULER_LOCK = 0x6D6974726564656E & 0x7FFFFFFFFFFFFFFF
 # a leader whose database does not answer within this time is no longer trusted
 PING_TIMEOUT_SECONDS = 10.0
+# the server probes the lock connection, so a leader that vanished without closing it (power
+# cut, lost network) frees the lock after about a minute, not after the system's two hours
+SERVER_KEEPALIVES = {
+    "tcp_keepalives_idle": "30",
+    "tcp_keepalives_interval": "10",
+    "tcp_keepalives_count": "3",
+}
 
 
 class Leadership:
@@ -35,7 +42,11 @@ class Leadership:
         # NullPool: closing the connection really ends the database session, and with it
         # the lock; a pooled connection would keep the session, and the lock, alive
         self._engine: AsyncEngine | None = (
-            None if self._always else create_async_engine(url, poolclass=NullPool)
+            None
+            if self._always
+            else create_async_engine(
+                url, poolclass=NullPool, connect_args={"server_settings": SERVER_KEEPALIVES}
+            )
         )
         self._key = key
         self._held: AsyncConnection | None = None

@@ -167,3 +167,25 @@ async def test_two_running_schedulers_on_one_database_run_a_job_in_one_only(db_u
                 scheduler.shutdown(wait=False)
         await first.release()
         await second.release()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+async def test_the_server_probes_the_lock_connection_so_a_vanished_leader_is_noticed(
+    db_url: str,
+) -> None:
+    leadership = Leadership(db_url)
+    try:
+        assert await leadership.check()
+        held = leadership._held  # the lock's own session: its settings are per connection
+        assert held is not None
+        shown = {
+            name: await held.scalar(text(f"SHOW {name}"))
+            for name in ("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count")
+        }
+    finally:
+        await leadership.release()
+    assert shown == {
+        "tcp_keepalives_idle": "30",
+        "tcp_keepalives_interval": "10",
+        "tcp_keepalives_count": "3",
+    }
