@@ -213,6 +213,9 @@ async def test_results_show_charts_with_tables_and_export_csv_and_json(
     }
     as_json = json.loads((await staff.get(f"/consultations/{consultation_id}/results.json")).text)
     assert as_json["participants"] == 3 and as_json["questions"][0]["mean"] == 4.67
+    listing = await staff.get("/consultations")
+    row = listing.text.split("Rückblick Stadtfest", 1)[1].split("</tr>", 1)[0]
+    assert row.count("<td>3</td>") == 2  # submitted and started
     assert (await staff.get("/consultations/999/results.csv")).status_code == 404
     assert (await staff.get(f"/consultations/{consultation_id}/results.xml")).status_code == 404
 

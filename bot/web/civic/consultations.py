@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -19,6 +18,7 @@ from bot.consultation_form import (
     to_spec,
     with_blank_question,
 )
+from bot.consultation_lifecycle import results_url
 from bot.consultation_preview import Bubble, play_preview
 from bot.web.audit import record_audit
 from bot.web.auth import staff_user
@@ -68,14 +68,18 @@ async def list_page(request: Request) -> Response:
                 )
             ).all()
         )
-        submitted: dict[int, int] = {}
-        started: dict[int, int] = {}
-        for row in await session.execute(
-            select(Participation.consultation_id, Participation.submitted_at)
-        ):
-            started[row[0]] = started.get(row[0], 0) + 1
-            if row[1] is not None:
-                submitted[row[0]] = submitted.get(row[0], 0) + 1
+        counted = await session.execute(
+            select(Participation.consultation_id, func.count(Participation.id)).group_by(
+                Participation.consultation_id
+            )
+        )
+        started = {row[0]: int(row[1]) for row in counted}
+        counted = await session.execute(
+            select(Participation.consultation_id, func.count(Participation.id))
+            .where(Participation.submitted_at.is_not(None))
+            .group_by(Participation.consultation_id)
+        )
+        submitted = {row[0]: int(row[1]) for row in counted}
     items = [
         {
             "row": row,
@@ -279,14 +283,9 @@ async def detail_page(request: Request) -> Response:
             "results": results,
             "charts": result_charts(results, language),
             "topic": topics.get(spec.topic or ""),
-            "public_url": f"{_public_base(request)}/results/{consultation.id}",
+            "public_url": results_url(mitreden(request).settings, consultation.id),
         },
     )
-
-
-def _public_base(request: Request) -> str:
-    configured: Any = getattr(mitreden(request).settings, "public_url", None)
-    return str(configured).rstrip("/") if configured else str(request.base_url).rstrip("/")
 
 
 async def preview_page(request: Request) -> Response:
