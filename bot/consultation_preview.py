@@ -23,6 +23,7 @@ from flows.services import (
     ConsultationStatus,
     ConsultationView,
     ContributionsView,
+    CouncilPaperView,
     IdeaOrder,
     IdeaSummaryView,
     IdeaView,
@@ -191,6 +192,10 @@ class PreviewServices:
 
     async def support_idea(self, citizen_id: int, idea_id: int) -> str:
         raise PreviewOnly("ideas are not part of the consultation preview")
+
+    async def council_paper(self, reference: str) -> CouncilPaperView | None:
+        """A consultation preview knows no council data."""
+        return None
 
     async def subscribe(self, citizen_id: int, kind: SubscriptionKind, target: str) -> bool:
         return True

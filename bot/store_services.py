@@ -22,6 +22,7 @@ from flows.services import (
     ConsultationStatus,
     ConsultationView,
     ContributionsView,
+    CouncilPaperView,
     IdeaOrder,
     IdeaStatus,
     IdeaSummaryView,
@@ -39,7 +40,15 @@ from flows.services import (
     SupportOutcome,
     TopicView,
 )
-from storage import citizens, consultations, ideas, participations, questions, subscriptions
+from storage import (
+    citizens,
+    consultations,
+    council,
+    ideas,
+    participations,
+    questions,
+    subscriptions,
+)
 from storage.base import utcnow
 from storage.citizen_export import citizen_data
 from storage.consultation_results import consultation_results
@@ -308,10 +317,33 @@ class StoreServices:
             "own_idea": SupportOutcome.OWN_IDEA,
         }[outcome]
 
+    # council papers
+
+    async def council_paper(self, reference: str) -> CouncilPaperView | None:
+        paper = await council.find_paper(self._session, reference)
+        if paper is None:
+            return None
+        latest = await council.latest_item_for_paper(self._session, paper.external_id)
+        return CouncilPaperView(
+            reference=paper.reference or reference,
+            title=paper.name,
+            paper_type=paper.paper_type,
+            date=paper.paper_date,
+            result=latest.result if latest is not None else None,
+            meeting=latest.meeting_name if latest is not None else None,
+            meeting_start=latest.meeting_start if latest is not None else None,
+            link=paper.web_url,
+        )
+
     # subscriptions
 
     async def _target(self, kind: SubscriptionKind, target: str) -> str | None:
-        """The stored form of a target (slug, consultation id, idea ref), None if unknown."""
+        """The stored form of a target (slug, consultation id, idea ref, paper reference),
+        None if unknown. A paper may be followed before the council data has it."""
+        if kind == "paper":
+            paper = await council.find_paper(self._session, target)
+            key = council.reference_key(paper.reference if paper and paper.reference else target)
+            return key or None
         if kind == "topic":
             topic = await topic_by_slug(self._session, target)
             return topic.slug if topic is not None else None
@@ -346,6 +378,11 @@ class StoreServices:
             consultation = await consultations.find_consultation(self._session, target)
             if consultation is not None:
                 return consultations.localized(consultation, language)[0]
+            return target
+        if kind == "paper":
+            paper = await council.find_paper(self._session, target)
+            if paper is not None and paper.reference:
+                return f"{paper.reference}: {paper.name}" if paper.name else paper.reference
             return target
         idea = await ideas.find_idea(self._session, target)
         return f"{idea.ref}: {idea.title}" if idea is not None else target

@@ -17,7 +17,7 @@ AnswerValue = str | int | bool | list[str]
 QuestionKind = Literal["single", "multiple", "scale", "text", "yesno"]
 ConsultationStatus = Literal["upcoming", "open", "closed"]
 IdeaStatus = Literal["submitted", "in_review", "accepted", "rejected", "implemented"]
-SubscriptionKind = Literal["topic", "consultation", "idea"]
+SubscriptionKind = Literal["topic", "consultation", "idea", "paper"]
 IdeaOrder = Literal["newest", "support"]
 
 
@@ -142,8 +142,22 @@ class IdeaView:
 @dataclass(frozen=True)
 class SubscriptionView:
     kind: SubscriptionKind
-    target: str  # topic slug, consultation id or idea ref
+    target: str  # topic slug, consultation id, idea ref or council paper reference
     label: str  # what the citizen sees, e.g. the topic's name
+
+
+@dataclass(frozen=True)
+class CouncilPaperView:
+    """What the synced council data says about a paper; None fields are not known."""
+
+    reference: str
+    title: str
+    paper_type: str | None
+    date: str | None  # ISO date
+    result: str | None  # the latest result, as the council wrote it
+    meeting: str | None  # the latest meeting that dealt with it
+    meeting_start: datetime | None
+    link: str | None
 
 
 @dataclass(frozen=True)
@@ -265,6 +279,11 @@ class Services(Protocol):
 
     async def support_idea(self, citizen_id: int, idea_id: int) -> str:
         """One of SupportOutcome's values."""
+        ...
+
+    # council papers
+    async def council_paper(self, reference: str) -> CouncilPaperView | None:
+        """A paper from the synced council data by its reference; None when unknown."""
         ...
 
     # subscriptions

@@ -26,6 +26,7 @@ INTENTS: tuple[str, ...] = (
     "unsubscribe",
     "my_contributions",
     "delete_my_data",
+    "follow_paper",
     "out_of_scope",
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flows.actions import (
     consent,
     consultations,
+    council,
     ideas,
     personal_data,
     questions,
@@ -20,6 +21,7 @@ ACTIONS: dict[str, ActionSpec] = {
     **results.ACTIONS,
     **ideas.ACTIONS,
     **subscriptions.ACTIONS,
+    **council.ACTIONS,
     **personal_data.ACTIONS,
 }
 

@@ -8,10 +8,15 @@ from flows.run import Run
 from flows.services import SubscriptionKind
 
 _KIND = {
-    "de": {"topic": "Thema", "consultation": "Umfrage", "idea": "Idee"},
-    "en": {"topic": "Topic", "consultation": "Consultation", "idea": "Idea"},
+    "de": {"topic": "Thema", "consultation": "Umfrage", "idea": "Idee", "paper": "Ratsvorlage"},
+    "en": {
+        "topic": "Topic",
+        "consultation": "Consultation",
+        "idea": "Idea",
+        "paper": "Council paper",
+    },
 }
-KINDS: tuple[SubscriptionKind, ...] = ("topic", "consultation", "idea")
+KINDS: tuple[SubscriptionKind, ...] = ("topic", "consultation", "idea", "paper")
 
 
 def subscription_label(kind: str, label: str, language: str) -> str:

@@ -17,6 +17,7 @@ from flows.services import (
     ConsultationStatus,
     ConsultationView,
     ContributionsView,
+    CouncilPaperView,
     IdeaOrder,
     IdeaStatus,
     IdeaSummaryView,
@@ -88,6 +89,19 @@ TOPICS = {
 }
 
 
+def paper_2026_123() -> CouncilPaperView:
+    return CouncilPaperView(
+        reference="2026/123",
+        title="Radwegebau an der Hauptstraße",
+        paper_type="Beschlussvorlage",
+        date="2026-04-12",
+        result="Geändert beschlossen",
+        meeting="Sitzung des Rates",
+        meeting_start=datetime(2026, 4, 28, 16, 0, tzinfo=UTC),
+        link="https://ratsinfo.musterstadt.example/vorlage/1001",
+    )
+
+
 def playground(now: datetime = NOW, opens: int = -3, closes: int = 20) -> ConsultationView:
     """A consultation with one question of every kind."""
     return ConsultationView(
@@ -140,6 +154,7 @@ class FakeServices:
         self.idea_rows: dict[int, Idea] = {}
         self.questions: list[Question] = []
         self.subs: dict[int, set[tuple[SubscriptionKind, str]]] = {}
+        self.papers: list[CouncilPaperView] = [paper_2026_123()]
         self.calls: list[str] = []
         self.clock = now  # what save_answer and submit_participation take as "now"
         self._receipts = 0
@@ -375,6 +390,11 @@ class FakeServices:
         idea.supporters.add(citizen_id)
         return SupportOutcome.ADDED
 
+    # council papers
+    async def council_paper(self, reference: str) -> CouncilPaperView | None:
+        wanted = reference.strip().lower()
+        return next((p for p in self.papers if p.reference.lower() == wanted), None)
+
     # subscriptions
     async def subscribe(self, citizen_id: int, kind: SubscriptionKind, target: str) -> bool:
         mine = self.subs.setdefault(citizen_id, set())
@@ -392,6 +412,9 @@ class FakeServices:
                 label = topic.name if topic else target
             elif kind == "consultation" and int(target) in self.consultation_rows:
                 label = self.consultation_rows[int(target)].view.title
+            elif kind == "paper":
+                paper = next((p for p in self.papers if p.reference == target), None)
+                label = f"{paper.reference}: {paper.title}" if paper else target
             elif kind == "idea":
                 label = next((i.title for i in self.idea_rows.values() if i.ref == target), target)
             found.append(SubscriptionView(kind, target, label))
