@@ -109,6 +109,10 @@ def create_scheduler(
 
     APScheduler only says when; what a run does depends on `clock()` and the store.
     """
+    # APScheduler logs every run at INFO (every 15 seconds here) and our jobs log what they
+    # did; its run-by-run lines are shown with MITREDEN_LOG_LEVEL=DEBUG only
+    if not log.isEnabledFor(logging.DEBUG):
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = AsyncIOScheduler(timezone=UTC)
     started = datetime.now(UTC)
     scheduler.add_job(
@@ -116,6 +120,7 @@ def create_scheduler(
         "interval",
         seconds=ELECTION_INTERVAL.total_seconds(),
         id="election",
+        name="election",
         next_run_time=started,
         coalesce=True,
         max_instances=1,
@@ -127,6 +132,7 @@ def create_scheduler(
             seconds=job.every.total_seconds(),
             args=[job, leadership, clock],
             id=job.id,
+            name=job.id,
             next_run_time=started,  # catch up at once with what fell due while stopped
             coalesce=True,
             max_instances=1,
@@ -138,6 +144,7 @@ def create_scheduler(
             seconds=job.every.total_seconds(),
             args=[job, clock],
             id=job.id,
+            name=job.id,
             coalesce=True,
             max_instances=1,
         )
