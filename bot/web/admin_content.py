@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from bot.web import flow_editor
+from bot.web import flow_editor, nlu_editor
 
 
 def routes() -> list[BaseRoute]:
-    return [*flow_editor.routes()]
+    return [*flow_editor.routes(), *nlu_editor.routes()]
