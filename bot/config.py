@@ -90,6 +90,21 @@ class Settings(BaseSettings):
     oparl_results_days: int = Field(
         90, ge=1, description="only results of meetings in the last N days become drafts"
     )
+    web_chat_origins: str = Field(
+        "",
+        description="comma-separated origins of the sites that embed the web chat, "
+        "e.g. https://www.musterstadt.de; the server's own origin is always allowed",
+    )
+    web_chat_secret: SecretStr | None = Field(
+        None, description="signs web chat session tokens; unset: generated once and stored"
+    )
+    web_chat_rate_per_session: int = Field(
+        30, description="messages one web chat session may send per minute"
+    )
+    web_chat_rate_per_address: int = Field(
+        300, description="messages one network address may send per minute, all sessions"
+    )
+    web_chat_max_chars: int = Field(2000, description="longest web chat message accepted")
 
     delivery_batch: int = 50
 

@@ -27,6 +27,9 @@ class InboundMessage:
     platform_id: str | None = None  # for dedupe; None where the channel has no ids
     language_hint: str | None = None
     group_chat: bool = False
+    # text equal to the value of an option offered last counts as pressing it: the REST
+    # channel's convention, where a button's payload comes back as the message
+    payload_choices: bool = False
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 

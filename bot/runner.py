@@ -12,6 +12,7 @@ from bot.channels.base import ChannelAdapter
 from bot.channels.matrix_setup import matrix_channels
 from bot.channels.telegram_reachability import watch_reachability
 from bot.channels.telegram_setup import telegram_channels
+from bot.channels.web import end_web_streams, web_channels
 from bot.config import Settings
 from bot.leader import Leadership
 from bot.scheduler import create_scheduler, local_jobs, shared_jobs
@@ -26,7 +27,8 @@ def configured_channels(settings: Settings) -> dict[str, ChannelAdapter]:
 
 
 async def run(settings: Settings) -> int:
-    adapters = configured_channels(settings)
+    messengers = configured_channels(settings)
+    adapters = {**messengers, **web_channels()}
     app = await build_app(settings, adapters)
     web = WebServer(create_web_app(app), settings.web_host, settings.web_port)
     watch_reachability(adapters, app.sessions)
@@ -51,15 +53,16 @@ async def run(settings: Settings) -> int:
     await app.start(app.dispatcher.handle_and_forget)
     scheduler.start()
     log.info(
-        "mitreden is running on http://%s:%d with %s",
+        "mitreden is running; the web chat is at http://%s:%d/chat; messengers: %s",
         settings.web_host,
         web.port,
-        ", ".join(adapters) or "no messenger configured",
+        ", ".join(messengers) or "none configured",
     )
     await stopped.wait()
     log.info("stopping")
     scheduler.shutdown(wait=False)
     await leadership.release()  # another process takes the scheduled jobs over at once
+    end_web_streams(adapters)
     await web.stop()
     await app.close()
     return 0

@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Route
 from bot.app import App
 from bot.web.admin_content import routes as admin_content_routes
 from bot.web.auth import StaffGate
+from bot.web.chat.routes import routes as chat_routes
 from bot.web.civic.area import routes as civic_routes
 from bot.web.errors import exception_handlers, refuse
 from bot.web.staff.area import routes as staff_routes
@@ -48,6 +49,7 @@ def area_routes() -> list[BaseRoute]:
         *staff_routes(),
         *civic_routes(),
         *admin_content_routes(),
+        *chat_routes(),
     ]
 
 

@@ -34,6 +34,7 @@ from storage.models.council import (
 from storage.models.delivery import Broadcast
 from storage.models.lifecycle import ConsultationNotice, ParticipationReminder
 from storage.models.staff import AuditEntry, LoginThrottle, SiteText, StaffAccount, StaffSession
+from storage.models.web_chat import WebChatKey
 
 __all__ = [
     "AuditEntry",
@@ -68,6 +69,7 @@ __all__ = [
     "StaffSession",
     "Subscription",
     "Topic",
+    "WebChatKey",
     "decision_consultations",
     "decision_ideas",
 ]

@@ -1,0 +1,82 @@
+"""The web chat channel: replies go back in the HTTP answer, later messages to open pages.
+
+Messages a citizen sends arrive over HTTP (`bot/web/chat/`), and the dispatcher's replies
+travel back in the same response. What the town sends later (a staff answer, a decision,
+an announcement) comes through the outbox like on every channel: the delivery worker hands
+it here, and it is pushed to the citizen's open pages. While no page is open the message
+stays in the outbox; a page that connects fetches it there (`storage/web_chat.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterator, Mapping
+
+from bot.channels.base import Capabilities, ChannelAdapter, InboundSink, SendResult
+from bot.messages import Outbound
+
+CHANNEL = "web"
+MAX_REPLY_CHARS = 100_000  # a page shows any length; the data export is the longest reply
+# A closed page cannot be reached: the row waits, and the page fetches it when it opens.
+# The worker looks again now and then, for pages open in another process.
+CLOSED_PAGE_RETRY_SECONDS = 600.0
+
+Stream = asyncio.Queue[Outbound | None]
+
+
+class WebChannel:
+    name = CHANNEL
+    capabilities = Capabilities(buttons=True, max_length=MAX_REPLY_CHARS, files=True)
+
+    def __init__(self) -> None:
+        self._streams: dict[str, set[Stream]] = {}
+
+    async def start(self, sink: InboundSink) -> None:
+        """Messages come in through the web server's routes, not through a sink."""
+
+    async def stop(self) -> None:
+        self.end_streams()
+
+    def end_streams(self) -> None:
+        """Tell every open event stream to end, so the web server can shut down."""
+        for streams in self._streams.values():
+            for stream in streams:
+                stream.put_nowait(None)
+
+    async def send(self, message: Outbound) -> SendResult:
+        streams = self._streams.get(message.address)
+        if not streams:
+            return SendResult("retry", "no page open", retry_after=CLOSED_PAGE_RETRY_SECONDS)
+        for stream in streams:
+            stream.put_nowait(message)
+        return SendResult.sent()
+
+    def open_count(self, address: str) -> int:
+        return len(self._streams.get(address, ()))
+
+    @contextlib.contextmanager
+    def open_stream(self, address: str) -> Iterator[Stream]:
+        """A queue that receives this address's messages while the page listens."""
+        stream: Stream = asyncio.Queue()
+        self._streams.setdefault(address, set()).add(stream)
+        try:
+            yield stream
+        finally:
+            streams = self._streams.get(address)
+            if streams is not None:
+                streams.discard(stream)
+                if not streams:
+                    del self._streams[address]
+
+
+def web_channels() -> dict[str, WebChannel]:
+    """The web chat is always offered: it needs nothing but the web server."""
+    return {CHANNEL: WebChannel()}
+
+
+def end_web_streams(adapters: Mapping[str, ChannelAdapter]) -> None:
+    """Before the web server stops: open pages' event streams would keep it waiting."""
+    channel = adapters.get(CHANNEL)
+    if isinstance(channel, WebChannel):
+        channel.end_streams()

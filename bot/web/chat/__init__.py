@@ -1,0 +1,1 @@
+"""The web chat: a page, an embeddable widget and a REST channel in Rasa's convention."""

@@ -1,0 +1,22 @@
+"""The web chat's routes: public, without staff login; the API checks its own tokens."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Route
+
+from bot.web.chat import api
+from bot.web.chat.page import chat_page, widget
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/chat", chat_page, methods=["GET"]),
+        Route("/widget.js", widget, methods=["GET"]),
+        Route("/webhooks/rest/", api.status, methods=["GET"]),
+        Route("/webhooks/rest/session", api.new_session, methods=["POST"]),
+        Route("/webhooks/rest/session", api.preflight, methods=["OPTIONS"]),
+        Route("/webhooks/rest/webhook", api.webhook, methods=["POST"]),
+        Route("/webhooks/rest/webhook", api.preflight, methods=["OPTIONS"]),
+        Route("/webhooks/rest/events", api.events, methods=["GET"]),
+        Route("/webhooks/rest/events", api.preflight, methods=["OPTIONS"]),
+    ]
