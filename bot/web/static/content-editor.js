@@ -34,6 +34,9 @@ function connectGutter(textarea) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  for (const chat of document.querySelectorAll(".chat")) {
+    chat.scrollTop = chat.scrollHeight;  // the newest messages of the simulated chat
+  }
   for (const textarea of document.querySelectorAll(".code-editor textarea")) {
     connectGutter(textarea);
     const jump = parseInt(textarea.dataset.jump || "", 10);
