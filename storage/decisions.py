@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, cast, delete, insert, select, union
+from sqlalchemy import Select, String, and_, cast, delete, insert, literal, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.council import reference_key
@@ -155,11 +155,14 @@ def audience(decision: Decision, topic: Topic | None) -> Select[int]:
             )
         )
     if decision.paper_reference:
+        key = reference_key(decision.paper_reference)
+        # "2026/456", followed before the council data had it, is "VO/2026/0456" in the end
+        ends_like = and_(
+            Subscription.target.contains("/"), literal(key).like("%/" + Subscription.target)
+        )
         parts.append(
             select(Subscription.citizen_id).where(
-                active,
-                Subscription.kind == "paper",
-                Subscription.target == reference_key(decision.paper_reference),
+                active, Subscription.kind == "paper", or_(Subscription.target == key, ends_like)
             )
         )
     everyone = union(*parts).subquery()

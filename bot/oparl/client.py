@@ -17,11 +17,20 @@ import aiohttp
 from bot.oparl.dates import oparl_timestamp
 
 OParlObject = dict[str, Any]
-MAX_PAGES = 10_000  # a server whose `next` never ends must not keep the sync busy forever
+MAX_PAGES = 10_000
+REJECTED_FILTER = (
+    400,
+    422,
+    501,
+)  # a server whose `next` never ends must not keep the sync busy forever
 
 
 class OParlError(Exception):
     """The server could not be read; the message says where and why."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status, when the server answered with an error
 
 
 def is_type(obj: Mapping[str, Any], name: str) -> bool:
@@ -41,7 +50,9 @@ async def get_object(
         async with http.get(url, params=params, headers={"Accept": "application/json"}) as answer:
             body = await answer.text()
             if answer.status >= 400:
-                raise OParlError(f"{url} answered HTTP {answer.status}{_error_detail(body)}")
+                raise OParlError(
+                    f"{url} answered HTTP {answer.status}{_error_detail(body)}", answer.status
+                )
     except TimeoutError as error:
         raise OParlError(f"{url} did not answer in time") from error
     except aiohttp.ClientError as error:
@@ -80,7 +91,14 @@ async def list_objects(
         if next_url in seen or len(seen) >= MAX_PAGES:
             raise OParlError(f"{url}: the list's pages lead in a circle at {next_url}")
         seen.add(next_url)
-        page = await get_object(http, next_url, params)
+        try:
+            page = await get_object(http, next_url, params)
+        except OParlError as error:
+            if params is None or error.status not in REJECTED_FILTER:
+                raise
+            # a few servers refuse the filter the specification requires: read everything
+            params = None
+            page = await get_object(http, next_url)
         params = None
         items = page.get("data")
         if items is None and isinstance(page.get("items"), list):

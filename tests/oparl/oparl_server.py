@@ -38,6 +38,7 @@ class OParlServer:
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     slow_seconds: float = 5.0
+    rejects_filters: bool = False  # answer 400 to `modified_since`, as a few servers do
     _data: dict[str, Any] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
 
@@ -121,6 +122,8 @@ class OParlServer:
                         },
                         status=500,
                     )
+        if self.rejects_filters and "modified_since" in query:
+            return web.json_response({"message": "unknown parameter"}, status=400)
         url = f"{self.base}{request.path}"
         lists = self._lists()
         if url in lists:

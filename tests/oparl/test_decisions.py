@@ -209,6 +209,11 @@ async def test_staff_publish_a_reviewed_council_draft(town: Sessions, oparl: OPa
     async with town() as session, session.begin():
         follower = await _citizen(session, "follows-kita")
         session.add(_follow(follower, "paper", reference_key("vo/2026/456")))
+        # followed by the short number before the council data named the paper
+        early = await _citizen(session, "follows-kita-early")
+        session.add(_follow(early, "paper", reference_key("2026/456")))
+        unrelated = await _citizen(session, "follows-other-456")
+        session.add(_follow(unrelated, "paper", reference_key("2025/456")))
     report = await sync_council(town, council_settings(oparl), NOW)
     assert report.published == 0 and await _messages(town) == []
 
@@ -217,5 +222,5 @@ async def test_staff_publish_a_reviewed_council_draft(town: Sessions, oparl: OPa
         assert kita is not None and kita.status == "draft"
         queued = await publish_decision(session, kita.id, by="clerk", now=NOW)
 
-    assert queued == 1
-    assert [m.address for m in await _messages(town)] == ["follows-kita-0"]
+    assert queued == 2
+    assert [m.address for m in await _messages(town)] == ["follows-kita-0", "follows-kita-early-0"]

@@ -199,3 +199,18 @@ async def test_without_a_configured_server_nothing_happens(town: Sessions) -> No
 
     assert not report.configured
     assert report.lines() == ["No council data configured (MITREDEN_OPARL_SYSTEM_URL is not set)."]
+
+
+async def test_a_server_that_refuses_the_change_filter_is_read_whole(
+    town: Sessions, oparl: OParlServer
+) -> None:
+    settings = council_settings(oparl)
+    await sync_council(town, settings, NOW)
+    oparl.rejects_filters = True
+    oparl.meeting("72")["agendaItem"][0]["result"] = "vertagt"
+
+    report = await sync_council(town, settings, NOW + timedelta(hours=1))
+
+    assert report.ok, report.lines()
+    assert [item.objects for item in report.lists] == [5, 3]
+    assert "vertagt" in (await _drafts(town))["9002"][0].text
