@@ -23,7 +23,7 @@ from flows.library import DEFINITIONS, FlowLibrary, FlowSource, load_definitions
 from flows.validation import FlowError, validate_paths
 from nlu.factory import create_recognizer
 from nlu.types import IntentRecognizer
-from storage import flow_drafts, flow_versions, nlu_versions
+from storage import flow_drafts, flow_versions, nlu_versions, site_texts
 from storage.database import create_engine, is_sqlite, normalise_url, session_factory
 from storage.migrate import upgrade_async
 from storage.seed import ensure_default_topics, seed_demo
@@ -66,12 +66,23 @@ class App:
         async with self.sessions() as session:
             newest = await flow_drafts.newest_version_id(session)
             active = await nlu_versions.active(session)
+            edited = await site_texts.flow_variables(session)
+        self._use_site_texts(edited)
         if newest != self.flows_seen:
             await self.reload_flows()
         active_id = None if active is None else active.id
         if active_id != self.nlu_serving:
             await serve_data(self.recognizer, None if active is None else active.files)
             self.nlu_serving = active_id
+
+    def _use_site_texts(self, edited: Mapping[str, str]) -> None:
+        """Texts edited in the staff app (the privacy notice) reach the next message; the
+        dispatcher shares this very dict."""
+        wanted = {**self.settings.variables(), **edited}
+        variables = self.dispatcher_settings.variables
+        if variables != wanted:
+            variables.clear()
+            variables.update(wanted)
 
     async def _watch_content(self) -> None:
         while True:

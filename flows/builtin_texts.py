@@ -109,6 +109,38 @@ VARIABLE_DEFAULTS: dict[str, T] = {
         "en": "the town's data protection office",
     },
     "privacy_version": {"de": "1", "en": "1"},
+    # what is stored and why, shown before consent; administrators replace it in the staff app
+    "privacy_notice": {
+        "de": (
+            "Bevor ich etwas von Ihnen speichere, kurz zum Datenschutz:\n"
+            "• Was: Ihre Beiträge (Fragen, Ideen, Antworten in Umfragen, Abos), Ihre Sprache "
+            "und Ihre Chat-Kennung.\n"
+            "• Warum: damit die Verwaltung Ihr Anliegen bearbeiten und Ihnen hier antworten "
+            "kann.\n"
+            "• Ansehen: Mit /daten bekommen Sie alles als Datei.\n"
+            "• Löschen: Jederzeit mit /loeschen. Ideen und Umfrage-Antworten bleiben dann "
+            "nur ohne Bezug zu Ihnen erhalten."
+        ),
+        "de_du": (
+            "Bevor ich etwas von dir speichere, kurz zum Datenschutz:\n"
+            "• Was: deine Beiträge (Fragen, Ideen, Antworten in Umfragen, Abos), deine "
+            "Sprache und deine Chat-Kennung.\n"
+            "• Warum: damit die Verwaltung dein Anliegen bearbeiten und dir hier antworten "
+            "kann.\n"
+            "• Ansehen: Mit /daten bekommst du alles als Datei.\n"
+            "• Löschen: Jederzeit mit /loeschen. Ideen und Umfrage-Antworten bleiben dann "
+            "nur ohne Bezug zu dir erhalten."
+        ),
+        "en": (
+            "Before I store anything from you, a quick word on privacy:\n"
+            "• What: your contributions (questions, ideas, consultation answers, "
+            "subscriptions), your language and your chat ID.\n"
+            "• Why: so the administration can handle your request and answer you here.\n"
+            "• See it: /mydata sends you everything as a file.\n"
+            "• Delete it: any time with /delete. Ideas and consultation answers then stay "
+            "only without any link to you."
+        ),
+    },
 }
 PRIVATE_ONLY: T = {
     "de": "Das besprechen wir lieber unter vier Augen: Ihre Beiträge und Daten gehören nicht in "

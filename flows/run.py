@@ -39,7 +39,16 @@ class Run:
             name: localize(default, self.language, self.ctx.formal)
             for name, default in VARIABLE_DEFAULTS.items()
         }
-        values.update({k: v for k, v in self.ctx.variables.items() if v})
+        values.update({k: v for k, v in self.ctx.variables.items() if v and ":" not in k})
+        # "name:en" is a variable's text for one language (e.g. an edited privacy notice)
+        suffix = f":{self.language}"
+        values.update(
+            {
+                k.removesuffix(suffix): v
+                for k, v in self.ctx.variables.items()
+                if v and k.endswith(suffix)
+            }
+        )
         values.update({k: v for k, v in self.slots.items() if not k.startswith("_")})
         values.update(extra)
         return fill(localize(texts, self.language, self.ctx.formal), values)

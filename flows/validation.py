@@ -26,7 +26,7 @@ TOP_KEYS = {
 }
 TRIGGER_KEYS = {"intents", "commands", "deep_link", "deep_link_slot", "entities"}
 # Variables the bot core passes in TurnContext.variables.
-CONTEXT_VARIABLES = frozenset({"town", "privacy_contact", "privacy_version"})
+CONTEXT_VARIABLES = frozenset({"town", "privacy_contact", "privacy_version", "privacy_notice"})
 # Commands the engine answers itself, before any flow.
 RESERVED_COMMANDS = frozenset({"/start", "/abbrechen", "/cancel", "/sprache", "/language"})
 FLOW_ID = re.compile(r"[a-z][a-z0-9_]*")

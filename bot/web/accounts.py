@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.web.passwords import check_strength, hash_password
+from bot.web.problems import Problem
 from storage import staff
 from storage.models.staff import StaffAccount
 
@@ -22,15 +23,16 @@ LANGUAGES = ("de", "en")
 def check_name(name: str) -> str:
     name = name.strip()
     if not NAME_PATTERN.match(name):
-        raise ValueError(
-            "a name has 2 to 64 characters: letters, digits, dot, dash, underscore or @"
+        raise Problem(
+            "problem.name_invalid",
+            "a name has 2 to 64 characters: letters, digits, dot, dash, underscore or @",
         )
     return name
 
 
 def check_role(role: str) -> str:
     if role not in staff.ROLES:
-        raise ValueError("the role is either staff or admin")
+        raise Problem("problem.role_invalid", "the role is either staff or admin")
     return role
 
 
@@ -41,7 +43,7 @@ async def create_account(
     check_role(role)
     check_strength(password)
     if await staff.account_by_name(session, name) is not None:
-        raise ValueError(f"there is already an account named {name}")
+        raise Problem("problem.name_taken", f"there is already an account named {name}", name=name)
     return await staff.add_account(
         session,
         name=name,
@@ -55,7 +57,7 @@ async def create_account(
 async def existing(session: AsyncSession, name: str) -> StaffAccount:
     account = await staff.account_by_name(session, name)
     if account is None:
-        raise ValueError(f"there is no account named {name}")
+        raise Problem("problem.no_account", f"there is no account named {name}", name=name)
     return account
 
 

@@ -7,6 +7,8 @@ import asyncio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from bot.web.problems import Problem
+
 MIN_LENGTH = 10
 MAX_LENGTH = 1024  # argon2 takes any length; this keeps a pasted book from costing CPU
 
@@ -19,11 +21,19 @@ _DUMMY_HASH = _hasher.hash("not a real password, only for equal timing")
 def check_strength(password: str) -> None:
     """Raises ValueError with a plain message when the password is too weak to accept."""
     if len(password) < MIN_LENGTH:
-        raise ValueError(f"the password needs at least {MIN_LENGTH} characters")
+        raise Problem(
+            "problem.password_short",
+            f"the password needs at least {MIN_LENGTH} characters",
+            min=MIN_LENGTH,
+        )
     if len(password) > MAX_LENGTH:
-        raise ValueError(f"the password may have at most {MAX_LENGTH} characters")
+        raise Problem(
+            "problem.password_long",
+            f"the password may have at most {MAX_LENGTH} characters",
+            max=MAX_LENGTH,
+        )
     if not password.strip():
-        raise ValueError("the password must not be only spaces")
+        raise Problem("problem.password_blank", "the password must not be only spaces")
 
 
 async def hash_password(password: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from bot.web.staff import dashboard, ideas, login, questions
+from bot.web.staff import accounts, audit_log, dashboard, exports, ideas, login, questions, settings
 
 STATIC = Path(__file__).parent.parent / "static"
 
@@ -18,5 +18,9 @@ def routes() -> list[BaseRoute]:
         *dashboard.routes(),
         *questions.routes(),
         *ideas.routes(),
+        *exports.routes(),
+        *accounts.routes(),
+        *settings.routes(),
+        *audit_log.routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

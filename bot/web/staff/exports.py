@@ -1,0 +1,81 @@
+"""Open-data downloads: published ideas, public answers and consultation results, without
+anything that points to a person, with the licence they are published under."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from bot.config import Settings
+from bot.web.audit import record_audit
+from bot.web.auth import staff_user
+from bot.web.templating import mitreden, render
+from storage.export import Format, Kind, export
+
+KINDS = ("ideas", "questions", "consultations")
+FORMATS = ("json", "csv")
+_MEDIA = {"json": "application/json", "csv": "text/csv"}
+
+
+def licence_note(settings: Settings) -> dict[str, str]:
+    return {
+        "licence": settings.open_data_licence,
+        "licence_url": settings.open_data_licence_url,
+        "attribution": f"{settings.town} (mitreden)",
+    }
+
+
+async def page(request: Request) -> Response:
+    app = mitreden(request)
+    return await render(
+        request,
+        "staff/exports.html",
+        {"kinds": KINDS, "formats": FORMATS, "note": licence_note(app.settings)},
+    )
+
+
+async def download(request: Request) -> Response:
+    app = mitreden(request)
+    kind, fmt = request.path_params["kind"], request.path_params["fmt"]
+    if kind not in KINDS or fmt not in FORMATS:
+        raise HTTPException(404)
+    now = datetime.now(UTC)
+    async with app.sessions() as session:
+        body = await export(session, cast(Kind, kind), cast(Format, fmt))
+    note = licence_note(app.settings)
+    if fmt == "json":
+        wrapped: dict[str, Any] = {
+            **note,
+            "source": app.settings.town,
+            "generated_at": now.isoformat(),
+            "records": json.loads(body),
+        }
+        body = json.dumps(wrapped, ensure_ascii=False, indent=2)
+    async with app.sessions() as session, session.begin():
+        await record_audit(
+            session, staff_user(request).name, "export.download", kind, {"format": fmt}
+        )
+    filename = f"mitreden-{kind}-{now:%Y-%m-%d}.{fmt}"
+    return Response(
+        body,
+        media_type=_MEDIA[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            # the licence travels with a CSV file too, where the file itself has no place for it
+            "Link": f'<{note["licence_url"]}>; rel="license"',
+            "X-Licence": note["licence"],
+        },
+    )
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/exports", page, methods=["GET"]),
+        Route("/exports/{kind}.{fmt}", download, methods=["GET"]),
+    ]
