@@ -62,6 +62,18 @@ SCALE_LABELS: Message = {
     "en": "Please give all four labels (1 and 5, German and English) or leave all empty.",
 }
 UNKNOWN_KIND: Message = {"de": "Unbekannte Fragenart.", "en": "Unknown kind of question."}
+TOO_LONG: Message = {
+    "de": "Höchstens {limit} Zeichen (jetzt {length}).",
+    "en": "At most {limit} characters (now {length}).",
+}
+OPTION_TOO_LONG: Message = {
+    "de": "Zeile {line}: eine Antwort hat höchstens {limit} Zeichen, sie wird ein Knopf im Chat.",
+    "en": "Line {line}: an option has at most {limit} characters; it becomes a button in the chat.",
+}
+# what the store holds (titles) and what stays readable in a chat message
+LIMITS = {"title_de": 300, "title_en": 300, "description_de": 4000, "description_en": 4000}
+MAX_QUESTION_TEXT = 1000
+MAX_OPTION_LABEL = 100
 
 _KEY = re.compile(r"^[a-z0-9_][a-z0-9_-]{0,63}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
@@ -113,6 +125,8 @@ def key_from(text: str, limit: int = 40) -> str:
 
 def parse_form(fields: Mapping[str, str]) -> ConsultationForm:
     """The submitted fields as a form; questions marked for removal are left out."""
+    # browsers send a textarea's line breaks as CRLF; chats and the store use "\n"
+    fields = {name: value.replace("\r\n", "\n") for name, value in fields.items()}
     count = min(_int(fields.get("question_count", "0")), MAX_QUESTIONS)
     numbered: list[tuple[int, int, QuestionForm]] = []
     for index in range(count):
@@ -224,6 +238,11 @@ def _options(text: str, prefix: str, problems: dict[str, Message]) -> list[dict[
         if not _KEY.match(key):
             problems[prefix + "options"] = _fill(BAD_OPTION, line=str(number))
             return None
+        if max(len(de), len(en)) > MAX_OPTION_LABEL:
+            problems[prefix + "options"] = _fill(
+                OPTION_TOO_LONG, line=str(number), limit=str(MAX_OPTION_LABEL)
+            )
+            return None
         if any(option["key"] == key for option in options):
             problems[prefix + "options"] = _fill(OPTION_TWICE, key=key)
             return None
@@ -240,8 +259,12 @@ def _question(
 ) -> dict[str, object]:
     prefix = f"q{index}-"
     for name in ("text_de", "text_en"):
-        if not getattr(question, name):
+        value = getattr(question, name)
+        if not value:
             problems[prefix + name] = REQUIRED
+        elif len(value) > MAX_QUESTION_TEXT:
+            limit, length = str(MAX_QUESTION_TEXT), str(len(value))
+            problems[prefix + name] = _fill(TOO_LONG, limit=limit, length=length)
     if question.kind not in KINDS:
         problems[prefix + "kind"] = UNKNOWN_KIND
     key = question.key or key_from(question.text_de) or f"frage-{index + 1}"
@@ -285,9 +308,12 @@ def to_spec(
 ) -> tuple[ConsultationSpec | None, dict[str, Message]]:
     """The spec, or None and the problems by field name (e.g. "title_en", "q2-options")."""
     problems: dict[str, Message] = {}
-    for name in ("title_de", "title_en", "description_de", "description_en"):
-        if not getattr(form, name):
+    for name, limit in LIMITS.items():
+        value = getattr(form, name)
+        if not value:
             problems[name] = REQUIRED
+        elif len(value) > limit:
+            problems[name] = _fill(TOO_LONG, limit=str(limit), length=str(len(value)))
     slug = form.slug or key_from(form.title_de, 60).replace("_", "-")
     if not form.slug and _SLUG.match(slug):
         form.slug = slug

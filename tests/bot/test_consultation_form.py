@@ -137,3 +137,26 @@ def test_a_stored_spec_fills_the_form_and_comes_back_unchanged() -> None:
     again, problems = to_spec(parse_form(fields))
     assert problems == {} and again == spec
     assert len(with_blank_question(ConsultationForm()).questions) == 1
+
+
+def test_line_breaks_from_a_browser_become_plain_newlines() -> None:
+    spec, _ = to_spec(parse_form({**FIELDS, "description_de": "Zeile 1\r\nZeile 2"}))
+    assert spec is not None and spec.description.de == "Zeile 1\nZeile 2"
+
+
+def test_texts_longer_than_the_store_or_a_chat_allows_are_refused() -> None:
+    spec, problems = to_spec(
+        parse_form(
+            {
+                **FIELDS,
+                "title_en": "x" * 301,
+                "q0-text_de": "y" * 1001,
+                "q0-options": "a | b\n" + "c" * 101 + " | d",
+            }
+        )
+    )
+    assert spec is None
+    assert problems["title_en"]["en"] == "At most 300 characters (now 301)."
+    # "lehne" (position 1) comes first, so the choice question is the second
+    assert problems["q1-text_de"]["de"] == "Höchstens 1000 Zeichen (jetzt 1001)."
+    assert problems["q1-options"]["en"].startswith("Line 2: an option has at most 100")

@@ -267,6 +267,8 @@ async def test_create_and_edit_on_sqlite_and_postgresql(
 ) -> None:
     app, staff = any_db_staff
     await _demo(app)
+    huge = await staff.post_form("/consultations/new", {**NEW, "title_de": "x" * 10_000})
+    assert huge.status_code == 422 and "Höchstens 300 Zeichen (jetzt 10000)." in huge.text
     created = await staff.post_form("/consultations/new", NEW)
     assert created.status_code == 303, created.text
     consultation_id = int(created.headers["location"].rsplit("/", 1)[1])

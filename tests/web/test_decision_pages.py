@@ -171,6 +171,8 @@ async def any_db(
 async def test_publishing_on_sqlite_and_postgresql(any_db: tuple[App, StaffClient]) -> None:
     app, staff = any_db
     playground = await _people(app)
+    huge = await staff.post_form("/decisions/new", {"title": "x" * 10_000, "text": "y" * 30_000})
+    assert huge.status_code == 422 and "Höchstens 300 Zeichen." in huge.text
     created = await staff.post_form(
         "/decisions/new",
         {"title": "Spielplatz", "text": "Wird gebaut.", "consultations": str(playground)},

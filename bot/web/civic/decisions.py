@@ -69,7 +69,8 @@ async def _decision(session: AsyncSession, raw: str) -> Decision:
 def _form_of(data: FormData) -> DecisionForm:
     def text(name: str) -> str:
         value = data.get(name, "")
-        return value.strip() if isinstance(value, str) else ""
+        # browsers send a textarea's line breaks as CRLF; chats and the store use "\n"
+        return value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
 
     consultations = []
     for value in data.getlist("consultations"):
