@@ -154,6 +154,29 @@ async def touched_items(session: AsyncSession, since: datetime) -> list[CouncilA
     return list((await session.scalars(query)).all())
 
 
+async def items_of_papers_synced_since(
+    session: AsyncSession, since: datetime
+) -> list[CouncilAgendaItem]:
+    """Agenda items dealing with a paper written at or after `since` (its number or title
+    may have changed, or the link to the item is new)."""
+    papers = select(CouncilPaper.external_id).where(CouncilPaper.synced_at >= since)
+    links = select(CouncilConsultation).where(CouncilConsultation.paper_external_id.in_(papers))
+    consultations = list((await session.scalars(links)).all())
+    if not consultations:
+        return []
+    item_ids = [c.agenda_item_external_id for c in consultations if c.agenda_item_external_id]
+    consultation_ids = [c.external_id for c in consultations]
+    query = (
+        select(CouncilAgendaItem)
+        .where(
+            CouncilAgendaItem.external_id.in_(item_ids)
+            | CouncilAgendaItem.consultation_external_id.in_(consultation_ids)
+        )
+        .order_by(CouncilAgendaItem.id)
+    )
+    return list((await session.scalars(query)).all())
+
+
 async def latest_item_for_paper(
     session: AsyncSession, paper_external_id: str
 ) -> CouncilAgendaItem | None:

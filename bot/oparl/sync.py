@@ -241,10 +241,12 @@ async def _make_drafts(
 ) -> None:
     oldest = now - timedelta(days=settings.oparl_results_days)
     async with sessions() as session, session.begin():
-        touched = await council.touched_items(session, since=now)
+        touched = {item.id: item for item in await council.touched_items(session, since=now)}
+        for item in await council.items_of_papers_synced_since(session, now):
+            touched.setdefault(item.id, item)
         recent = [
             item
-            for item in touched
+            for item in touched.values()
             if item.deleted or (item.meeting_start or item.modified or now) >= oldest
         ]
         changes = await apply_results(session, recent, now)

@@ -214,3 +214,22 @@ async def test_a_server_that_refuses_the_change_filter_is_read_whole(
     assert report.ok, report.lines()
     assert [item.objects for item in report.lists] == [5, 3]
     assert "vertagt" in (await _drafts(town))["9002"][0].text
+
+
+async def test_a_paper_that_arrives_later_completes_its_draft(
+    town: Sessions, oparl: OParlServer
+) -> None:
+    settings = council_settings(oparl)
+    kita = oparl.paper("1002")
+    consultation = kita.pop("consultation")
+    await sync_council(town, settings, NOW)
+    assert (await _drafts(town))["9002"][0].paper_reference is None
+
+    kita["consultation"] = consultation
+    kita["modified"] = (NOW + timedelta(minutes=30)).isoformat()
+    report = await sync_council(town, settings, NOW + timedelta(hours=1))
+
+    # the meeting did not change; the paper's new link to the agenda item is enough
+    assert [item.objects for item in report.lists] == [1, 0]
+    assert (await _drafts(town))["9002"][0].paper_reference == "VO/2026/0456"
+    assert report.drafts_updated == 1
