@@ -39,9 +39,8 @@ def stacked_bars(
         f'role="img" aria-labelledby="chart-title" class="bar-chart">',
         f'<title id="chart-title">{escape(title)}</title>',
     ]
-    for fraction in (0, 0.5, 1):
-        y = top + plot_h * (1 - fraction)
-        value = round(peak * fraction)
+    for value in sorted({0, peak // 2, peak}):  # whole numbers only: counts have no halves
+        y = top + plot_h * (1 - value / peak)
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="#8a8f98" stroke-width="1"/>'

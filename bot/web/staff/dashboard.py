@@ -41,7 +41,7 @@ async def _announcements(session: Any, now: datetime) -> list[tuple[Any, Any]]:
     found = []
     for row in await announcements.list_announcements(session, limit=20):
         progress = await announcements.announcement_progress(session, row.id, now)
-        if progress.state in ("scheduled", "sending", "running", "queued"):
+        if progress.remaining > 0 or progress.state == "scheduled":
             found.append((row, progress))
     return found
 
