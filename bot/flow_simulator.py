@@ -3,21 +3,30 @@
 Each administrator's simulator runs the real dispatcher, flows and NLU with the flow set
 being edited (the published flows with a draft in place of its flow) on a temporary SQLite
 file seeded with the demo town, so nothing a test chat does reaches real citizens' data.
+The simulators run on an event loop of their own, in one worker thread: starting one
+(migrations, checks, demo data) takes the CPU for a while, and the bot serving citizens
+must not wait for that.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import tempfile
+import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from bot.config import Settings
 from bot.conversation_tests import Conversation
+from bot.nlu_admin import private_copy
 from flows.types import Reply
 from nlu.types import IntentRecognizer
+
+T = TypeVar("T")
 
 USER = "simulator"
 MAX_SIMULATORS = 8  # each holds a small database and an app; the oldest is closed first
@@ -43,7 +52,8 @@ class Simulator:
     lines: list[Line] = field(default_factory=list)
     used_at: float = field(default_factory=time.monotonic)
 
-    async def send(self, text: str, choice: str | None = None) -> list[Reply]:
+    async def converse(self, text: str, choice: str | None = None) -> list[Reply]:
+        """One message; runs on the loop the simulator was started on (Simulators.send)."""
         self.used_at = time.monotonic()
         self.lines.append(Line("citizen", text))
         replies = await self.conversation.send(USER, text, choice)
@@ -89,11 +99,42 @@ async def start_simulator(
     return Simulator(conversation, folder, tuple(flows))
 
 
+class _LoopThread:
+    """An event loop in a daemon thread; `run` awaits a coroutine executed there."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+
+    def _start(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+            self._thread = threading.Thread(
+                target=self._loop.run_forever, name="flow-simulators", daemon=True
+            )
+            self._thread.start()
+        return self._loop
+
+    async def run(self, work: Coroutine[Any, Any, T]) -> T:
+        future = asyncio.run_coroutine_threadsafe(work, self._start())
+        return await asyncio.wrap_future(future)
+
+    async def stop(self) -> None:
+        loop, thread = self._loop, self._thread
+        self._loop = self._thread = None
+        if loop is None or thread is None:
+            return
+        loop.call_soon_threadsafe(loop.stop)
+        await asyncio.to_thread(thread.join)
+        loop.close()
+
+
 class Simulators:
     """The open simulated chats, by a key such as (login session, flow id)."""
 
     def __init__(self) -> None:
         self._open: OrderedDict[tuple[str, str], Simulator] = OrderedDict()
+        self._thread = _LoopThread()
 
     def get(self, key: tuple[str, str]) -> Simulator | None:
         simulator = self._open.get(key)
@@ -111,20 +152,27 @@ class Simulators:
         """A new chat for `key` (closing the one it had) with the given flow set."""
         await self.close(key)
         await self._tidy()
-        simulator = await start_simulator(settings, recognizer, flows)
+        simulator = await self._thread.run(
+            start_simulator(settings, private_copy(recognizer), flows)
+        )
         self._open[key] = simulator
         return simulator
+
+    async def send(self, simulator: Simulator, text: str, choice: str | None = None) -> list[Reply]:
+        """One message to a simulated chat of this pool (on the simulators' own loop)."""
+        return await self._thread.run(simulator.converse(text, choice))
 
     async def close(self, key: tuple[str, str]) -> None:
         simulator = self._open.pop(key, None)
         if simulator is not None:
-            await simulator.close()
+            await self._thread.run(simulator.close())
 
     async def close_all(self) -> None:
         while self._open:
             _, simulator = self._open.popitem()
             with contextlib.suppress(Exception):
-                await simulator.close()
+                await self._thread.run(simulator.close())
+        await self._thread.stop()
 
     async def _tidy(self) -> None:
         now = time.monotonic()
@@ -132,4 +180,4 @@ class Simulators:
             await self.close(key)
         while len(self._open) >= MAX_SIMULATORS:
             _, oldest = self._open.popitem(last=False)
-            await oldest.close()
+            await self._thread.run(oldest.close())

@@ -277,6 +277,13 @@ def embedded_part(recognizer: IntentRecognizer) -> EmbeddedRecognizer | None:
     return fallback if isinstance(fallback, EmbeddedRecognizer) else None
 
 
+def private_copy(recognizer: IntentRecognizer) -> IntentRecognizer:
+    """A recogniser for a throw-away bot: the same model, but what that bot teaches it (its
+    demo topics) stays with it. Only the in-process model is used, never a Rasa server."""
+    embedded = embedded_part(recognizer)
+    return recognizer if embedded is None else embedded.twin()
+
+
 async def serve_data(recognizer: IntentRecognizer, files: Mapping[str, str] | None) -> bool:
     """Let `recognizer` answer from `files` (None: its installed data) from the next message
     on. Training (or loading from the cache) runs in a worker thread. False when the

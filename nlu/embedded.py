@@ -73,6 +73,18 @@ class EmbeddedRecognizer:
         self._loaded = self._load()
         return True
 
+    def twin(self) -> EmbeddedRecognizer:
+        """A recogniser answering from this one's trained model (nothing is trained again)
+        whose taught lookups are its own: for a throw-away bot, such as a conversation test
+        or a simulator, that teaches its demo topics without changing what this one knows."""
+        twin = object.__new__(EmbeddedRecognizer)
+        twin.data_paths = self.data_paths
+        twin.cache_dir = self.cache_dir
+        twin.threshold = self.threshold
+        twin._lookups = {entity: dict(values) for entity, values in self._lookups.items()}
+        twin._loaded = self._loaded
+        return twin
+
     def prepare(self, data: TrainingData) -> LoadedModel:
         """Train a model for `data` (or take it from the cache) without serving it yet.
 

@@ -250,9 +250,9 @@ async def flow_try(request: Request) -> Response:
     text, choice = _text(form, "text").strip()[:4000], _text(form, "choice")
     if choice:
         label = next((label for label, value in simulator.options if value == choice), choice)
-        await simulator.send(label, choice)
+        await simulators.send(simulator, label, choice)
     elif text:
-        await simulator.send(text)
+        await simulators.send(simulator, text)
     return _back(flow_id, "#simulator")
 
 

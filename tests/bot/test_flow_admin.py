@@ -10,12 +10,15 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import flow_admin
-from bot.app import App, build_app
+from bot.app import App, build_app, teach_recognizer
 from bot.channels.recording import RecordingChannel
 from bot.config import Settings
+from bot.flow_simulator import Simulators
 from bot.messages import ConversationKey, InboundMessage
 from flows.library import load_definitions
+from nlu.embedded import EmbeddedRecognizer
 from nlu.types import TeachableRecognizer
+from storage.topics import upsert_topic
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 SHIPPED = {flow_id: source for flow_id, _, source in load_definitions()}
@@ -194,3 +197,30 @@ async def test_shipped_flows_do_not_undo_an_administrators_version(
         assert "sagt der Bot" in await first_contact(restarted, "dora", "danke dir")
     finally:
         await restarted.close()
+
+
+async def test_tests_and_simulators_leave_the_running_bots_topics_alone(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Their throw-away bots teach the demo town's topics to a copy of the recogniser only."""
+    recognizer = EmbeddedRecognizer(cache_dir=tmp_path / "nlu-cache")
+    app = await build_app(settings, {"test": RecordingChannel("test")}, recognizer=recognizer)
+    simulators = Simulators()
+    try:
+        async with app.sessions() as session, session.begin():
+            await upsert_topic(session, "hafen", "Hafen", "Harbour")
+        await teach_recognizer(app.recognizer, app.sessions)
+        assert (await app.recognizer.parse("Ideen zum Hafen")).entity("topic") == "hafen"
+        current = await flow_admin.current_flow_sources(app.sessions)
+        run = await flow_admin.run_tests(
+            "thanks", current["thanks"], current, settings, app.recognizer
+        )
+        simulator = await simulators.open(
+            ("login", "thanks"), settings, app.recognizer, sorted(current.items())
+        )
+        await simulators.send(simulator, "Ideen zum Hafen")
+        assert run.ran and run.passed
+        assert (await app.recognizer.parse("Ideen zum Hafen")).entity("topic") == "hafen"
+    finally:
+        await simulators.close_all()
+        await app.close()

@@ -34,12 +34,12 @@ async def test_the_simulator_chats_with_the_draft_and_keeps_real_data_apart(
         flows, problems = await flow_admin.flows_to_try(sessions, "thanks")
         assert problems == [] and dict(flows)["thanks"] == changed
         simulator = await simulators.open(("login-1", "thanks"), settings, recognizer, flows)
-        await simulator.send("Hallo")
+        await simulators.send(simulator, "Hallo")
         assert ("💡 Idee vorschlagen", "/idee") in simulator.options
-        replies = await simulator.send("danke")
+        replies = await simulators.send(simulator, "danke")
         assert "Immer wieder gern!" in replies[0].text
         label, value = next(o for o in simulator.options if "Idee" in o[0])
-        await simulator.send(label, value)
+        await simulators.send(simulator, label, value)
         assert simulator.lines[-1].sender == "bot" and "Datenschutz" in simulator.lines[-1].text
         assert simulators.get(("login-1", "thanks")) is simulator
         assert simulators.get(("login-2", "thanks")) is None
