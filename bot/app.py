@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.delivery import DeliveryWorker
 from bot.dispatcher import Dispatcher, DispatchSettings
 from bot.nlu_admin import serve_data
+from bot.rate_limits import RateLimits
 from bot.store_services import StoreServices
 from flows.library import DEFINITIONS, FlowLibrary, FlowSource, load_definitions
 from flows.validation import FlowError, validate_paths
@@ -228,7 +229,8 @@ async def _assemble(
         sessions,
         adapters,
         batch=settings.delivery_batch,
-        release_after=timedelta(0) if is_sqlite(settings.database_url) else timedelta(minutes=2),
+        parallel=settings.delivery_parallel,
+        limits=RateLimits.from_settings(settings),
     )
     app_ref: list[App] = []
     dispatch_settings = DispatchSettings(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.cli_announce import add_commands as add_announce_commands
 from bot.cli_content import add_commands as add_content_commands
 from bot.cli_council import add_commands as add_council_commands
 from bot.cli_staff import add_commands as add_staff_commands
@@ -87,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_content_commands(commands)
     add_staff_commands(commands)
     add_council_commands(commands)
+    add_announce_commands(commands)
 
     flows = commands.add_parser("flows", help="conversation flows").add_subparsers(
         dest="flows_command", required=True

@@ -106,7 +106,23 @@ class Settings(BaseSettings):
     )
     web_chat_max_chars: int = Field(2000, description="longest web chat message accepted")
 
-    delivery_batch: int = 50
+    delivery_batch: int = Field(50, description="chats a delivery worker claims at once")
+    delivery_parallel: int = Field(16, description="chats a delivery worker serves at once")
+    telegram_rate: float = Field(
+        30.0, description="messages per second over all Telegram chats; 0: no limit"
+    )
+    telegram_rate_per_chat: float = Field(
+        1.0, description="messages per second into one Telegram chat; 0: no limit"
+    )
+    telegram_burst_per_chat: int = Field(
+        3, description="messages one Telegram chat may get at once (a reply in parts)"
+    )
+    matrix_rate: float = Field(
+        0.2,
+        description="messages per second on Matrix (Synapse's default for an account;"
+        " raise it when the homeserver exempts the bot); 0: no limit",
+    )
+    matrix_burst: int = Field(10, description="Matrix messages sent at once before the pace holds")
 
     public_url: str = Field(
         "http://127.0.0.1:8080",

@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.base import JsonType, UtcDateTime, utcnow
+from storage.chat_locks import Chat, ChatLocks, LocalChatLocks
 from storage.models.core import ChannelIdentity, Citizen, OutboxMessage
 
-PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
+# pending -> claimed (a worker took it) -> sending (handed to the platform) -> sent | failed,
+# back to pending for a retry; cancelled when withdrawn before it was handed over
+PENDING, CLAIMED, SENDING = "pending", "claimed", "sending"
+SENT, FAILED, CANCELLED = "sent", "failed", "cancelled"
+UNSETTLED = (PENDING, CLAIMED, SENDING)
+IN_FLIGHT = (CLAIMED, SENDING)
+# messages of one chat one worker takes at once; the rest wait for the next claim
+PER_CHAT = 20
 
 
 @dataclass(frozen=True)
@@ -171,35 +192,113 @@ async def enqueue_for_citizens(
 
 
 async def claim_due(
-    session: AsyncSession, channels: Sequence[str], now: datetime, limit: int
+    session: AsyncSession,
+    channels: Sequence[str],
+    now: datetime,
+    limit: int,
+    locks: ChatLocks | None = None,
 ) -> list[ClaimedMessage]:
-    """Mark up to `limit` due messages as being sent, most urgent first, and return them.
+    """Claim due messages of up to `limit` chats no one else serves; most urgent first.
 
-    PostgreSQL skips rows another worker holds; on SQLite the database lock serialises
-    workers, which is why one worker per SQLite file is the rule.
+    A chat's messages are taken in order (priority, then id) up to the first one that is
+    not due yet, so a message waiting out a flood wait is never overtaken. The chats come
+    back held in `locks`; the caller unlocks them once their outcomes are stored.
+    Without `locks` (tests, a one-off drain) a private set stands in.
     """
+    locks = locks or LocalChatLocks()
+    chats = await _due_chats(session, channels, now, limit, locks.held())
+    mine = await locks.try_lock(chats)
+    if not mine:
+        return []
+    # a fresh statement, after the locks: it sees what the chats' previous worker stored
+    rows = (
+        await session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.channel.in_({channel for channel, _ in mine}),
+                OutboxMessage.address.in_({address for _, address in mine}),
+                OutboxMessage.state.in_(UNSETTLED),
+            )
+            .order_by(OutboxMessage.priority, OutboxMessage.id)
+        )
+    ).all()
+    queues: dict[Chat, list[OutboxMessage]] = {chat: [] for chat in mine}
+    stopped: set[Chat] = set()
+    for row in rows:
+        chat = (row.channel, row.address)
+        if chat not in queues or chat in stopped:
+            continue
+        if row.state != PENDING or row.next_attempt_at > now or len(queues[chat]) >= PER_CHAT:
+            stopped.add(chat)
+            continue
+        queues[chat].append(row)
+    await locks.unlock(chat for chat, queue in queues.items() if not queue)
+    claimed: list[ClaimedMessage] = []
+    for chat in chats:  # most urgent chat first
+        for row in queues.get(chat, []):
+            row.state = CLAIMED
+            row.attempts += 1
+            row.next_attempt_at = now  # when the claim was taken
+            claimed.append(
+                ClaimedMessage(
+                    row.id,
+                    row.channel,
+                    row.address,
+                    row.citizen_id,
+                    dict(row.payload),
+                    row.attempts,
+                )
+            )
+    await session.flush()
+    return claimed
+
+
+async def _due_chats(
+    session: AsyncSession,
+    channels: Sequence[str],
+    now: datetime,
+    limit: int,
+    held: Collection[Chat],
+) -> list[Chat]:
+    """Chats with a due message and nothing in flight, most urgent first."""
+    busy = aliased(OutboxMessage)
+    in_flight = exists().where(
+        busy.channel == OutboxMessage.channel,
+        busy.address == OutboxMessage.address,
+        busy.state.in_(IN_FLIGHT),
+    )
     query = (
-        select(OutboxMessage)
+        select(OutboxMessage.channel, OutboxMessage.address)
         .where(
             OutboxMessage.state == PENDING,
             OutboxMessage.next_attempt_at <= now,
             OutboxMessage.channel.in_(list(channels)),
+            ~in_flight,
         )
         .order_by(OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+        # a chat with many messages shows up more than once; look a little further
+        .limit(limit * 4 + len(held))
+        .with_for_update(skip_locked=True, of=OutboxMessage)
     )
-    rows = list((await session.scalars(query)).all())
-    for row in rows:
-        row.state = SENDING
-        row.attempts += 1
-        row.next_attempt_at = now  # when the claim was taken; see release_stale_claims
-    return [
-        ClaimedMessage(
-            row.id, row.channel, row.address, row.citizen_id, dict(row.payload), row.attempts
-        )
-        for row in rows
-    ]
+    chats: list[Chat] = []
+    for channel, address in (await session.execute(query)).all():
+        chat = (channel, address)
+        if chat not in held and chat not in chats:
+            chats.append(chat)
+            if len(chats) == limit:
+                break
+    return chats
+
+
+async def start_sending(session: AsyncSession, message_id: int, now: datetime) -> bool:
+    """The last check before a message goes to the platform: False when it was withdrawn
+    meanwhile (an announcement cancelled, the citizen's data erased)."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.state == CLAIMED)
+        .values(state=SENDING, next_attempt_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def mark_sent(session: AsyncSession, message_id: int, now: datetime) -> None:
@@ -222,7 +321,7 @@ async def unclaim(session: AsyncSession, message_ids: Sequence[int], at: datetim
     """Put claimed messages back unsent (an earlier one of their chat has to wait first)."""
     await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.state == SENDING)
+        .where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.state == CLAIMED)
         .values(state=PENDING, next_attempt_at=at, attempts=OutboxMessage.attempts - 1)
     )
 
@@ -235,18 +334,54 @@ async def mark_failed(session: AsyncSession, message_id: int, error: str) -> Non
     )
 
 
-async def release_stale_claims(session: AsyncSession, older_than: timedelta, now: datetime) -> int:
-    """Return messages a crashed worker had claimed to the queue.
-
-    A message that was on the wire when the worker died may go out twice; that is the one
-    duplicate the design accepts (and the Matrix transaction id absorbs).
-    """
+async def cancel_broadcast(session: AsyncSession, broadcast_id: int) -> int:
+    """Withdraw an announcement's messages that were not handed to a platform yet."""
     result = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.state == SENDING, OutboxMessage.next_attempt_at <= now - older_than)
-        .values(state=PENDING)
+        .where(
+            OutboxMessage.broadcast_id == broadcast_id,
+            OutboxMessage.state.in_([PENDING, CLAIMED]),
+        )
+        .values(state=CANCELLED, last_error="the announcement was cancelled")
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def abandoned_chats(session: AsyncSession, channels: Sequence[str]) -> list[Chat]:
+    """Chats with messages claimed or on their way: a live worker's or a dead one's."""
+    rows = await session.execute(
+        select(OutboxMessage.channel, OutboxMessage.address)
+        .where(OutboxMessage.state.in_(IN_FLIGHT), OutboxMessage.channel.in_(list(channels)))
+        .distinct()
+    )
+    return [(channel, address) for channel, address in rows.all()]
+
+
+async def release_claims(session: AsyncSession, chats: Collection[Chat]) -> int:
+    """Return the chats' claimed messages to the queue; the caller holds the chats, so
+    whoever claimed them is gone.
+
+    A message that was on the wire when its worker died may go out twice; that is the one
+    duplicate the design accepts (and the Matrix transaction id absorbs).
+    """
+    if not chats:
+        return 0
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.state.in_(IN_FLIGHT),
+            OutboxMessage.channel.in_({channel for channel, _ in chats}),
+            OutboxMessage.address.in_({address for _, address in chats}),
+        )
+        .with_for_update()
+    )
+    released = 0
+    for row in rows:
+        if (row.channel, row.address) in chats:
+            row.state = PENDING
+            released += 1
+    await session.flush()
+    return released
 
 
 async def pending_for(session: AsyncSession, channel: str, address: str) -> int:
@@ -257,7 +392,7 @@ async def pending_for(session: AsyncSession, channel: str, address: str) -> int:
         .where(
             OutboxMessage.channel == channel,
             OutboxMessage.address == address,
-            or_(OutboxMessage.state == PENDING, OutboxMessage.state == SENDING),
+            OutboxMessage.state.in_(UNSETTLED),
         )
     )
     return int(count or 0)
@@ -273,7 +408,7 @@ async def undelivered(session: AsyncSession, ids: Sequence[int]) -> int:
         .where(
             and_(
                 OutboxMessage.id.in_(list(ids)),
-                OutboxMessage.state.in_([PENDING, SENDING]),
+                OutboxMessage.state.in_(UNSETTLED),
             )
         )
     )
