@@ -121,7 +121,8 @@ def audience_citizens(audience: Audience) -> Select[int]:
     return consented
 
 
-def _payload(text: str, language: str, audience: Audience) -> dict[str, Any]:
+def announcement_payload(text: str, language: str, audience: Audience) -> dict[str, Any]:
+    """What a citizen gets: the text and buttons to go on (their subscriptions, the menu)."""
     options = _OPTIONS[language]
     chosen = [options["subscriptions"]] if audience.kind == "topic" else []
     return {"text": text, "options": [list(option) for option in [*chosen, options["menu"]]]}
@@ -183,11 +184,11 @@ async def create_announcement(
 
 async def _release(session: AsyncSession, broadcast: Broadcast, now: datetime) -> None:
     audience = parse_audience(broadcast.audience)
-    payloads = {"de": _payload(broadcast.text_de, "de", audience)}
+    payloads = {"de": announcement_payload(broadcast.text_de, "de", audience)}
     if broadcast.text_en:
-        payloads["en"] = _payload(broadcast.text_en, "en", audience)
+        payloads["en"] = announcement_payload(broadcast.text_en, "en", audience)
     else:  # English speakers read the German text, with English buttons
-        payloads["en"] = _payload(broadcast.text_de, "en", audience)
+        payloads["en"] = announcement_payload(broadcast.text_de, "en", audience)
     total = await outbox.enqueue_for_citizens(
         session,
         audience_citizens(audience),

@@ -19,6 +19,7 @@ from functools import partial
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.announcements import release_due_announcements
 from bot.app import teach_recognizer
 from bot.config import Settings
 from bot.consultation_lifecycle import run_consultation_lifecycle
@@ -55,6 +56,7 @@ def shared_jobs(settings: Settings, sessions: async_sessionmaker[AsyncSession]) 
             timedelta(minutes=1),
             partial(run_consultation_lifecycle, sessions, settings),
         ),
+        Job("announcements", timedelta(seconds=15), partial(release_due_announcements, sessions)),
         Job(
             "retention",
             timedelta(hours=1),
