@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.batched_writes import BatchedWrites
 from bot.channels.base import ChannelAdapter, SendResult
 from bot.messages import Outbound
 from bot.payloads import payload_to_reply
@@ -72,6 +73,9 @@ class DeliveryWorker:
         self._delivered = asyncio.Condition()
         self._stopping = False
         self._running = False
+        # under load one commit serves many chats: the check before a send, and "sent"
+        self._permits = BatchedWrites[int](self._start_sending)
+        self._sent = BatchedWrites[int](self._mark_sent)
 
     def wake(self) -> None:
         self._wake.set()
@@ -108,7 +112,9 @@ class DeliveryWorker:
                         await self.release_abandoned()
                         last_release = time.monotonic()
                     free = self._parallel - len(active)
-                    if free > 0:
+                    # claim in rounds, not for every chat that is done: a claim costs a
+                    # transaction, and half the chats in hand keep the pace meanwhile
+                    if free >= max(1, self._parallel // 2) or not active:
                         claimed = await self._claim(min(free, self._batch))
                         for chat, messages in claimed.items():
                             active[asyncio.create_task(self._serve_chat(messages))] = chat
@@ -242,8 +248,16 @@ class DeliveryWorker:
             await outbox.unclaim(session, ids, self._clock())
 
     async def _may_send(self, message: outbox.ClaimedMessage) -> bool:
+        return await self._permits.submit(message.id)
+
+    async def _start_sending(self, ids: list[int]) -> set[int]:
         async with self._sessions() as session, session.begin():
-            return await outbox.start_sending(session, message.id, self._clock())
+            return await outbox.start_sending_many(session, ids, self._clock())
+
+    async def _mark_sent(self, ids: list[int]) -> set[int]:
+        async with self._sessions() as session, session.begin():
+            await outbox.mark_sent_many(session, ids, self._clock())
+        return set(ids)
 
     async def _send(self, message: outbox.ClaimedMessage) -> SendResult:
         adapter = self._adapters[message.channel]
@@ -258,13 +272,14 @@ class DeliveryWorker:
 
     async def _record(self, message: outbox.ClaimedMessage, result: SendResult) -> datetime | None:
         """Store the outcome; returns when the message is due again, if it is."""
+        if result.outcome == "sent":
+            await self._sent.submit(message.id)
+            return None
         now = self._clock()
         message_id, attempts = message.id, message.attempts
         channel, address = message.channel, message.address
         async with self._sessions() as session, session.begin():
-            if result.outcome == "sent":
-                await outbox.mark_sent(session, message_id, now)
-            elif result.outcome == "retry" and (
+            if result.outcome == "retry" and (
                 result.retry_after is not None or attempts < MAX_ATTEMPTS
             ):
                 # a platform's own "retry after" is always honoured, however often it comes

@@ -301,6 +301,27 @@ async def start_sending(session: AsyncSession, message_id: int, now: datetime) -
     return bool(getattr(result, "rowcount", 0))
 
 
+async def start_sending_many(
+    session: AsyncSession, message_ids: Sequence[int], now: datetime
+) -> set[int]:
+    """`start_sending` for many messages in one statement; returns those still to send."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.state == CLAIMED)
+        .values(state=SENDING, next_attempt_at=now)
+        .returning(OutboxMessage.id)
+    )
+    return set(result.scalars().all())
+
+
+async def mark_sent_many(session: AsyncSession, message_ids: Sequence[int], now: datetime) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(list(message_ids)))
+        .values(state=SENT, sent_at=now, last_error=None)
+    )
+
+
 async def mark_sent(session: AsyncSession, message_id: int, now: datetime) -> None:
     await session.execute(
         update(OutboxMessage)
