@@ -20,7 +20,7 @@ from storage.models.core import OutboxMessage
 from storage.models.web_chat import WebChatKey
 
 CHANNEL = "web"
-_WAITING = ("pending", "sending")
+_WAITING = ("pending", "claimed", "sending")  # storage.outbox.UNSETTLED
 
 
 @dataclass(frozen=True)
