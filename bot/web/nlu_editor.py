@@ -25,6 +25,16 @@ from storage import nlu_versions
 MAX_FILE = 500_000  # characters in one file; the largest shipped file has about 12 000
 
 
+def number_format(language: str) -> Any:
+    """`num(0.7834, 1, percent=True)` -> "78,3" in German, "78.3" in English."""
+
+    def num(value: float, digits: int = 3, percent: bool = False) -> str:
+        text = f"{value * 100 if percent else value:.{digits}f}"
+        return text.replace(".", ",") if language == "de" else text
+
+    return num
+
+
 def _trainer(request: Request) -> nlu_admin.Trainer:
     found: nlu_admin.Trainer | None = getattr(request.app.state, "nlu_trainer", None)
     if found is None:
@@ -81,6 +91,7 @@ async def nlu_page(request: Request) -> Response:
             "active": next((v for v in versions if v.is_active), None),
             "jump": request.query_params.get("line", ""),
             "trainable": editing.is_draft and not problems,
+            "num": number_format(request_language(request)),
         },
     )
 
@@ -150,6 +161,7 @@ async def nlu_version(request: Request) -> Response:
             "progress": progress,
             "training": version.status == nlu_versions.TRAINING,
             "active": active,
+            "num": number_format(request_language(request)),
         },
     )
 
