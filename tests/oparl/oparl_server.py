@@ -61,6 +61,10 @@ class OParlServer:
         raw = (FIXTURES / f"{self.flavour}.json").read_text(encoding="utf-8")
         self._data = json.loads(raw.replace("{base}", self.base))
 
+    def use(self, data: dict[str, Any]) -> None:
+        """Serve these objects instead of the fixture file ("{base}" is replaced)."""
+        self._data = json.loads(json.dumps(data).replace("{base}", self.base))
+
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
