@@ -175,6 +175,7 @@ def report(backend: str, senders: int, result: Result, start_rss: float) -> None
         return latencies[min(len(latencies) - 1, int(len(latencies) * share))] * 1000
 
     print(f"backend={backend} senders={senders} messages={result.messages} errors={result.errors}")
+    print(f"  machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
     print(f"  throughput: {result.messages / result.seconds:.0f} messages/s")
     print(
         f"  latency: p50 {statistics.median(latencies) * 1000:.1f} ms, "

@@ -113,9 +113,11 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import uvloop
+
     from bot.runner import run
 
-    return asyncio.run(run(args.settings))
+    return uvloop.run(run(args.settings))  # the faster event loop for a long-running server
 
 
 def _config(args: argparse.Namespace) -> int:

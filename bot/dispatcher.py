@@ -81,7 +81,7 @@ class Dispatcher:
         """Handle one message; returns the ids of the replies it queued (empty for a duplicate)."""
         async with self._locks.hold(message.key):
             try:
-                _, queued = await self._handle_locked(message, queue=True)
+                queued = await self._handle_locked(message)
             except Exception:
                 log.exception("handling a message from %s failed", message.key.channel)
                 queued = await self._apologise(message)
@@ -93,20 +93,7 @@ class Dispatcher:
         """The sink adapters call: they need no reply ids, the outbox delivers."""
         await self.handle(message)
 
-    async def answer(self, message: InboundMessage) -> list[Reply]:
-        """Handle one message and return its replies instead of queueing them, for a channel
-        that answers within the request (the web chat). They are returned after the commit."""
-        async with self._locks.hold(message.key):
-            try:
-                replies, _ = await self._handle_locked(message, queue=False)
-            except Exception:
-                log.exception("handling a message from %s failed", message.key.channel)
-                return [self._apology(message)]
-        return replies
-
-    async def _handle_locked(
-        self, message: InboundMessage, *, queue: bool
-    ) -> tuple[list[Reply], list[int]]:
+    async def _handle_locked(self, message: InboundMessage) -> list[int]:
         key = message.key
         now = self._clock()
         text = message.text[:MAX_INBOUND_CHARS]
@@ -115,7 +102,7 @@ class Dispatcher:
                 session, key.channel, message.platform_id, now
             ):
                 log.info("skipping a message %s/%s seen before", key.channel, message.platform_id)
-                return [], []
+                return []
             language = message.language_hint or self._settings.default_language
             # in a group the chat is the group's; the citizen's own address must not change
             citizen_id, _ = await identities.resolve_citizen(
@@ -134,7 +121,7 @@ class Dispatcher:
                     language=await identities.citizen_language(session, citizen_id) or "de"
                 )
             )
-            user_input = await self._understand(text, _choice(message, text, state), state)
+            user_input = await self._understand(text, pressed_choice(message, text, state), state)
             ctx = TurnContext(
                 citizen_id=citizen_id,
                 now=now,
@@ -159,10 +146,7 @@ class Dispatcher:
                 recipient: int | None = citizen_id
             else:
                 recipient = None  # erased just now: the goodbye still goes out, unlinked
-            replies = list(turn.replies)
-            if not queue:
-                return replies, []
-            return replies, await _queue_replies(session, key, recipient, replies, "reply")
+            return await _queue_replies(session, key, recipient, turn.replies, "reply")
 
     async def _understand(
         self, text: str, choice: str | None, state: ConversationState
@@ -173,29 +157,31 @@ class Dispatcher:
             return UserInput(text=text, choice=choice)
         return UserInput(text=text, nlu=await self._recognizer.parse(text, state.language))
 
-    def _apology(self, message: InboundMessage) -> Reply:
-        language = (
-            message.language_hint
-            if message.language_hint in APOLOGY
-            else self._settings.default_language
-        )
-        return Reply(
-            APOLOGY.get(language, APOLOGY["de"]), (MENU_OPTION.get(language, MENU_OPTION["de"]),)
-        )
-
     async def _apologise(self, message: InboundMessage) -> list[int]:
         """Tell the citizen something went wrong; the message is not marked as processed."""
         try:
             async with self._sessions() as session, session.begin():
                 return await _queue_replies(
-                    session, message.key, None, [self._apology(message)], "error"
+                    session,
+                    message.key,
+                    None,
+                    [apology(message, self._settings.default_language)],
+                    "error",
                 )
         except Exception:
             log.exception("could not even queue the apology")
             return []
 
 
-def _choice(message: InboundMessage, text: str, state: ConversationState) -> str | None:
+def apology(message: InboundMessage, default_language: str) -> Reply:
+    """Said when handling a message failed: what happened and the way back to the menu."""
+    language = message.language_hint if message.language_hint in APOLOGY else default_language
+    return Reply(
+        APOLOGY.get(language, APOLOGY["de"]), (MENU_OPTION.get(language, MENU_OPTION["de"]),)
+    )
+
+
+def pressed_choice(message: InboundMessage, text: str, state: ConversationState) -> str | None:
     """The option pressed: given by the channel, or a button's payload sent back as text."""
     if message.choice is not None or not message.payload_choices:
         return message.choice

@@ -117,11 +117,19 @@ class StoreServices:
     # consultations
 
     async def _consultation_view(
-        self, row: Consultation, language: str, now: datetime, with_questions: bool
+        self,
+        row: Consultation,
+        language: str,
+        now: datetime,
+        with_questions: bool,
+        topic: Topic | None,
     ) -> ConsultationView:
-        topic = (await topics_by_id(self._session, [row.topic_id])).get(row.topic_id or 0)
         title, description = consultations.localized(row, language)
-        asked = await consultations.consultation_questions(self._session, row.id)
+        asked = (
+            await consultations.consultation_questions(self._session, row.id)
+            if with_questions
+            else []
+        )
         return ConsultationView(
             id=row.id,
             slug=row.slug,
@@ -131,20 +139,31 @@ class StoreServices:
             opens_at=row.opens_at,
             closes_at=row.closes_at,
             status=consultations.consultation_status(row, now),
-            questions=tuple(_question_view(q, language) for q in asked) if with_questions else (),
+            questions=tuple(_question_view(q, language) for q in asked),
         )
 
     async def consultations(
         self, language: str, now: datetime, status: ConsultationStatus = "open"
     ) -> Sequence[ConsultationView]:
         rows = await consultations.list_consultations(self._session, now, status)
-        return [await self._consultation_view(row, language, now, False) for row in rows]
+        # one query for every row's topic, none for questions a list does not show
+        topics = await topics_by_id(self._session, [row.topic_id for row in rows])
+        return [
+            await self._consultation_view(row, language, now, False, topics.get(row.topic_id or 0))
+            for row in rows
+        ]
 
     async def consultation(
         self, reference: str, language: str, now: datetime
     ) -> ConsultationView | None:
         row = await consultations.find_consultation(self._session, reference)
-        return None if row is None else await self._consultation_view(row, language, now, True)
+        return None if row is None else await self._single_view(row, language, now, True)
+
+    async def _single_view(
+        self, row: Consultation, language: str, now: datetime, with_questions: bool
+    ) -> ConsultationView:
+        topic = (await topics_by_id(self._session, [row.topic_id])).get(row.topic_id or 0)
+        return await self._consultation_view(row, language, now, with_questions, topic)
 
     async def consultation_results(
         self, reference: str, language: str, now: datetime
@@ -152,7 +171,7 @@ class StoreServices:
         row = await consultations.find_consultation(self._session, reference)
         if row is None:
             return None
-        view = await self._consultation_view(row, language, now, False)
+        view = await self._single_view(row, language, now, False)
         if view.status != "closed":
             return ConsultationResultsView(view, 0)
         tallies = await consultation_results(self._session, row, now)

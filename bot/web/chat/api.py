@@ -88,7 +88,7 @@ async def webhook(request: Request) -> Response:
         return bot_says(TOO_LONG, 413)
     if not text.strip():
         return bot_says(EMPTY, 200)
-    replies = await runtime.app.dispatcher.answer(
+    replies = await runtime.answers.answer(
         InboundMessage(
             ConversationKey(CHANNEL, sender, sender),
             text.strip(),

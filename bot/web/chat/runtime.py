@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from starlette.requests import Request
 
-from bot.app import App
+from bot.app import App, services_factory
 from bot.channels.web import CHANNEL, WebChannel
+from bot.direct_answers import DirectAnswers
 from bot.web.chat.cors import parse_origins
 from bot.web.chat.limits import RateLimiter
+from storage.database import is_sqlite
 from storage.web_chat import signing_key
 
 
@@ -22,6 +25,7 @@ class ChatRuntime:
     per_session: RateLimiter
     per_address: RateLimiter
     max_chars: int
+    answers: DirectAnswers
     channel: WebChannel | None  # None when the app was built without the web channel
 
     @property
@@ -34,9 +38,14 @@ async def chat_runtime(request: Request) -> ChatRuntime:
     found: ChatRuntime | None = getattr(request.app.state, "web_chat", None)
     if found is not None:
         return found
-    # two first requests at once both build one; the stored key is the same for both
-    found = await _create(request.app.state.mitreden)
-    request.app.state.web_chat = found
+    state = request.app.state
+    creating: asyncio.Lock | None = getattr(state, "web_chat_creating", None)
+    if creating is None:  # no await since the check: no other request can be here
+        creating = state.web_chat_creating = asyncio.Lock()
+    async with creating:
+        found = getattr(state, "web_chat", None)
+        if found is None:
+            found = state.web_chat = await _create(state.mitreden)
     return found
 
 
@@ -55,5 +64,14 @@ async def _create(app: App) -> ChatRuntime:
         per_session=RateLimiter(settings.web_chat_rate_per_session),
         per_address=RateLimiter(settings.web_chat_rate_per_address),
         max_chars=settings.web_chat_max_chars,
+        answers=DirectAnswers(
+            app.sessions,
+            app.recognizer,
+            lambda: app.library,
+            services_factory(settings),
+            app.dispatcher_settings,
+            # one process owns a SQLite file; with PostgreSQL others may change a conversation
+            remember=is_sqlite(settings.database_url),
+        ),
         channel=channel if isinstance(channel, WebChannel) else None,
     )

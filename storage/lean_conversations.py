@@ -1,0 +1,97 @@
+"""Conversation reads and writes for the web chat's hot path, as single Core statements."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models.core import ChannelIdentity, Citizen, Conversation
+
+
+@dataclass(frozen=True)
+class KnownConversation:
+    citizen_id: int
+    language: str
+    last_seen_at: datetime
+    state: dict[str, Any] | None  # None: the citizen has no conversation here yet
+
+
+async def find_known(
+    session: AsyncSession, channel: str, chat: str, user_key: str
+) -> KnownConversation | None:
+    """Citizen and conversation of an identity whose address is this chat, in one query.
+
+    None for anything the full path must look at: a new identity, a moved or blocked one.
+    """
+    row = (
+        await session.execute(
+            select(
+                ChannelIdentity.citizen_id,
+                Citizen.language,
+                Citizen.last_seen_at,
+                Conversation.state,
+            )
+            .join(Citizen, Citizen.id == ChannelIdentity.citizen_id)
+            .outerjoin(
+                Conversation,
+                and_(
+                    Conversation.channel == ChannelIdentity.channel,
+                    Conversation.user_key == ChannelIdentity.user_key,
+                    Conversation.chat == chat,
+                ),
+            )
+            .where(
+                ChannelIdentity.channel == channel,
+                ChannelIdentity.user_key == user_key,
+                ChannelIdentity.address == chat,
+                ChannelIdentity.blocked_at.is_(None),
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    return KnownConversation(row.citizen_id, row.language, row.last_seen_at, row.state)
+
+
+def state_row(
+    *, channel: str, chat: str, user_key: str, citizen_id: int, state: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    return {
+        "channel": channel,
+        "chat": chat,
+        "user_key": user_key,
+        "citizen_id": citizen_id,
+        "state": state,
+        "flow_id": state.get("flow_id"),
+        "flow_version": state.get("flow_version"),
+        "updated_at": now,
+        "row_version": 1,
+    }
+
+
+async def upsert_states(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Write many conversations' states in one statement; the row version still counts up,
+    so the ORM's check in the dispatcher notices a concurrent change."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Conversation)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Conversation.channel, Conversation.chat, Conversation.user_key],
+        set_={
+            "citizen_id": statement.excluded.citizen_id,
+            "state": statement.excluded.state,
+            "flow_id": statement.excluded.flow_id,
+            "flow_version": statement.excluded.flow_version,
+            "updated_at": statement.excluded.updated_at,
+            "row_version": Conversation.row_version + 1,
+        },
+    )
+    await session.execute(statement, list(rows))
