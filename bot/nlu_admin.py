@@ -42,6 +42,7 @@ from storage.nlu_versions import DataVersion
 log = logging.getLogger(__name__)
 FOLDS = 5
 MISSES_KEPT = 100  # the report lists this many misclassified examples at most
+INTERRUPTED = "the training was interrupted (the program stopped); it was started again"
 FILE_NAME = re.compile(r"[a-z0-9_-]+(/[a-z0-9_-]+)*\.ya?ml")
 
 
@@ -195,6 +196,7 @@ class Trainer:
         self._sessions = sessions
         self._settings = settings
         self._progress: dict[int, Progress] = {}
+        self._finished: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._one_at_a_time = asyncio.Lock()
 
@@ -218,6 +220,25 @@ class Trainer:
         task.add_done_callback(self._tasks.discard)
         return draft.id
 
+    async def train_again(self, version_id: int, by: str | None, now: datetime) -> int | None:
+        """Train a failed or interrupted version's files again, as a new version.
+
+        None when that version is neither (a training running in this process, or done)."""
+        async with self._sessions() as session, session.begin():
+            version = await nlu_versions.get(session, version_id)
+            running_here = version_id in self._progress and version_id not in self._finished
+            if version is None or running_here:
+                return None
+            if version.status == nlu_versions.TRAINING:
+                await nlu_versions.set_status(
+                    session, version_id, nlu_versions.FAILED, now, error=INTERRUPTED
+                )
+            elif version.status != nlu_versions.FAILED:
+                return None
+            await nlu_versions.save_draft(session, version.files, by, now)
+        started = await self.start(by, now)
+        return started if isinstance(started, int) else None
+
     async def wait(self) -> None:
         """Until every started training has finished (for shutdown and tests)."""
         while self._tasks:
@@ -235,21 +256,15 @@ class Trainer:
                 result = await asyncio.to_thread(
                     train_and_evaluate, files, self._settings.nlu_cache_dir, report
                 )
-            except Exception as error:  # shown to the administrator; the bot is unaffected
+                status, error = nlu_versions.READY, None
+            except Exception as problem:  # shown to the administrator; the bot is unaffected
                 log.exception("training intent data version %d failed", version_id)
-                async with self._sessions() as session, session.begin():
-                    await nlu_versions.set_status(
-                        session,
-                        version_id,
-                        nlu_versions.FAILED,
-                        datetime.now(UTC),
-                        error=str(error),
-                    )
-                return
+                result, status, error = None, nlu_versions.FAILED, str(problem)
             async with self._sessions() as session, session.begin():
                 await nlu_versions.set_status(
-                    session, version_id, nlu_versions.READY, datetime.now(UTC), report=result
+                    session, version_id, status, datetime.now(UTC), report=result, error=error
                 )
+            self._finished.add(version_id)
 
 
 async def activate(

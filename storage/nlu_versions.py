@@ -116,8 +116,8 @@ async def set_status(
     error: str | None = None,
 ) -> None:
     values: dict[str, Any] = {"status": status, "report": report, "error": error}
-    if status in (READY, FAILED):
-        values["trained_at"] = now
+    if status != DRAFT:
+        values["trained_at"] = now  # while training: when it started; then: when it ended
     await session.execute(
         update(NluDataVersion).where(NluDataVersion.id == version_id).values(**values)
     )

@@ -139,6 +139,24 @@ async def nlu_train(request: Request) -> Response:
     return _to(f"/admin/nlu/versions/{started}")
 
 
+async def nlu_train_again(request: Request) -> Response:
+    """Train a failed or interrupted version's files again, as a new version."""
+    version_id = _version_id(request)
+    if version_id is None:
+        return await error_page(request, 404)
+    app = mitreden(request)
+    user = staff_user(request)
+    now = datetime.now(UTC)
+    started = await _trainer(request).train_again(version_id, user.name, now)
+    if started is None:
+        await _flash(request, "error", "nluedit.cannot_train_again")
+        return _to(f"/admin/nlu/versions/{version_id}")
+    async with app.sessions() as session, session.begin():
+        detail = {"again_from": version_id}
+        await record_audit(session, user.name, "nlu.train", f"v{started}", detail, now)
+    return _to(f"/admin/nlu/versions/{started}")
+
+
 def _version_id(request: Request) -> int | None:
     raw = str(request.path_params["version_id"])
     return int(raw) if raw.isdigit() else None
@@ -207,4 +225,5 @@ def routes() -> list[BaseRoute]:
         Route("/admin/nlu/installed", nlu_use_installed, methods=["POST"]),
         Route("/admin/nlu/versions/{version_id}", nlu_version, methods=["GET"]),
         Route("/admin/nlu/versions/{version_id}/activate", nlu_activate, methods=["POST"]),
+        Route("/admin/nlu/versions/{version_id}/train", nlu_train_again, methods=["POST"]),
     ]

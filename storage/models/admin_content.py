@@ -45,5 +45,5 @@ class NluDataVersion(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(128))
-    trained_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    trained_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # started, then ended
     activated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

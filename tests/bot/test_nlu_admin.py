@@ -14,6 +14,7 @@ from bot.channels.recording import RecordingChannel
 from bot.config import Settings
 from nlu.embedded import EmbeddedRecognizer
 from storage import nlu_versions
+from storage.database import create_engine, session_factory
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 NEW_WORD = "zxqv blorptastisch"
@@ -100,3 +101,30 @@ def test_file_names_must_be_plain_relative_yaml_names() -> None:
     assert nlu_admin.check_file_name("../etc/passwd.yml") is not None
     assert nlu_admin.check_file_name("intents/greet.txt") is not None
     assert nlu_admin.check_file_name("/abs.yml") is not None
+
+
+async def test_a_training_cut_short_by_a_restart_is_trained_again(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(database_url=sqlite_url, nlu_cache_dir=tmp_path / "nlu-cache")
+    engine = create_engine(sqlite_url)
+    sessions = session_factory(engine)
+    try:
+        files = nlu_admin.installed_files(settings)
+        async with sessions() as session, session.begin():  # as a process that then stopped
+            cut_short = await nlu_versions.save_draft(session, files, "ada", NOW)
+            await nlu_versions.set_status(session, cut_short, nlu_versions.TRAINING, NOW)
+        trainer = nlu_admin.Trainer(sessions, settings)  # the restarted process
+        assert await trainer.train_again(999, "ada", NOW) is None
+        again = await trainer.train_again(cut_short, "ada", NOW)
+        assert again is not None and again != cut_short
+        assert await trainer.train_again(again, "ada", NOW) is None  # running here
+        await trainer.wait()
+        async with sessions() as session:
+            old = await nlu_versions.get(session, cut_short)
+            new = await nlu_versions.get(session, again)
+        assert old is not None and old.status == "failed" and old.error == nlu_admin.INTERRUPTED
+        assert new is not None and new.status == "ready" and new.files == files
+        assert await trainer.train_again(again, "ada", NOW) is None  # done
+    finally:
+        await engine.dispose()

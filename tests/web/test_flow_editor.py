@@ -4,6 +4,7 @@ roll back, the simulator, the audit log, escaping."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from bot.channels.recording import RecordingChannel
 from bot.web.audit import audit_entries
 from flows.library import load_definitions
 from nlu.types import IntentRecognizer
+from storage import flow_versions
 from tests.web.support import StaffClient, running_app
 
 SHIPPED = {flow_id: source for flow_id, _, source in load_definitions()}
@@ -144,3 +146,16 @@ async def test_what_an_administrator_typed_is_shown_escaped(admin: StaffClient) 
     page = await admin.follow(response)
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+async def test_a_draft_older_than_the_current_version_says_so(
+    admin: StaffClient, web_app: App
+) -> None:
+    draft = SHIPPED["thanks"].replace("Gern geschehen!", "Gern doch!")
+    await admin.post_form("/admin/flows/thanks", {"source": draft, "action": "save"})
+    meanwhile = SHIPPED["thanks"].replace("Gern geschehen!", "Aber gern!")
+    async with web_app.sessions() as session, session.begin():
+        await flow_versions.publish(session, "thanks", meanwhile, datetime.now(UTC), "ben")
+    page = await admin.get("/admin/flows/thanks")
+    assert "Version 2 wurde veröffentlicht, nachdem Ihr Entwurf auf Version 1 begonnen" in page.text
+    assert 'href="/admin/flows/thanks/diff?old=1&amp;new=2"' in page.text
