@@ -5,6 +5,7 @@ With UPDATE_SCREENSHOTS=1 the tests also refresh the screenshots in docs/screens
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from datetime import UTC, datetime, timedelta
@@ -14,10 +15,12 @@ import pytest
 from playwright.async_api import Page, expect
 
 from bot.app import App
+from bot.channels.recording import RecordingChannel
+from storage.citizens import record_consent
 from storage.consultations import find_consultation
 from storage.identities import resolve_citizen
 from storage.participations import save_answer, submit
-from storage.seed import seed_demo
+from storage.seed import ensure_default_topics, seed_demo
 
 # read at import: a fixture clears the environment of MITREDEN_* settings for each test
 UPDATE_SCREENSHOTS = os.environ.get("UPDATE_SCREENSHOTS") == "1"
@@ -115,3 +118,57 @@ async def test_staff_write_a_consultation_preview_it_and_save_it(
     await expect(page.get_by_role("status")).to_contain_text("ist angelegt")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Bänke am Markt")
     assert re.search(r"/consultations/\d+$", page.url)
+
+
+async def _audience(app: App) -> None:
+    """Two citizens who agreed to the privacy notice (one reads English), one who did not."""
+    now = datetime.now(UTC)
+    async with app.sessions() as session, session.begin():
+        await ensure_default_topics(session)
+        for name, language, agreed in (
+            ("anna", "de", True),
+            ("bob", "en", True),
+            ("cem", "de", False),
+        ):
+            citizen, _ = await resolve_citizen(session, "test", name, name, language, now)
+            if agreed:
+                await record_consent(session, citizen, "2026-11", "test", now)
+
+
+async def test_an_announcement_is_sent_and_its_progress_bar_reaches_100_percent(
+    web_app: App, admin_page: Page, citizen_channel: RecordingChannel, shots: Path
+) -> None:
+    await _audience(web_app)
+    page = admin_page
+    page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await page.get_by_role("navigation").get_by_role("link", name="Mitteilungen").click()
+    await page.get_by_role("link", name="Neue Mitteilung").click()
+    await page.get_by_label("Text (Deutsch)").fill(
+        "Am Samstag ist Stadtfest! 🎉\nDie Innenstadt ist ab 10 Uhr für Autos gesperrt."
+    )
+    await page.get_by_label("Text (Englisch, freiwillig)").fill(
+        "The town festival is on Saturday!\nThe centre is closed to cars from 10 am."
+    )
+    await page.get_by_role("button", name="Vorschau und Empfänger zeigen").click()
+    await expect(page.locator("#audience-size")).to_have_text("2 Menschen in 2 Chats.")
+    await expect(page.get_by_role("region", name="Telegram (en)")).to_contain_text(
+        "The town festival is on Saturday!"
+    )
+    await expect(page.get_by_role("region", name="Matrix (de)")).to_contain_text("Hauptmenü")
+    await page.screenshot(path=str(shots / "announcement-compose.png"), full_page=True)
+    await page.get_by_role("button", name="Jetzt senden").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Mitteilung A-\d+"))
+    bar = page.locator("#progress-bar")
+    await expect(bar).to_have_attribute("value", "0")  # nothing delivered yet
+    await web_app.start(web_app.dispatcher.handle_and_forget)  # the delivery worker starts
+    await expect(bar).to_have_attribute("value", "100")
+    await expect(page.locator("#progress-text")).to_contain_text(
+        "100 % erledigt: 2 gesendet, 0 fehlgeschlagen, 0 offen von 2."
+    )
+    await expect(page.locator("[data-progress=state_label]")).to_have_text("fertig")
+    await expect(page.get_by_role("button", name="Versand abbrechen")).to_be_hidden()
+    await page.screenshot(path=str(shots / "announcement-progress.png"), full_page=True)
+    assert [reply.text for reply in citizen_channel.take("bob")] == [
+        "The town festival is on Saturday!\nThe centre is closed to cars from 10 am."
+    ]
+    assert len(citizen_channel.take("anna")) == 1 and citizen_channel.take("cem") == []

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from bot.web.civic import consultations, decisions, results
+from bot.web.civic import announcements, consultations, decisions, results
 
 
 def routes() -> list[BaseRoute]:
     return [
         *consultations.routes(),
         *decisions.routes(),
+        *announcements.routes(),
         *results.routes(),
     ]
