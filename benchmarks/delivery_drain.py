@@ -18,31 +18,20 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import DeliveryWorker
-from storage import outbox
 from storage.database import create_engine, session_factory
-from storage.models import OutboxMessage
 from tests.delivery.crash_run import REPO, announce, unsettled, until
-from tests.delivery.databases import add_recipients, postgres_database, sqlite_database
+from tests.delivery.databases import (
+    add_recipients,
+    postgres_database,
+    sent_span,
+    sqlite_database,
+)
 from tests.delivery.worker_process import NullChannel
 
 PATIENCE = 1800.0
-
-
-async def sent_span(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, float]:
-    """Messages sent and the seconds between the first and the last."""
-    sent_at = OutboxMessage.sent_at
-    query = select(func.count(), func.min(sent_at), func.max(sent_at)).where(
-        OutboxMessage.state == outbox.SENT
-    )
-    async with sessions() as session:
-        count, first, last = (await session.execute(query)).one()
-    if first is None or last is None:
-        return 0, 0.0
-    return int(count), (last - first).total_seconds()
 
 
 async def in_process(url: str, recipients: int) -> str:

@@ -107,9 +107,12 @@ class Settings(BaseSettings):
     web_chat_max_chars: int = Field(2000, description="longest web chat message accepted")
 
     delivery_batch: int = Field(50, description="chats a delivery worker claims at once")
-    delivery_parallel: int = Field(16, description="chats a delivery worker serves at once")
+    delivery_parallel: int = Field(32, description="chats a delivery worker serves at once")
     telegram_rate: float = Field(
         30.0, description="messages per second over all Telegram chats; 0: no limit"
+    )
+    telegram_burst: int = Field(
+        3, description="Telegram messages sent at once before the pace holds (evens out hiccups)"
     )
     telegram_rate_per_chat: float = Field(
         1.0, description="messages per second into one Telegram chat; 0: no limit"

@@ -30,7 +30,9 @@ from storage.chat_locks import Chat, ChatLocks, chat_locks_for
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-PARALLEL_CHATS = 16  # chats served at the same time; the platforms' limits are per chat
+# chats served at the same time: enough that slots taken ahead keep the channel's pace
+# while the next chats are claimed
+PARALLEL_CHATS = 32
 # how often a worker looks for chats a dead worker left claimed
 RELEASE_EVERY = timedelta(seconds=10)
 

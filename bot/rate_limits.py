@@ -110,7 +110,7 @@ def paces_from_settings(settings: Settings) -> dict[str, Pace]:
     return {
         "telegram": Pace(
             _limit(settings.telegram_rate),
-            burst=1,
+            burst=settings.telegram_burst,
             per_chat=_limit(settings.telegram_rate_per_chat),
             per_chat_burst=settings.telegram_burst_per_chat,
         ),

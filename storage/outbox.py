@@ -212,8 +212,14 @@ async def claim_due(
         return []
     # a fresh statement, after the locks: it sees what the chats' previous worker stored
     rows = (
-        await session.scalars(
-            select(OutboxMessage)
+        await session.execute(
+            select(
+                OutboxMessage.id,
+                OutboxMessage.channel,
+                OutboxMessage.address,
+                OutboxMessage.state,
+                OutboxMessage.next_attempt_at,
+            )
             .where(
                 OutboxMessage.channel.in_({channel for channel, _ in mine}),
                 OutboxMessage.address.in_({address for _, address in mine}),
@@ -222,7 +228,7 @@ async def claim_due(
             .order_by(OutboxMessage.priority, OutboxMessage.id)
         )
     ).all()
-    queues: dict[Chat, list[OutboxMessage]] = {chat: [] for chat in mine}
+    queues: dict[Chat, list[int]] = {chat: [] for chat in mine}
     stopped: set[Chat] = set()
     for row in rows:
         chat = (row.channel, row.address)
@@ -231,25 +237,43 @@ async def claim_due(
         if row.state != PENDING or row.next_attempt_at > now or len(queues[chat]) >= PER_CHAT:
             stopped.add(chat)
             continue
-        queues[chat].append(row)
-    await locks.unlock(chat for chat, queue in queues.items() if not queue)
-    claimed: list[ClaimedMessage] = []
-    for chat in chats:  # most urgent chat first
-        for row in queues.get(chat, []):
-            row.state = CLAIMED
-            row.attempts += 1
-            row.next_attempt_at = now  # when the claim was taken
-            claimed.append(
-                ClaimedMessage(
-                    row.id,
-                    row.channel,
-                    row.address,
-                    row.citizen_id,
-                    dict(row.payload),
-                    row.attempts,
-                )
+        queues[chat].append(row.id)
+    wanted = [message_id for queue in queues.values() for message_id in queue]
+    # only what is still pending: a message withdrawn a moment ago (an announcement
+    # cancelled, a chat blocked) stays withdrawn
+    taken = (
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(wanted), OutboxMessage.state == PENDING)
+            .values(state=CLAIMED, attempts=OutboxMessage.attempts + 1, next_attempt_at=now)
+            .returning(
+                OutboxMessage.id,
+                OutboxMessage.citizen_id,
+                OutboxMessage.payload,
+                OutboxMessage.attempts,
             )
-    await session.flush()
+        )
+        if wanted
+        else None
+    )
+    details = {row.id: row for row in taken.all()} if taken is not None else {}
+    claimed: list[ClaimedMessage] = []
+    for chat in chats:  # most urgent chat first, each in its order
+        for message_id in queues.get(chat, []):
+            found = details.get(message_id)
+            if found is not None:
+                claimed.append(
+                    ClaimedMessage(
+                        found.id,
+                        chat[0],
+                        chat[1],
+                        found.citizen_id,
+                        dict(found.payload),
+                        found.attempts,
+                    )
+                )
+    served = {(message.channel, message.address) for message in claimed}
+    await locks.unlock(chat for chat in mine if chat not in served)
     return claimed
 
 

@@ -110,7 +110,7 @@ def tally(double: BotApiDouble, chats: int) -> Tally:
 
 
 async def start_worker(
-    database_url: str, double: BotApiDouble, rate: float, parallel: int = 16
+    database_url: str, double: BotApiDouble, rate: float, parallel: int = 32
 ) -> asyncio.subprocess.Process:
     environment = {
         name: value for name, value in os.environ.items() if not name.startswith("MITREDEN_")

@@ -13,11 +13,13 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from storage import outbox
 from storage.migrate import upgrade_async
+from storage.models import OutboxMessage
 from tests.storage.postgres_cluster import create_database, drop_database
 
 POSTGRES_URL = os.environ.get(
@@ -78,3 +80,16 @@ async def add_recipients(engine: AsyncEngine, count: int, first_chat: int = 500_
             await connection.execute(
                 text("SELECT setval('citizens_id_seq', (SELECT max(id) FROM citizens))")
             )
+
+
+async def sent_span(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, float]:
+    """Messages sent and the seconds between the first and the last."""
+    sent_at = OutboxMessage.sent_at
+    query = select(func.count(), func.min(sent_at), func.max(sent_at)).where(
+        OutboxMessage.state == outbox.SENT
+    )
+    async with sessions() as session:
+        count, first, last = (await session.execute(query)).one()
+    if first is None or last is None:
+        return 0, 0.0
+    return int(count), (last - first).total_seconds()

@@ -76,7 +76,7 @@ def test_a_flood_wait_holds_the_whole_channel_and_other_channels_run_free() -> N
 
 def test_the_settings_give_telegram_and_matrix_their_paces() -> None:
     paces = paces_from_settings(Settings(telegram_rate=25, matrix_rate=0))
-    assert paces["telegram"] == Pace(rate=25, burst=1, per_chat=1.0, per_chat_burst=3)
+    assert paces["telegram"] == Pace(rate=25, burst=3, per_chat=1.0, per_chat_burst=3)
     assert paces["matrix"].rate is None  # 0 switches the limit off
     assert Settings().matrix_rate == 0.2  # Synapse's default for an ordinary account
 

@@ -67,7 +67,7 @@ async def main(arguments: argparse.Namespace) -> list[int]:
         {"telegram": adapter},
         batch=arguments.parallel,
         parallel=arguments.parallel,
-        limits=RateLimits({"telegram": Pace(rate=rate, burst=1)}),
+        limits=RateLimits({"telegram": Pace(rate=rate, burst=3)}),
         idle_poll=0.2,
     )
     loop = asyncio.get_running_loop()
@@ -86,7 +86,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     target.add_argument("--telegram", nargs=2, metavar=("API_URL", "TOKEN"))
     target.add_argument("--null", metavar="RECORD_FILE")
     parser.add_argument("--rate", type=float, default=0.0, help="Telegram pace; 0: none")
-    parser.add_argument("--parallel", type=int, default=16)
+    parser.add_argument("--parallel", type=int, default=32)
     return parser.parse_args(argv)
 
 
