@@ -26,6 +26,7 @@ from bot.consultation_lifecycle import run_consultation_lifecycle
 from bot.leader import Leadership
 from bot.oparl.sync import sync_council
 from bot.retention import RetentionPolicy, apply_retention
+from bot.web.sessions import forget_expired
 from nlu.types import IntentRecognizer
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ def shared_jobs(settings: Settings, sessions: async_sessionmaker[AsyncSession]) 
             timedelta(hours=1),
             partial(apply_retention, sessions, RetentionPolicy.from_settings(settings)),
         ),
+        Job("staff-sessions", timedelta(hours=1), partial(forget_expired, sessions, settings)),
     ]
     if settings.oparl_system_url:
         jobs.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.staff import LoginThrottle, StaffAccount, StaffSession
@@ -88,8 +88,27 @@ async def delete_session(session: AsyncSession, token_hash: str) -> None:
     await session.execute(delete(StaffSession).where(StaffSession.token_hash == token_hash))
 
 
-async def delete_idle_sessions(session: AsyncSession, seen_before: datetime) -> None:
-    await session.execute(delete(StaffSession).where(StaffSession.last_seen_at < seen_before))
+async def delete_expired_sessions(
+    session: AsyncSession, *, seen_before: datetime, created_before: datetime
+) -> int:
+    """Sessions nobody can use any more: idle too long, or older than the absolute limit."""
+    result = await session.execute(
+        delete(StaffSession).where(
+            or_(StaffSession.last_seen_at < seen_before, StaffSession.created_at < created_before)
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def delete_stale_throttles(session: AsyncSession, before: datetime) -> int:
+    """Counters whose window and lock are both over."""
+    result = await session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.first_failure_at < before,
+            or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < before),
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def throttle_state(session: AsyncSession, key: str) -> LoginThrottle | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -94,6 +94,23 @@ async def clear_flash(session: AsyncSession, user: StaffUser) -> None:
     await session.execute(
         update(StaffSession).where(StaffSession.token_hash == user.token_hash).values(flash=[])
     )
+
+
+async def forget_expired(
+    sessions: async_sessionmaker[AsyncSession], settings: Settings, now: datetime
+) -> int:
+    """The scheduler's hourly clean-up: expired sessions and finished login counters go, so
+    neither table grows without end. Returns how many sessions went."""
+    async with sessions() as session, session.begin():
+        gone = await staff.delete_expired_sessions(
+            session,
+            seen_before=now - timedelta(minutes=settings.web_session_idle_minutes),
+            created_before=now - timedelta(hours=settings.web_session_max_hours),
+        )
+        await staff.delete_stale_throttles(
+            session, now - timedelta(minutes=settings.web_login_lock_minutes)
+        )
+    return gone
 
 
 def cookie_secure(request: Request, settings: Settings) -> bool:

@@ -132,7 +132,7 @@ async def test_merging_moves_supports_hides_the_duplicate_and_tells_its_people(
     unknown = await staff.post_form(f"/ideas/{duplicate}/merge", {"kept": "I-999"})
     assert unknown.status_code == 400 and "keine Idee I-999" in unknown.text
     itself = await staff.post_form(f"/ideas/{duplicate}/merge", {"kept": duplicate})
-    assert itself.status_code == 400
+    assert itself.status_code == 400 and "nicht mit sich selbst" in itself.text
     done = await staff.post_form(f"/ideas/{duplicate}/merge", {"kept": kept.lower()})
     assert f"Zusammengeführt mit {kept}; 1 Unterstützung(en)" in (await staff.follow(done)).text
     async with web_app.sessions() as session:
@@ -144,3 +144,6 @@ async def test_merging_moves_supports_hides_the_duplicate_and_tells_its_people(
     assert all("zusammengeführt" in m.payload["text"] and kept in m.payload["text"] for m in sent)
     later = await staff.get(f"/ideas/{duplicate}")
     assert "Diese Idee wurde zusammengeführt mit" in later.text
+    third = await propose(web_app, first, "Noch eine Bank", moderation="published")
+    hidden = await staff.post_form(f"/ideas/{third}/merge", {"kept": duplicate})
+    assert hidden.status_code == 400 and f"{duplicate} ist nicht sichtbar" in hidden.text

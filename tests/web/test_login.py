@@ -192,3 +192,28 @@ async def test_pages_carry_security_headers(admin: StaffClient) -> None:
 async def test_unknown_page_gets_a_readable_answer(admin: StaffClient) -> None:
     response = await admin.get("/nowhere")
     assert response.status_code == 404 and "Seite nicht gefunden" in response.text
+
+
+async def test_hourly_clean_up_forgets_expired_sessions_and_old_counters(
+    web_app: App, admin: StaffClient
+) -> None:
+    from bot.scheduler import shared_jobs
+    from storage.models.staff import LoginThrottle
+
+    async with _client(create_web_app(web_app)) as other:
+        await log_in(other, "anna", "wrong password")  # a failure counter
+        await log_in(other, "anna")  # a second session, which goes stale below
+    later = datetime.now(UTC) + timedelta(minutes=61)
+    async with web_app.sessions() as session, session.begin():
+        newest = await session.scalar(
+            select(StaffSession).order_by(StaffSession.created_at.desc()).limit(1)
+        )
+        assert newest is not None
+        newest.last_seen_at = later  # still in use at that time
+    (job,) = [
+        j for j in shared_jobs(web_app.settings, web_app.sessions) if j.id == "staff-sessions"
+    ]
+    assert await job.run(later) == 1
+    async with web_app.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(StaffSession)) == 1
+        assert await session.scalar(select(func.count()).select_from(LoginThrottle)) == 0

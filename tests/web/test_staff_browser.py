@@ -124,3 +124,35 @@ async def test_screenshots_of_the_administration_pages(admin_page: Page, tmp_pat
     await page.goto(page.url.split("/admin")[0].split("/exports")[0] + "/")
     await expect(page.get_by_role("navigation", name="Hauptnavigation")).to_be_visible()
     await shoot(page, "overview-tablet", tmp_path)
+
+
+UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea, button')]
+  .filter(el => el.type !== 'hidden')
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+  .map(el => el.outerHTML)"""
+
+
+async def test_every_page_has_labels_one_heading_and_landmarks(
+    web_app: App, admin_page: Page, live_server: str
+) -> None:
+    question = await ask(web_app, "Wann öffnet das Freibad?")
+    idea = await propose(web_app, await citizen(web_app, "a"), "Bänke")
+    page = admin_page
+    for path in (
+        "/",
+        "/questions",
+        f"/questions/{question}",
+        "/ideas",
+        f"/ideas/{idea}",
+        "/exports",
+        "/admin/accounts",
+        "/admin/settings",
+        "/admin/audit",
+    ):
+        await page.goto(live_server + path)
+        assert await page.evaluate(UNLABELLED) == [], path
+        assert await page.locator("h1").count() == 1, path
+        assert await page.get_attribute("html", "lang") == "de"
+        await expect(page.get_by_role("main")).to_have_count(1)
+        await expect(page.get_by_role("banner")).to_have_count(1)

@@ -182,14 +182,22 @@ async def merge(request: Request) -> Response:
         session: AsyncSession, idea: Idea, form: Any, language: str
     ) -> tuple[str, str, dict[str, Any]]:
         kept_ref = str(form.get("kept", "")).strip()
-        try:
-            moved, queued = await merge_idea(session, idea.ref or "", kept_ref, datetime.now(UTC))
-        except LookupError as error:
-            raise ValueError(translate(language, "ideas.no_such_idea", ref=kept_ref)) from error
+        kept = await find_idea(session, kept_ref) if kept_ref else None
+        # the same checks as merge_idea's, said in the reader's language
+        if kept is None:
+            raise ValueError(translate(language, "ideas.no_such_idea", ref=kept_ref))
+        if kept.id == idea.id:
+            raise ValueError(translate(language, "ideas.merge_itself"))
+        if kept.moderation not in ("pending", "published"):
+            raise ValueError(translate(language, "ideas.merge_hidden", ref=kept.ref))
+        if idea.merged_into is not None:
+            raise ValueError(translate(language, "ideas.merged_already", ref=idea.merged_into))
+        moved, queued = await merge_idea(session, idea.ref or "", kept.ref or "", datetime.now(UTC))
+        kept_ref = kept.ref or kept_ref
         return (
             "idea.merge",
-            translate(language, "ideas.merged", kept=kept_ref.upper(), moved=moved),
-            {"into": kept_ref.upper(), "supports_moved": moved, "messages": queued},
+            translate(language, "ideas.merged", kept=kept_ref, moved=moved),
+            {"into": kept_ref, "supports_moved": moved, "messages": queued},
         )
 
     return await _apply(request, change)
