@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import update
+
 from bot.app import App
 from storage.models.civic import Consultation, Participation
-from storage.models.core import OutboxMessage
+from storage.models.core import Citizen, OutboxMessage
 from tests.web.support import StaffClient
 from tests.web.test_ideas import citizen, propose
 from tests.web.test_questions import ATTACK, ask
@@ -63,3 +65,38 @@ async def test_overview_in_english_and_empty(admin: StaffClient) -> None:
     assert "No open questions. Well done!" in page.text
     assert "No consultation is running right now." in page.text
     assert "Participation over the last 30 days" in page.text
+
+
+async def test_overview_follows_announcements_being_sent_and_scheduled(
+    web_app: App, staff: StaffClient
+) -> None:
+    from bot.announcements import create_announcement
+
+    now = datetime.now(UTC)
+    for name in ("a", "b"):
+        await citizen(web_app, name)
+    async with web_app.sessions() as session, session.begin():
+        await session.execute(update(Citizen).values(consent_at=now))  # announcements need it
+        sending = await create_announcement(
+            session,
+            text_de="Das Freibad öffnet <heute>.",
+            text_en=None,
+            audience="all",
+            send_at=None,
+            created_by="ben",
+            now=now,
+        )
+        later = await create_announcement(
+            session,
+            text_de="Morgen: Bürgerversammlung",
+            text_en=None,
+            audience="all",
+            send_at=now + timedelta(days=1),
+            created_by="ben",
+            now=now,
+        )
+    page = (await staff.get("/")).text
+    assert f"Mitteilung {sending}</a>: Das Freibad öffnet &lt;heute&gt;." in page
+    assert '<progress max="2" value="0"' in page
+    assert "0 gesendet, 0 fehlgeschlagen, 2 offen" in page
+    assert f"Mitteilung {later}</a>: Morgen" in page and "geplant für" in page

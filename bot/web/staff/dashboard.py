@@ -3,15 +3,22 @@ citizens took part over the last weeks."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from bot.announcements import (
+    SCHEDULED,
+    SENDING,
+    AnnouncementProgress,
+    AnnouncementSummary,
+    announcement_progress,
+    list_announcements,
+)
 from bot.web.charts import Series, legend, stacked_bars
 from bot.web.i18n import request_language, translate
 from bot.web.templating import mitreden, render
@@ -31,18 +38,14 @@ def daily_counts(times: list[datetime], first_day: date, days: int, zone: ZoneIn
     return counts
 
 
-async def _announcements(session: Any, now: datetime) -> list[tuple[Any, Any]]:
-    """Announcements still being sent, with their progress, when the announcement module is
-    installed (it comes with the delivery engine)."""
-    try:
-        announcements = importlib.import_module("bot.announcements")
-    except ModuleNotFoundError:
-        return []
+async def _announcements(
+    session: AsyncSession, now: datetime
+) -> list[tuple[AnnouncementSummary, AnnouncementProgress]]:
+    """Announcements waiting for their time or still being sent, with their progress."""
     found = []
-    for row in await announcements.list_announcements(session, limit=20):
-        progress = await announcements.announcement_progress(session, row.id, now)
-        if progress.remaining > 0 or progress.state == "scheduled":
-            found.append((row, progress))
+    for row in await list_announcements(session, limit=50):
+        if row.state in (SCHEDULED, SENDING):
+            found.append((row, await announcement_progress(session, row.id, now)))
     return found
 
 
