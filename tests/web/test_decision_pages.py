@@ -146,6 +146,8 @@ async def test_council_drafts_are_listed_and_can_be_corrected_before_publishing(
     assert fixed.status_code == 303
     review = await staff.follow(fixed)
     assert "Beim Veröffentlichen erfahren 1 Menschen davon" in review.text
+    refused = await staff.post(f"/decisions/{draft_id}/publish")  # no CSRF token
+    assert refused.status_code == 403 and await _decision_messages(web_app, draft_id) == []
     await staff.post_form(f"/decisions/{draft_id}/publish")
     assert [m.address for m in await _decision_messages(web_app, draft_id)] == ["anna"]
     late = await staff.post_form(f"/decisions/{draft_id}/edit", {"title": "x", "text": "y"})
