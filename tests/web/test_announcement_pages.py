@@ -153,7 +153,7 @@ async def test_bad_input_is_explained_and_nothing_is_sent(web_app: App, staff: S
         "/announcements/new",
         {**TEXT, "when": "later", "send_at": "2020-01-01T10:00", "action": "send"},
     )
-    assert past.status_code == 422 and "lies in the past" in past.text
+    assert past.status_code == 422 and "Diese Zeit liegt in der Vergangenheit." in past.text
     long = await staff.post_form(
         "/announcements/new", {**TEXT, "text_de": "x" * 4001, "action": "send"}
     )

@@ -290,3 +290,34 @@ async def test_create_and_edit_on_sqlite_and_postgresql(
     assert refused.status_code == 409 and "„am-brunnen“" in refused.text
     page = await staff.get(f"/consultations/{consultation_id}")
     assert '<th scope="row">Am Brunnen</th><td>1</td><td>100 %</td>' in page.text
+
+
+async def test_every_page_also_in_english(web_app: App, staff: StaffClient) -> None:
+    await _demo(web_app)
+    consultation_id = await _take_part(
+        web_app, "stadtfest-2025", {"anna": {"gefallen": 4, "wiederkommen": True}}
+    )
+    decision = await staff.post_form("/decisions/new", {"title": "Neu", "text": "Beschlossen."})
+    decision_url = decision.headers["location"]
+    announcement = await staff.post_form(
+        "/announcements/new", {"text_de": "Hallo", "audience": "all", "action": "send"}
+    )
+    pages = {
+        "/consultations": "New consultation",
+        "/consultations/new": "Pick several answers",
+        f"/consultations/{consultation_id}": "Results as CSV",
+        f"/consultations/{consultation_id}/edit": "already has 1 participation(s)",
+        f"/consultations/{consultation_id}/preview?preview=en": "How did you like the festival?",
+        "/decisions": "Drafts",
+        "/decisions/new": "Related consultations",
+        decision_url: "Publishing tells 0 people",
+        f"{decision_url}/edit": "Save as a draft",
+        "/announcements": "New announcement",
+        "/announcements/new": "Show preview and recipients",
+        announcement.headers["location"]: "Who gets it",
+    }
+    for path, text in pages.items():
+        separator = "&" if "?" in path else "?"
+        page = await staff.get(f"{path}{separator}lang=en")
+        assert page.status_code == 200 and '<html lang="en">' in page.text, path
+        assert text in page.text, path

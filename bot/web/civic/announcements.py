@@ -207,6 +207,8 @@ def _check(
         send_at = parse_local(form.send_at, zone)
         if send_at is None:
             problems["send_at"] = translate(language, "announcements.bad_time")
+        elif send_at < datetime.now(UTC) - announcements.PAST_TOLERANCE:
+            problems["send_at"] = translate(language, "announcements.in_the_past")
     return send_at, problems
 
 
