@@ -163,20 +163,20 @@ async def remind_unfinished(
         return 0, 0
     reminded = queued = 0
     for consultation in await notices.closing_soon(session, now, before):
-        waiting = await notices.unfinished_unreminded(session, consultation.id, now - REMINDER_IDLE)
-        if not waiting:
+        # recorded first, then messaged: both are exactly the participations recorded now
+        due = await notices.record_reminders_due(session, consultation.id, now - REMINDER_IDLE, now)
+        if not due:
             continue
         queued += await enqueue_for_citizens(
             session,
-            notices.citizens_of(waiting),
+            notices.reminded_at(consultation.id, now),
             reminder_payloads(settings, consultation),
             priority=NOTICE_PRIORITY,
             dedupe_prefix=f"consultation-{consultation.id}-reminder",
             cause="consultation-reminder",
             now=now,
         )
-        await notices.record_reminders(session, waiting, now)
-        reminded += len(waiting)
+        reminded += due
     return reminded, queued
 
 

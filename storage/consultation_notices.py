@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import Select, and_, exists, func, insert, or_, select
+from sqlalchemy import Select, and_, exists, func, literal, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.base import UtcDateTime
 from storage.models.civic import (
     Consultation,
     Participation,
@@ -63,14 +65,6 @@ async def record_notice(
     await session.flush()
 
 
-def _took_part(consultation_id: int) -> Select[int]:
-    return (
-        select(Citizen.id)
-        .join(Participation, Participation.citizen_id == Citizen.id)
-        .where(Participation.consultation_id == consultation_id)
-    )
-
-
 async def opening_audience(session: AsyncSession, consultation: Consultation) -> Select[int]:
     """Subscribers of the consultation's topic or of the consultation itself (people who
     asked to hear when it starts), except those who have already started it."""
@@ -81,10 +75,13 @@ async def opening_audience(session: AsyncSession, consultation: Consultation) ->
         slug = await session.scalar(select(Topic.slug).where(Topic.id == consultation.topic_id))
         if slug is not None:
             wanted.append(and_(Subscription.kind == "topic", Subscription.target == slug))
+    started = exists().where(
+        Participation.consultation_id == consultation.id,
+        Participation.citizen_id == Subscription.citizen_id,
+    )
+    # NOT EXISTS rather than NOT IN: PostgreSQL turns it into an anti-join
     return select(Subscription.citizen_id).where(
-        Subscription.paused_at.is_(None),
-        or_(*wanted),
-        Subscription.citizen_id.not_in(_took_part(consultation.id)),
+        Subscription.paused_at.is_(None), or_(*wanted), ~started
     )
 
 
@@ -112,41 +109,44 @@ async def closing_soon(
     return list((await session.scalars(query.order_by(Consultation.id))).all())
 
 
-async def unfinished_unreminded(
-    session: AsyncSession, consultation_id: int, idle_since: datetime
-) -> list[int]:
-    """Participations started but not submitted, not reminded yet, and untouched since
-    `idle_since` (so nobody is reminded while answering)."""
+async def record_reminders_due(
+    session: AsyncSession, consultation_id: int, idle_since: datetime, now: datetime
+) -> int:
+    """Record a reminder, sent at `now`, for every participation that is due one: started
+    but not submitted, not reminded yet, and untouched since `idle_since` (so nobody is
+    reminded while answering). One INSERT ... SELECT, however many there are."""
     last_answer = (
         select(func.max(ParticipationAnswer.updated_at))
         .where(ParticipationAnswer.participation_id == Participation.id)
         .scalar_subquery()
     )
-    reminded = exists().where(ParticipationReminder.participation_id == Participation.id)
-    query = select(Participation.id).where(
+    due = select(Participation.id, literal(now, UtcDateTime)).where(
         Participation.consultation_id == consultation_id,
         Participation.citizen_id.is_not(None),
         Participation.submitted_at.is_(None),
         Participation.started_at <= idle_since,
         or_(last_answer.is_(None), last_answer <= idle_since),
-        ~reminded,
     )
-    return list((await session.scalars(query.order_by(Participation.id))).all())
+    # those reminded before are skipped by their primary key; a NOT EXISTS on the table
+    # being filled would make PostgreSQL rescan its new rows for every row (quadratic)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    result = await session.execute(
+        insert(ParticipationReminder)
+        .from_select(["participation_id", "sent_at"], due)
+        .on_conflict_do_nothing()
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
-def citizens_of(participation_ids: list[int]) -> Select[int]:
+def reminded_at(consultation_id: int, now: datetime) -> Select[int]:
+    """Citizens whose reminder for this consultation was recorded at `now`."""
     return (
         select(Citizen.id)
         .join(Participation, Participation.citizen_id == Citizen.id)
-        .where(Participation.id.in_(participation_ids))
-    )
-
-
-async def record_reminders(
-    session: AsyncSession, participation_ids: list[int], now: datetime
-) -> None:
-    if participation_ids:
-        await session.execute(
-            insert(ParticipationReminder),
-            [{"participation_id": pid, "sent_at": now} for pid in participation_ids],
+        .join(ParticipationReminder, ParticipationReminder.participation_id == Participation.id)
+        .where(
+            Participation.consultation_id == consultation_id,
+            ParticipationReminder.sent_at == now,
         )
+    )
