@@ -91,7 +91,8 @@ class OutboxMessage(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        Index("ix_outbox_due", "state", "priority", "next_attempt_at"),
+        # the claim's walk in order; id last, so PostgreSQL needs no sort either
+        Index("ix_outbox_due", "state", "priority", "next_attempt_at", "id"),
         # one chat's messages: keeps them in order and finds what is in flight there
         Index("ix_outbox_chat", "channel", "address", "state"),
         UniqueConstraint("dedupe_key"),

@@ -41,9 +41,14 @@ def upgrade() -> None:
     op.add_column("outbox", sa.Column("broadcast_id", ID, nullable=True))
     op.create_index("ix_outbox_broadcast_id", "outbox", ["broadcast_id"])
     op.create_index("ix_outbox_chat", "outbox", ["channel", "address", "state"])
+    # the delivery worker walks due messages in (priority, time, id) order
+    op.drop_index("ix_outbox_due", table_name="outbox")
+    op.create_index("ix_outbox_due", "outbox", ["state", "priority", "next_attempt_at", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_outbox_due", table_name="outbox")
+    op.create_index("ix_outbox_due", "outbox", ["state", "priority", "next_attempt_at"])
     op.drop_index("ix_outbox_chat", table_name="outbox")
     op.drop_index("ix_outbox_broadcast_id", table_name="outbox")
     with op.batch_alter_table("outbox") as batch:
