@@ -53,7 +53,10 @@ async def run(settings: Settings) -> int:
     await app.start(app.dispatcher.handle_and_forget)
     scheduler.start()
     log.info(
-        "mitreden is running; the web chat is at http://%s:%d/chat; messengers: %s",
+        "mitreden is running; the web chat is at http://%s:%d/chat, the staff app at "
+        "http://%s:%d/; messengers: %s",
+        settings.web_host,
+        web.port,
         settings.web_host,
         web.port,
         ", ".join(messengers) or "none configured",
