@@ -18,11 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
 from storage.consultations import consultation_questions, consultation_status
-from storage.ideas import status_history
 from storage.models.civic import (
     Consultation,
     ConsultationQuestion,
     Idea,
+    IdeaStatusChange,
     Participation,
     ParticipationAnswer,
 )
@@ -80,10 +80,11 @@ async def idea_records(session: AsyncSession) -> list[dict[str, Any]]:
         ).all()
     )
     topics = await topics_by_id(session, [i.topic_id for i in ideas])
+    histories = await _histories(session)
     records = []
     for idea in ideas:
         topic = topics.get(idea.topic_id) if idea.topic_id is not None else None
-        history = await status_history(session, idea.id)
+        history = histories.get(idea.id, [])
         records.append(
             {
                 "id": idea.id,
@@ -103,6 +104,20 @@ async def idea_records(session: AsyncSession) -> list[dict[str, Any]]:
             }
         )
     return records
+
+
+async def _histories(session: AsyncSession) -> dict[int, list[IdeaStatusChange]]:
+    """Every published idea's status history in one query (one per idea took seconds)."""
+    rows = await session.scalars(
+        select(IdeaStatusChange)
+        .join(Idea, Idea.id == IdeaStatusChange.idea_id)
+        .where(Idea.moderation == "published")
+        .order_by(IdeaStatusChange.idea_id, IdeaStatusChange.at, IdeaStatusChange.id)
+    )
+    grouped: dict[int, list[IdeaStatusChange]] = {}
+    for row in rows:
+        grouped.setdefault(row.idea_id, []).append(row)
+    return grouped
 
 
 async def question_records(session: AsyncSession) -> list[dict[str, Any]]:

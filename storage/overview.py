@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +23,16 @@ class RunningConsultation:
 
 async def open_question_count(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).where(Question.status == "open")) or 0)
+
+
+async def oldest_pending_ideas(session: AsyncSession, limit: int = 5) -> list[Idea]:
+    query = (
+        select(Idea)
+        .where(Idea.moderation == "pending", Idea.merged_into.is_(None))
+        .order_by(Idea.created_at, Idea.id)
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
 
 
 async def oldest_open_questions(session: AsyncSession, limit: int = 5) -> list[Question]:
@@ -69,17 +80,33 @@ async def outbox_counts(session: AsyncSession) -> dict[str, int]:
     return {str(state): int(count) for state, count in rows}
 
 
-async def contribution_times(session: AsyncSession, since: datetime) -> dict[str, list[datetime]]:
-    """When participations were sent off, ideas proposed and questions asked since `since`."""
-    participations = await session.scalars(
-        select(Participation.submitted_at).where(Participation.submitted_at >= since)
-    )
-    ideas = await session.scalars(select(Idea.created_at).where(Idea.created_at >= since))
-    questions = await session.scalars(
-        select(Question.created_at).where(Question.created_at >= since)
-    )
-    return {
-        "participations": [t for t in participations.all() if t is not None],
-        "ideas": list(ideas.all()),
-        "questions": list(questions.all()),
-    }
+def _utc_hour(column: Any, dialect: str) -> Any:
+    """The column's UTC hour as text "YYYY-MM-DD HH", computed by the database."""
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24")
+    return func.substr(column, 1, 13)  # SQLite keeps UTC times as "YYYY-MM-DD HH:MM:SS"
+
+
+async def contributions_per_hour(
+    session: AsyncSession, since: datetime
+) -> dict[str, list[tuple[datetime, int]]]:
+    """How many participations were sent off, ideas proposed and questions asked in each
+    UTC hour since `since`. Counted by the database: a busy month has hundreds of
+    thousands of rows, but only 720 hours; the caller turns hours into local days."""
+    dialect = session.get_bind().dialect.name
+    found: dict[str, list[tuple[datetime, int]]] = {}
+    for name, column in (
+        ("participations", Participation.submitted_at),
+        ("ideas", Idea.created_at),
+        ("questions", Question.created_at),
+    ):
+        hour = _utc_hour(column, dialect)
+        rows = await session.execute(
+            select(hour, func.count()).where(column >= since).group_by(hour)
+        )
+        found[name] = [
+            (datetime.strptime(text, "%Y-%m-%d %H").replace(tzinfo=UTC), int(count))
+            for text, count in rows.all()
+            if text
+        ]
+    return found

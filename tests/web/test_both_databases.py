@@ -4,6 +4,8 @@ merging, the overview and login throttling."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -53,6 +55,11 @@ async def test_staff_work_on_either_database(any_app: App, ben: StaffClient) -> 
     assert "0 Unterstützung(en)" in (await ben.follow(merged)).text  # b supports it already
     overview = await ben.get("/")
     assert overview.status_code == 200 and "&lt;script&gt;" in overview.text
+    # the chart's table: entries, ideas, questions per local day
+    today = datetime.now(ZoneInfo("Europe/Berlin")).date()
+    for day, figures in ((today, (0, 2, 1)), (today - timedelta(days=2), (0, 0, 1))):
+        cells = "".join(f"<td>{n}</td>" for n in figures)
+        assert f'<th scope="row">{day:%d.%m.}</th>{cells}' in overview.text
     async with any_app.sessions() as session:
         sent = list((await session.scalars(select(OutboxMessage.address))).all())
     assert sorted(sent) == ["chat-a", "chat-b", "chat-b", "chat-citizen-1"]

@@ -23,18 +23,21 @@ from bot.web.charts import Series, legend, stacked_bars
 from bot.web.i18n import request_language, translate
 from bot.web.templating import mitreden, render
 from storage import overview
-from storage.ideas import ideas_awaiting_moderation
 from storage.topics import topic_name
 
 CHART_DAYS = 30
 
 
-def daily_counts(times: list[datetime], first_day: date, days: int, zone: ZoneInfo) -> list[int]:
+def daily_counts(
+    hours: list[tuple[datetime, int]], first_day: date, days: int, zone: ZoneInfo
+) -> list[int]:
+    """Counts per UTC hour summed into local days (an hour lies in one local day, since
+    the town's offset from UTC is whole hours)."""
     counts = [0] * days
-    for moment in times:
-        index = (moment.astimezone(zone).date() - first_day).days
+    for hour, count in hours:
+        index = (hour.astimezone(zone).date() - first_day).days
         if 0 <= index < days:
-            counts[index] += 1
+            counts[index] += count
     return counts
 
 
@@ -59,17 +62,18 @@ async def dashboard(request: Request) -> Response:
     async with app.sessions() as session:
         open_count = await overview.open_question_count(session)
         oldest = await overview.oldest_open_questions(session)
-        pending = await ideas_awaiting_moderation(session)
+        pending_count = await overview.pending_idea_count(session)
+        pending = await overview.oldest_pending_ideas(session)
         running = await overview.running_consultations(session, now)
         outbox = await overview.outbox_counts(session)
-        times = await overview.contribution_times(session, since)
+        hours = await overview.contributions_per_hour(session, since)
         announcements = await _announcements(session, now)
     days = [first_day + timedelta(days=i) for i in range(CHART_DAYS)]
     labels = [f"{d:%d.%m.}" if language == "de" else f"{d:%m/%d}" for d in days]
     series = [
         Series(
             translate(language, f"dashboard.series.{name}"),
-            daily_counts(times[name], first_day, CHART_DAYS, zone),
+            daily_counts(hours[name], first_day, CHART_DAYS, zone),
         )
         for name in ("participations", "ideas", "questions")
     ]
@@ -80,7 +84,8 @@ async def dashboard(request: Request) -> Response:
         {
             "open_count": open_count,
             "oldest": oldest,
-            "pending": [i for i in pending if i.merged_into is None],
+            "pending": pending,
+            "pending_count": pending_count,
             "running": running,
             "consultation_title": lambda c: c.title_en if language == "en" else c.title_de,
             "topic_name": lambda topic: topic_name(topic, language),
