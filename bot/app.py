@@ -23,6 +23,7 @@ from bot.store_services import StoreServices
 from flows.library import DEFINITIONS, FlowLibrary, FlowSource, load_definitions
 from flows.validation import FlowError, validate_paths
 from nlu.factory import create_recognizer
+from nlu.training_data import TrainingDataError
 from nlu.types import IntentRecognizer
 from storage import flow_drafts, flow_versions, nlu_versions, site_texts
 from storage.database import create_engine, is_sqlite, normalise_url, session_factory
@@ -73,8 +74,11 @@ class App:
             await self.reload_flows()
         active_id = None if active is None else active.id
         if active_id != self.nlu_serving:
-            await serve_data(self.recognizer, None if active is None else active.files)
-            self.nlu_serving = active_id
+            try:
+                await serve_data(self.recognizer, None if active is None else active.files)
+            except TrainingDataError as error:  # cannot happen to a trained version; be safe
+                log.error("intent data version %s cannot be used: %s", active_id, error)
+            self.nlu_serving = active_id  # not again every few seconds
 
     def _use_site_texts(self, edited: Mapping[str, str]) -> None:
         """Texts edited in the staff app (the privacy notice) reach the next message; the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -224,3 +225,27 @@ async def test_tests_and_simulators_leave_the_running_bots_topics_alone(
     finally:
         await simulators.close_all()
         await app.close()
+
+
+async def test_a_running_process_checks_for_publications_by_itself(
+    app: App, settings: Settings, recognizer: TeachableRecognizer
+) -> None:
+    quick = settings.model_copy(update={"content_check_seconds": 0.05})
+    other = await build_app(quick, {"test": RecordingChannel("test")}, recognizer=recognizer)
+    await other.start(other.dispatcher.handle_and_forget)
+    try:
+        changed = SHIPPED["thanks"].replace("Gern geschehen!", "Gern geschehen, von selbst!")
+        await save(app.sessions, "thanks", changed)
+        result = await flow_admin.publish_draft(
+            app.sessions, "thanks", "ada", NOW, app.settings, app.recognizer
+        )
+        assert result.version == 2
+        for _ in range(600):  # until its periodic check has run (at most 30 s)
+            current = other.library.current("thanks")
+            if current is not None and current.version == 2:
+                break
+            await asyncio.sleep(0.05)
+        current = other.library.current("thanks")
+        assert current is not None and current.version == 2
+    finally:
+        await other.close()

@@ -13,6 +13,7 @@ from bot.app import App, build_app
 from bot.channels.recording import RecordingChannel
 from bot.config import Settings
 from nlu.embedded import EmbeddedRecognizer
+from nlu.types import TeachableRecognizer
 from storage import nlu_versions
 from storage.database import create_engine, session_factory
 
@@ -73,11 +74,22 @@ async def test_edit_train_activate_and_roll_back(app: App) -> None:
     assert editing.based_on == version_id and not editing.is_draft
 
     assert (await app.recognizer.parse(NEW_WORD)).intent != "propose_idea"
-    async with app.sessions() as session, session.begin():
-        assert await nlu_admin.activate(session, version_id, NOW) is not None
-    await app.refresh_content()
-    assert app.nlu_serving == version_id
-    assert (await app.recognizer.parse(NEW_WORD)).intent == "propose_idea"
+    other = await build_app(  # another process on the same database
+        app.settings,
+        {"test": RecordingChannel("test")},
+        recognizer=EmbeddedRecognizer(cache_dir=app.settings.nlu_cache_dir),
+    )
+    try:
+        async with app.sessions() as session, session.begin():
+            assert await nlu_admin.activate(session, version_id, NOW) is not None
+        await app.refresh_content()
+        assert app.nlu_serving == version_id
+        assert (await app.recognizer.parse(NEW_WORD)).intent == "propose_idea"
+        assert (await other.recognizer.parse(NEW_WORD)).intent != "propose_idea"
+        await other.refresh_content()  # what its periodic check does
+        assert (await other.recognizer.parse(NEW_WORD)).intent == "propose_idea"
+    finally:
+        await other.close()
 
     async with app.sessions() as session, session.begin():  # back to the shipped data
         assert await nlu_admin.activate(session, None, NOW) is None
@@ -128,3 +140,23 @@ async def test_a_training_cut_short_by_a_restart_is_trained_again(
         assert await trainer.train_again(again, "ada", NOW) is None  # done
     finally:
         await engine.dispose()
+
+
+async def test_the_bot_starts_even_when_the_active_version_cannot_be_read(
+    sqlite_url: str, recognizer: TeachableRecognizer, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(database_url=sqlite_url, nlu_cache_dir=None)
+    engine = create_engine(sqlite_url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            broken = await nlu_versions.save_draft(session, {"x.yml": "nlu: [\n"}, "ada", NOW)
+            await nlu_versions.set_status(session, broken, nlu_versions.READY, NOW, report={})
+            await nlu_versions.activate(session, broken, NOW)
+    finally:
+        await engine.dispose()
+    app = await build_app(settings, {"test": RecordingChannel("test")}, recognizer=recognizer)
+    try:
+        assert (await app.recognizer.parse("hallo")).intent == "greet"
+        assert f"intent data version {broken} cannot be used" in caplog.text
+    finally:
+        await app.close()
