@@ -60,6 +60,8 @@ async def test_only_admins_open_the_flow_editor(admin: StaffClient, staff: Staff
     assert page.status_code == 200
     assert 'href="/admin/flows/thanks"' in page.text and "propose_idea" in page.text
     assert (await admin.get("/admin/flows/no_such_flow")).status_code == 404
+    english = await admin.get("/admin/flows/thanks?lang=en")
+    assert "Edit the flow “thanks”" in english.text and "Try it" in english.text
 
 
 async def test_a_form_without_the_csrf_token_is_refused(admin: StaffClient, web_app: App) -> None:

@@ -1,7 +1,8 @@
 """The intent data editor in a real browser (Debian's chromium): data with an error is
 refused with its line, fixed, trained with a report, and put to use by the running bot.
 
-With UPDATE_SCREENSHOTS=1 the test also refreshes docs/screenshots/intent-data-report.png.
+With UPDATE_SCREENSHOTS=1 the test also refreshes docs/screenshots/intent-data-editor.png
+and intent-data-report.png.
 """
 
 from __future__ import annotations
@@ -61,6 +62,10 @@ async def test_edit_refuse_fix_train_and_use_intent_data(
         "area => area.value.slice(area.selectionStart, area.selectionEnd)"
     )
     assert selected.strip() == new
+    shots = SCREENSHOTS if UPDATE_SCREENSHOTS else tmp_path
+    shots.mkdir(parents=True, exist_ok=True)
+    await page.set_viewport_size({"width": 1400, "height": 1000})
+    await page.screenshot(path=str(shots / "intent-data-editor.png"), full_page=True)
 
     await editor.fill(original.replace("  examples: |\n", f"  examples: |\n    - {new}\n", 1))
     await page.get_by_role("button", name="Datei speichern und prüfen").click()
@@ -68,9 +73,6 @@ async def test_edit_refuse_fix_train_and_use_intent_data(
     await page.get_by_role("button", name="Trainieren und bewerten").click()
     await expect(page.get_by_role("heading", name="Bewertung")).to_be_visible(timeout=120_000)
     await expect(page.locator(".card").first).to_contain_text("%")
-    shots = SCREENSHOTS if UPDATE_SCREENSHOTS else tmp_path
-    shots.mkdir(parents=True, exist_ok=True)
-    await page.set_viewport_size({"width": 1400, "height": 1000})
     await page.screenshot(path=str(shots / "intent-data-report.png"), full_page=False)
 
     assert (await web_app.recognizer.parse(new)).intent != "propose_idea"

@@ -47,6 +47,8 @@ async def test_only_admins_open_the_intent_data(admin: StaffClient, staff: Staff
     assert "In Gebrauch: die mitgelieferten Daten." in page.text
     assert f'href="/admin/nlu?file={FILE}"' in page.text
     assert (await admin.get("/admin/nlu/versions/99")).status_code == 404
+    english = await admin.get("/admin/nlu?lang=en")
+    assert "In use: the installed data." in english.text
 
 
 async def test_edit_train_use_and_go_back(admin: StaffClient, web_app: App, web: Starlette) -> None:
