@@ -147,6 +147,23 @@ async def open_editor(session: AsyncSession, flow_id: str) -> Editing | None:
     return Editing(flow_id, source or "", False, current, current, versions)
 
 
+def starter(flow_id: str) -> str:
+    """The text a new flow begins with: valid, so the editor starts without problems."""
+    return (
+        f"id: {flow_id}\n"
+        "title:\n  de: Neuer Dialog\n  en: New flow\n"
+        "start: hello\n"
+        "steps:\n"
+        "  hello:\n"
+        "    type: say\n"
+        "    text:\n"
+        "      de: Hallo! Wählen Sie unten aus, wie es weitergeht.\n"
+        "      de_du: Hallo! Wähle unten aus, wie es weitergeht.\n"
+        "      en: Hello! Pick below what to do next.\n"
+        "    options: menu\n"
+    )
+
+
 def check_source(flow_id: str, source: str, others: Mapping[str, str]) -> list[Problem]:
     """Problems in `source` as flow `flow_id`, including clashes with the other flows.
 

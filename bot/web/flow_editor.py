@@ -76,8 +76,8 @@ async def _editor(
     async with app.sessions() as session:
         editing = await flow_admin.open_editor(session, flow_id)
     current = await flow_admin.current_flow_sources(app.sessions)
-    if editing is None:
-        return await error_page(request, 404)
+    if editing is None:  # a new flow: nothing is stored until it is saved
+        editing = flow_admin.Editing(flow_id, flow_admin.starter(flow_id), False, None, None, [])
     shown = editing.source if source is None else source
     if result is not None:
         problems = result.problems
@@ -103,6 +103,15 @@ async def _editor(
         },
         status_code=status_code,
     )
+
+
+async def flow_new(request: Request) -> Response:
+    """The list page's "new flow" form: to the editor of that id, if it is a good one."""
+    flow_id = request.query_params.get("flow_id", "").strip()
+    if not FLOW_ID.fullmatch(flow_id) or len(flow_id) > 64:
+        await _flash(request, "error", "flowedit.bad_id")
+        return RedirectResponse("/admin/flows", status_code=303)
+    return _back(flow_id)
 
 
 async def flow_page(request: Request) -> Response:
@@ -259,6 +268,7 @@ async def flow_try(request: Request) -> Response:
 def routes() -> list[BaseRoute]:
     return [
         Route("/admin/flows", flow_list, methods=["GET"]),
+        Route("/admin/flows/new", flow_new, methods=["GET"]),
         Route("/admin/flows/{flow_id}", flow_page, methods=["GET"]),
         Route("/admin/flows/{flow_id}", flow_submit, methods=["POST"]),
         Route("/admin/flows/{flow_id}/discard", flow_discard, methods=["POST"]),

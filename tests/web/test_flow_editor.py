@@ -59,7 +59,7 @@ async def test_only_admins_open_the_flow_editor(admin: StaffClient, staff: Staff
     page = await admin.get("/admin/flows")
     assert page.status_code == 200
     assert 'href="/admin/flows/thanks"' in page.text and "propose_idea" in page.text
-    assert (await admin.get("/admin/flows/no_such_flow")).status_code == 404
+    assert (await admin.get("/admin/flows/Not-A-Flow")).status_code == 404
     english = await admin.get("/admin/flows/thanks?lang=en")
     assert "Edit the flow “thanks”" in english.text and "Try it" in english.text
 
@@ -161,3 +161,23 @@ async def test_a_draft_older_than_the_current_version_says_so(
     page = await admin.get("/admin/flows/thanks")
     assert "Version 2 wurde veröffentlicht, nachdem Ihr Entwurf auf Version 1 begonnen" in page.text
     assert 'href="/admin/flows/thanks/diff?old=1&amp;new=2"' in page.text
+
+
+async def test_a_new_flow_is_created_from_a_valid_start_and_published(
+    admin: StaffClient, web_app: App
+) -> None:
+    refused = await admin.follow(await admin.get("/admin/flows/new?flow_id=Bau-Stellen"))
+    assert "Dieser Name geht nicht" in refused.text
+    page = await admin.follow(await admin.get("/admin/flows/new?flow_id=baustellen"))
+    assert "Ein neuer Dialog" in page.text and "id: baustellen" in page.text
+    assert web_app.library.current("baustellen") is None  # nothing stored yet
+    source = flow_admin.starter("baustellen").replace(
+        "start: hello", "triggers:\n  commands: [/baustellen]\nstart: hello"
+    )
+    published = await admin.post_form(
+        "/admin/flows/baustellen", {"source": source, "action": "publish"}
+    )
+    assert "Veröffentlicht als Version 1" in (await admin.follow(published)).text
+    flow = web_app.library.current("baustellen")
+    assert flow is not None and flow.triggers.commands == ("/baustellen",)
+    assert 'href="/admin/flows/baustellen"' in (await admin.get("/admin/flows")).text
