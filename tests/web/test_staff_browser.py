@@ -133,7 +133,11 @@ UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea, bu
   .map(el => el.outerHTML)"""
 
 
-async def test_every_page_has_labels_one_heading_and_landmarks(
+# WCAG 2.1 AA contrast of every visible text: see tests/web/contrast.js
+LOW_CONTRAST = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
+
+
+async def test_every_page_has_labels_contrast_one_heading_and_landmarks(
     web_app: App, admin_page: Page, live_server: str
 ) -> None:
     question = await ask(web_app, "Wann öffnet das Freibad?")
@@ -152,7 +156,14 @@ async def test_every_page_has_labels_one_heading_and_landmarks(
     ):
         await page.goto(live_server + path)
         assert await page.evaluate(UNLABELLED) == [], path
+        assert await page.evaluate(LOW_CONTRAST) == [], path
         assert await page.locator("h1").count() == 1, path
         assert await page.get_attribute("html", "lang") == "de"
         await expect(page.get_by_role("main")).to_have_count(1)
         await expect(page.get_by_role("banner")).to_have_count(1)
+    # the check itself notices pale text
+    await page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend',"
+        " '<p style=\"color:#999\">blass</p>')"
+    )
+    assert [p for p in await page.evaluate(LOW_CONTRAST) if "blass" in p]
