@@ -136,20 +136,29 @@ async def question_records(session: AsyncSession) -> list[dict[str, Any]]:
     ]
 
 
-def _tally(question: ConsultationQuestion, values: list[Any]) -> dict[str, Any]:
-    if question.kind == "single":
-        counts = Counter(v for v in values if isinstance(v, str))
-        return {"counts": {o["key"]: counts[o["key"]] for o in question.options}}
-    if question.kind == "multiple":
-        counts = Counter(key for v in values if isinstance(v, list) for key in v)
+def _tally(
+    question: ConsultationQuestion, counted: list[tuple[Any, int]], total: int
+) -> dict[str, Any]:
+    """Counts per option (or per scale point) from (answer value, how often) pairs."""
+    if question.kind in ("single", "multiple"):
+        counts: Counter[str] = Counter()
+        for value, times in counted:
+            if question.kind == "single" and isinstance(value, str):
+                counts[value] += times
+            elif question.kind == "multiple" and isinstance(value, list):
+                for key in value:
+                    counts[str(key)] += times
         return {"counts": {o["key"]: counts[o["key"]] for o in question.options}}
     if question.kind == "scale":
-        points = [v for v in values if type(v) is int]
-        mean = round(sum(points) / len(points), 2) if points else None
-        return {"mean": mean, "distribution": {str(n): points.count(n) for n in range(1, 6)}}
+        points = {n: sum(t for v, t in counted if type(v) is int and v == n) for n in range(1, 6)}
+        answered = sum(points.values())
+        mean = round(sum(n * t for n, t in points.items()) / answered, 2) if answered else None
+        return {"mean": mean, "distribution": {str(n): points[n] for n in range(1, 6)}}
     if question.kind == "yesno":
-        return {"counts": {"yes": values.count(True), "no": values.count(False)}}
-    return {"counts": {"answered": len(values)}}
+        yes = sum(t for v, t in counted if v is True)
+        no = sum(t for v, t in counted if v is False)
+        return {"counts": {"yes": yes, "no": no}}
+    return {"counts": {"answered": total}}
 
 
 async def consultation_records(session: AsyncSession, now: datetime) -> list[dict[str, Any]]:
@@ -163,17 +172,32 @@ async def consultation_record(
     session: AsyncSession, consultation: Consultation, now: datetime
 ) -> dict[str, Any]:
     """One consultation's anonymised tallies, counting submitted participations only."""
-    rows = await session.execute(
-        select(ParticipationAnswer.question_key, ParticipationAnswer.value)
-        .join(Participation, Participation.id == ParticipationAnswer.participation_id)
-        .where(
-            Participation.consultation_id == consultation.id,
-            Participation.submitted_at.is_not(None),
-        )
+    questions = await consultation_questions(session, consultation.id)
+    submitted = (
+        Participation.consultation_id == consultation.id,
+        Participation.submitted_at.is_not(None),
     )
-    by_key: dict[str, list[Any]] = {}
-    for key, value in rows:
-        by_key.setdefault(key, []).append(value)
+    answers = (
+        select(ParticipationAnswer.question_key, func.count())
+        .join(Participation, Participation.id == ParticipationAnswer.participation_id)
+        .where(*submitted)
+    )
+    totals = {
+        key: int(n)
+        for key, n in await session.execute(answers.group_by(ParticipationAnswer.question_key))
+    }
+    # counted in the database, grouped by value: a few rows per question, however many took
+    # part; free texts are only counted (they are neither grouped nor read)
+    text_keys = [q.key for q in questions if q.kind == "text"]
+    grouped = (
+        select(ParticipationAnswer.question_key, ParticipationAnswer.value, func.count())
+        .join(Participation, Participation.id == ParticipationAnswer.participation_id)
+        .where(*submitted, ParticipationAnswer.question_key.not_in(text_keys))
+        .group_by(ParticipationAnswer.question_key, ParticipationAnswer.value)
+    )
+    by_key: dict[str, list[tuple[Any, int]]] = {}
+    for key, value, times in await session.execute(grouped):
+        by_key.setdefault(key, []).append((value, int(times)))
     participants = await session.scalar(
         select(func.count(Participation.id)).where(
             Participation.consultation_id == consultation.id,
@@ -198,10 +222,10 @@ async def consultation_record(
                 "kind": q.kind,
                 "text": q.text_de,
                 "text_en": q.text_en,
-                "answers": len(by_key.get(q.key, [])),
-                **_tally(q, by_key.get(q.key, [])),
+                "answers": totals.get(q.key, 0),
+                **_tally(q, by_key.get(q.key, []), totals.get(q.key, 0)),
             }
-            for q in await consultation_questions(session, consultation.id)
+            for q in questions
         ],
     }
 
