@@ -135,7 +135,10 @@ class DeliveryWorker:
                     woken.cancel()
                 finished = [task for task in active if task in done]
                 if finished:
-                    await self._finish([active.pop(task) for task in finished], finished)
+                    try:
+                        await self._finish([active.pop(task) for task in finished], finished)
+                    except Exception:  # the locks' connection failed: they are free anyway
+                        log.exception("freeing served chats failed")
         finally:
             # chats still served see `_stopping` and put back what they did not send
             if active:

@@ -99,8 +99,12 @@ class PostgresChatLocks:
             return set()
         async with self._busy:
             connection = await self._connected()
-            rows = await connection.execute(_TRY, {"keys": list(wanted)})
-            taken = {wanted[key] for key, ok in rows.all() if ok}
+            try:
+                rows = (await connection.execute(_TRY, {"keys": list(wanted)})).all()
+            except Exception:
+                await self._lost()
+                raise
+            taken = {wanted[key] for key, ok in rows if ok}
         self._held |= taken
         return taken
 
@@ -110,8 +114,20 @@ class PostgresChatLocks:
             return
         async with self._busy:
             connection = await self._connected()
-            await connection.execute(_UNLOCK, {"keys": [chat_key(chat) for chat in mine]})
+            try:
+                await connection.execute(_UNLOCK, {"keys": [chat_key(chat) for chat in mine]})
+            except Exception:
+                await self._lost()
+                raise
         self._held -= mine
+
+    async def _lost(self) -> None:
+        """The lock connection failed: end its session for sure, so every lock is free and
+        nothing is held by a session no one uses; the next call connects anew."""
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            await connection.invalidate()
+        self._held.clear()
 
     def held(self) -> frozenset[Chat]:
         return frozenset(self._held)
