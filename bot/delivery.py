@@ -75,6 +75,7 @@ class DeliveryWorker:
         self._delivered = asyncio.Condition()
         self._stopping = False
         self._running = False
+        self._workers = 1
         # under load one commit serves many chats: the check before a send, and "sent"
         self._permits = BatchedWrites[int](self._start_sending)
         self._sent = BatchedWrites[int](self._mark_sent)
@@ -95,6 +96,7 @@ class DeliveryWorker:
         """Send until `stop` is called; chats a crashed run had claimed are released first."""
         self._running = True
         try:
+            await self._share_pace()
             released = await self.release_abandoned()
             if released:
                 log.info("resuming %d deliveries an earlier run had started", released)
@@ -111,6 +113,7 @@ class DeliveryWorker:
                 self._wake.clear()  # before claiming: a commit from now on wakes the wait
                 try:
                     if time.monotonic() - last_release > RELEASE_EVERY.total_seconds():
+                        await self._share_pace()
                         await self.release_abandoned()
                         last_release = time.monotonic()
                     free = self._parallel - len(active)
@@ -144,6 +147,15 @@ class DeliveryWorker:
             if active:
                 await asyncio.wait(set(active))
                 await self._finish(list(active.values()), list(active))
+
+    async def _share_pace(self) -> None:
+        """The platforms limit the bot, not a process: with several workers on one database
+        each sends at its share of the pace (counted again every few seconds)."""
+        workers = await self._locks.workers()
+        if workers != self._workers:
+            log.info("%d delivery workers share the channels' pace", workers)
+            self._workers = workers
+        self._limits.share_with(workers)
 
     async def _finish(self, chats: list[Chat], tasks: list[asyncio.Task[int]]) -> None:
         await self._locks.unlock(chats)

@@ -91,6 +91,13 @@ class RateLimits:
         bucket = self._channels.get(channel)
         return 0.0 if bucket is None else bucket.reserve(self._clock())
 
+    def share_with(self, workers: int) -> None:
+        """Several processes send for one bot: each keeps its part of the channel's pace."""
+        for channel, bucket in self._channels.items():
+            rate = self._paces[channel].rate
+            if rate:
+                bucket.rate = rate / max(1, workers)
+
     def pause(self, channel: str, seconds: float) -> None:
         """The platform asked the whole bot to slow down (a 429 with retry_after)."""
         bucket = self._channels.get(channel)

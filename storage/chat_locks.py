@@ -35,6 +35,10 @@ class ChatLocks(Protocol):
 
     def held(self) -> frozenset[Chat]: ...
 
+    async def workers(self) -> int:
+        """How many delivery workers share this database now, this one included."""
+        ...
+
     async def close(self) -> None: ...
 
 
@@ -55,6 +59,9 @@ class LocalChatLocks:
     def held(self) -> frozenset[Chat]:
         return frozenset(self._held)
 
+    async def workers(self) -> int:
+        return 1
+
     async def close(self) -> None:
         self._held.clear()
 
@@ -68,6 +75,19 @@ def chat_key(chat: Chat) -> int:
 _TRY = text(
     "SELECT k, pg_try_advisory_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k"
 ).bindparams(bindparam("keys", type_=ARRAY(BigInteger())))
+# workers announce themselves with a two-number advisory lock (this number, a free slot);
+# chats use the one-number form, so the two never meet
+WORKER_CLASS = 7_262_016
+WORKER_SLOTS = 1024
+_TAKE_SLOT = text(
+    "SELECT s FROM generate_series(0, :slots - 1) AS s"
+    " WHERE pg_try_advisory_lock(:class, s) LIMIT 1"
+)
+_COUNT_WORKERS = text(
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+    " AND classid = :class AND objsubid = 2"
+    " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+)
 _UNLOCK = text("SELECT pg_advisory_unlock(k) FROM unnest(CAST(:keys AS bigint[])) AS k").bindparams(
     bindparam("keys", type_=ARRAY(BigInteger()))
 )
@@ -83,6 +103,7 @@ class PostgresChatLocks:
         self._connection: AsyncConnection | None = None
         self._busy = asyncio.Lock()  # one statement at a time on the connection
         self._held: set[Chat] = set()
+        self._slot: int | None = None  # this worker's place among the live ones
 
     async def _connected(self) -> AsyncConnection:
         if self._connection is None:
@@ -121,6 +142,20 @@ class PostgresChatLocks:
                 raise
         self._held -= mine
 
+    async def workers(self) -> int:
+        async with self._busy:
+            connection = await self._connected()
+            try:
+                if self._slot is None:
+                    self._slot = await connection.scalar(
+                        _TAKE_SLOT, {"slots": WORKER_SLOTS, "class": WORKER_CLASS}
+                    )
+                count = await connection.scalar(_COUNT_WORKERS, {"class": WORKER_CLASS})
+            except Exception:
+                await self._lost()
+                raise
+        return max(1, int(count or 0))
+
     async def _lost(self) -> None:
         """The lock connection failed: end its session for sure, so every lock is free and
         nothing is held by a session no one uses; the next call connects anew."""
@@ -128,6 +163,7 @@ class PostgresChatLocks:
             connection, self._connection = self._connection, None
             await connection.invalidate()
         self._held.clear()
+        self._slot = None
 
     def held(self) -> frozenset[Chat]:
         return frozenset(self._held)
@@ -142,6 +178,7 @@ class PostgresChatLocks:
                 except Exception:  # a dead connection cannot be closed cleanly
                     await connection.invalidate()
             self._held.clear()
+            self._slot = None
         await self._engine.dispose()
 
 

@@ -172,3 +172,12 @@ async def test_a_flood_wait_from_telegram_pauses_every_chat(
     await worker.drain_once()
     # the other two chats waited out the flood wait before their first send
     assert len(channel.at) == 2 and min(channel.at) >= 7.0
+
+
+def test_two_processes_each_send_at_half_the_channels_pace() -> None:
+    time = VirtualTime()
+    limits = RateLimits({"telegram": Pace(rate=30, burst=1, per_chat=1.0)}, time.monotonic)
+    limits.share_with(2)
+    assert [limits.channel_turn("telegram") for _ in range(3)] == pytest.approx([0, 1 / 15, 2 / 15])
+    assert limits.chat_turn("telegram", "anna") == 0  # a chat's own pace stays as it is
+    assert limits.chat_turn("telegram", "anna") == pytest.approx(1.0)

@@ -106,3 +106,16 @@ async def test_a_dead_workers_chats_are_taken_over_at_once_a_live_ones_never(
     assert await second.release_abandoned() == 2
     assert await second.drain_once() == 2
     assert channel.sent == [("chat-1", "eins"), ("chat-1", "zwei")]
+
+
+async def test_workers_on_one_database_know_how_many_share_the_pace(postgres_url: str) -> None:
+    first, second = PostgresChatLocks(postgres_url), PostgresChatLocks(postgres_url)
+    try:
+        assert await first.workers() == 1
+        assert await second.workers() == 2
+        assert await first.workers() == 2
+        await second.close()  # a process stopped or died
+        assert await first.workers() == 1
+    finally:
+        await first.close()
+        await second.close()
