@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -52,6 +53,9 @@ async def run(settings: Settings) -> int:
         return 1
     await app.start(app.dispatcher.handle_and_forget)
     scheduler.start()
+    # what start-up built (the NLU model, flows, modules) lives as long as the process:
+    # the garbage collector need not walk it again on every collection
+    gc.freeze()
     log.info(
         "mitreden is running; the web chat is at http://%s:%d/chat, the staff app at "
         "http://%s:%d/; messengers: %s",

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
+from storage.sqlite_inline import inline_connector
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -49,7 +51,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             kwargs.setdefault("max_overflow", 0)
             kwargs.setdefault("pool_timeout", 120)
         engine = create_async_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
+            url,
+            async_creator=inline_connector(database or ":memory:", SQLITE_BUSY_TIMEOUT_MS / 1000),
+            **kwargs,
         )
         _tune_sqlite(engine)
         return engine

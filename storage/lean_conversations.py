@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Insert, and_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -78,12 +79,17 @@ def state_row(
 async def upsert_states(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     """Write many conversations' states in one statement; the row version still counts up,
     so the ORM's check in the dispatcher notices a concurrent change."""
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
+    if rows:
+        statement = _upsert(session.get_bind().dialect.name)
+        await session.execute(statement, list(rows))
+
+
+@cache
+def _upsert(dialect: str) -> Insert:
+    """Built once: building the ON CONFLICT clause costs more than running it."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(Conversation)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[Conversation.channel, Conversation.chat, Conversation.user_key],
         set_={
             "citizen_id": statement.excluded.citizen_id,
@@ -94,4 +100,3 @@ async def upsert_states(session: AsyncSession, rows: Sequence[dict[str, Any]]) -
             "row_version": Conversation.row_version + 1,
         },
     )
-    await session.execute(statement, list(rows))

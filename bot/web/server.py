@@ -46,10 +46,10 @@ def area_routes() -> list[BaseRoute]:
     """Every area's routes; an area adds its own line here."""
     return [
         Route("/healthz", healthz),
+        *chat_routes(),  # first: the busiest routes, matched with the fewest comparisons
         *staff_routes(),
         *civic_routes(),
         *admin_content_routes(),
-        *chat_routes(),
     ]
 
 
