@@ -234,6 +234,7 @@ async def release_due_announcements(
                 released += 1
     async with sessions() as session, session.begin():
         await _close_finished(session, now)
+        await keep_final_counts(session, now)
     return released
 
 
@@ -263,17 +264,23 @@ async def announcement_progress(
     broadcast = await session.get(Broadcast, announcement_id)
     if broadcast is None:
         raise LookupError(f"there is no announcement {announcement_id}")
-    rows = await session.execute(
-        select(OutboxMessage.state, func.count())
-        .where(OutboxMessage.broadcast_id == announcement_id)
-        .group_by(OutboxMessage.state)
-    )
-    counts = {state: int(count) for state, count in rows.all()}
+    if broadcast.counted_at is not None:  # finished; its messages may be deleted by now
+        counts = {
+            outbox.SENT: broadcast.sent_count,
+            outbox.FAILED: broadcast.failed_count,
+            outbox.CANCELLED: broadcast.cancelled_count,
+        }
+    else:
+        counts = await _counts(session, announcement_id)
     remaining = sum(counts.get(state, 0) for state in outbox.UNSETTLED)
     state = broadcast.state
     if state == SENDING and remaining == 0:
         state = DONE  # the scheduler writes it down at its next run
-    rate = await _rate(session, broadcast, now, state)
+    rate = (
+        broadcast.final_rate
+        if broadcast.counted_at is not None
+        else await _rate(session, broadcast, now, state)
+    )
     seconds_left = None
     if remaining == 0 and state in (DONE, CANCELLED):
         seconds_left = 0.0
@@ -292,6 +299,40 @@ async def announcement_progress(
         rate_per_second=rate,
         seconds_left=seconds_left,
     )
+
+
+async def _counts(session: AsyncSession, announcement_id: int) -> dict[str, int]:
+    rows = await session.execute(
+        select(OutboxMessage.state, func.count())
+        .where(OutboxMessage.broadcast_id == announcement_id)
+        .group_by(OutboxMessage.state)
+    )
+    return {state: int(count) for state, count in rows.all()}
+
+
+async def keep_final_counts(session: AsyncSession, now: datetime) -> int:
+    """Write down the tally of every finished announcement that has none yet.
+
+    Retention deletes delivered messages after a while; from then on the announcement's own
+    row is the only record of how many were sent, failed or withdrawn.
+    """
+    finished = await session.scalars(
+        select(Broadcast)
+        .where(Broadcast.state.in_([DONE, CANCELLED]), Broadcast.counted_at.is_(None))
+        .with_for_update()
+    )
+    counted = 0
+    for broadcast in finished:
+        counts = await _counts(session, broadcast.id)
+        if any(counts.get(state, 0) for state in outbox.UNSETTLED):
+            continue  # a message already on its way when it was cancelled; next run
+        broadcast.final_rate = await _rate(session, broadcast, now, broadcast.state)
+        broadcast.sent_count = counts.get(outbox.SENT, 0)
+        broadcast.failed_count = counts.get(outbox.FAILED, 0)
+        broadcast.cancelled_count = counts.get(outbox.CANCELLED, 0)
+        broadcast.counted_at = now
+        counted += 1
+    return counted
 
 
 async def _rate(

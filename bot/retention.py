@@ -14,13 +14,14 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from storage import inbound
 from storage.citizens import erase_citizen
 from storage.models.core import Citizen, Conversation, OutboxMessage
+from storage.models.delivery import Broadcast
 from storage.outbox import CANCELLED, FAILED, SENT
 
 log = logging.getLogger(__name__)
@@ -66,12 +67,15 @@ async def forget_idle_conversations(session: AsyncSession, before: datetime) -> 
 
 
 async def forget_finished_deliveries(session: AsyncSession, before: datetime) -> int:
-    """Sent, failed and cancelled messages; pending ones are never touched."""
+    """Sent, failed and cancelled messages; pending ones are never touched, nor those of an
+    announcement whose final tally is not written down yet."""
     finished_at = func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at)
+    counted = select(Broadcast.id).where(Broadcast.counted_at.is_not(None))
     result = await session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.state.in_([SENT, FAILED, CANCELLED]),
             finished_at < before,
+            or_(OutboxMessage.broadcast_id.is_(None), OutboxMessage.broadcast_id.in_(counted)),
         )
     )
     return _count(result)

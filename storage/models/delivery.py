@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, String, Text
+from sqlalchemy import Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, UtcDateTime, utcnow
@@ -35,3 +35,10 @@ class Broadcast(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     total: Mapped[int] = mapped_column(Integer, default=0)
+    # the final tally, written once nothing is left to settle: retention later deletes the
+    # sent messages themselves, and the announcement must still say how it went
+    counted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    sent_count: Mapped[int] = mapped_column(Integer, default=0)
+    failed_count: Mapped[int] = mapped_column(Integer, default=0)
+    cancelled_count: Mapped[int] = mapped_column(Integer, default=0)
+    final_rate: Mapped[float | None] = mapped_column(Float)

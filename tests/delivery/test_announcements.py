@@ -309,3 +309,35 @@ async def test_the_list_shows_the_newest_first(
         (second, "scheduled", "presse"),
         (first, "done", "presse"),  # nobody to reach: done at once
     ]
+
+
+async def test_a_finished_announcement_keeps_its_tally_after_its_messages_are_deleted(
+    db_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    from bot.retention import forget_finished_deliveries
+
+    async with db_sessions() as session, session.begin():
+        for n in range(5):
+            await add_citizen(session, f"citizen-{n}")
+    announcement = await announce(db_sessions)
+    async with db_sessions() as session, session.begin():
+        ids = list(await session.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id)))
+        for position, message_id in enumerate(ids):
+            state = "failed" if position == 0 else "sent"
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(state=state, sent_at=START + timedelta(seconds=position + 1))
+            )
+    a_year_later = START + timedelta(days=365)
+    # retention before the tally is written must not take the only record away
+    async with db_sessions() as session, session.begin():
+        assert await forget_finished_deliveries(session, a_year_later) == 0
+    await release_due_announcements(db_sessions, START + timedelta(seconds=10))
+    async with db_sessions() as session, session.begin():
+        assert await forget_finished_deliveries(session, a_year_later) == 5
+    async with db_sessions() as session:
+        progress = await announcement_progress(session, announcement, a_year_later)
+    assert progress.state == "done"
+    assert (progress.sent, progress.failed, progress.remaining) == (4, 1, 0)
+    assert progress.rate_per_second == pytest.approx(4 / 5)

@@ -34,6 +34,11 @@ def upgrade() -> None:
         sa.Column("cancelled_at", UTC_TIME, nullable=True),
         sa.Column("done_at", UTC_TIME, nullable=True),
         sa.Column("total", sa.Integer(), nullable=False),
+        sa.Column("counted_at", UTC_TIME, nullable=True),
+        sa.Column("sent_count", sa.Integer(), nullable=False),
+        sa.Column("failed_count", sa.Integer(), nullable=False),
+        sa.Column("cancelled_count", sa.Integer(), nullable=False),
+        sa.Column("final_rate", sa.Float(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_broadcasts")),
         sqlite_autoincrement=True,
     )
