@@ -4,10 +4,8 @@ roll back. Admins only (the staff gate guards /admin); every change is in the au
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -17,8 +15,8 @@ from bot.flow_simulator import Simulators
 from bot.web.audit import record_audit
 from bot.web.auth import staff_user
 from bot.web.errors import error_page
+from bot.web.forms import flash, form_text
 from bot.web.i18n import request_language, translate
-from bot.web.sessions import add_flash
 from bot.web.templating import mitreden, render
 from flows.validation import FLOW_ID, Problem
 
@@ -37,18 +35,6 @@ def _simulators(request: Request) -> Simulators:
 def _flow_id(request: Request) -> str | None:
     flow_id = str(request.path_params["flow_id"])
     return flow_id if FLOW_ID.fullmatch(flow_id) and len(flow_id) <= 64 else None
-
-
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.replace("\r\n", "\n") if isinstance(value, str) else ""
-
-
-async def _flash(request: Request, kind: str, key: str, **values: Any) -> None:
-    app = mitreden(request)
-    text = translate(request_language(request), key, **values)
-    async with app.sessions() as session, session.begin():
-        await add_flash(session, staff_user(request), kind, text)
 
 
 def _back(flow_id: str, anchor: str = "") -> RedirectResponse:
@@ -109,7 +95,7 @@ async def flow_new(request: Request) -> Response:
     """The list page's "new flow" form: to the editor of that id, if it is a good one."""
     flow_id = request.query_params.get("flow_id", "").strip()
     if not FLOW_ID.fullmatch(flow_id) or len(flow_id) > 64:
-        await _flash(request, "error", "flowedit.bad_id")
+        await flash(request, "error", "flowedit.bad_id")
         return RedirectResponse("/admin/flows", status_code=303)
     return _back(flow_id)
 
@@ -129,7 +115,7 @@ async def flow_submit(request: Request) -> Response:
     app = mitreden(request)
     user = staff_user(request)
     form = await request.form()
-    source, action = _text(form, "source"), _text(form, "action") or "save"
+    source, action = form_text(form, "source"), form_text(form, "action") or "save"
     if not source.strip() or len(source) > MAX_SOURCE:
         problem = Problem(flow_id, None, translate(request_language(request), "flowedit.empty"))
         return await _editor(
@@ -149,7 +135,7 @@ async def flow_submit(request: Request) -> Response:
         result = flow_admin.PublishResult(problems=problems)
         return await _editor(request, flow_id, result=result, status_code=422)
     if action == "save":
-        await _flash(request, "success", "flowedit.saved")
+        await flash(request, "success", "flowedit.saved")
         return _back(flow_id)
     if action == "test":
         result = await flow_admin.test_draft(app.sessions, flow_id, app.settings, app.recognizer)
@@ -164,7 +150,7 @@ async def flow_submit(request: Request) -> Response:
     if not result.published:
         return await _editor(request, flow_id, result=result, status_code=422)
     await app.reload_flows()
-    await _flash(request, "success", "flowedit.published", version=result.version)
+    await flash(request, "success", "flowedit.published", version=result.version)
     return _back(flow_id)
 
 
@@ -177,14 +163,14 @@ async def flow_discard(request: Request) -> Response:
     async with app.sessions() as session, session.begin():
         if await flow_admin.discard_draft(session, flow_id):
             await record_audit(session, user.name, "flow.discard", flow_id)
-    await _flash(request, "success", "flowedit.discarded")
+    await flash(request, "success", "flowedit.discarded")
     return _back(flow_id)
 
 
 async def flow_rollback(request: Request) -> Response:
     flow_id = _flow_id(request)
     form = await request.form()
-    version = _text(form, "version")
+    version = form_text(form, "version")
     if flow_id is None or not version.isdigit():
         return await error_page(request, 404)
     app = mitreden(request)
@@ -202,7 +188,7 @@ async def flow_rollback(request: Request) -> Response:
         notice = translate(request_language(request), "flowedit.rollback_refused", version=version)
         return await _editor(request, flow_id, result=result, status_code=422, notice=notice)
     await app.reload_flows()
-    await _flash(request, "success", "flowedit.rolled_back", version=version, new=result.version)
+    await flash(request, "success", "flowedit.rolled_back", version=version, new=result.version)
     return _back(flow_id)
 
 
@@ -254,9 +240,9 @@ async def flow_try(request: Request) -> Response:
         notice = translate(request_language(request), "flowedit.try_fix_first")
         return await _editor(request, flow_id, result=result, status_code=422, notice=notice)
     simulator = simulators.get(key)
-    if simulator is None or _text(form, "restart") or simulator.flows != tuple(flows):
+    if simulator is None or form_text(form, "restart") or simulator.flows != tuple(flows):
         simulator = await simulators.open(key, app.settings, app.recognizer, flows)
-    text, choice = _text(form, "text").strip()[:4000], _text(form, "choice")
+    text, choice = form_text(form, "text").strip()[:4000], form_text(form, "choice")
     if choice:
         label = next((label for label, value in simulator.options if value == choice), choice)
         await simulators.send(simulator, label, choice)

@@ -8,7 +8,6 @@ import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
-from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -17,8 +16,8 @@ from bot import nlu_admin
 from bot.web.audit import record_audit
 from bot.web.auth import staff_user
 from bot.web.errors import error_page
-from bot.web.i18n import request_language, translate
-from bot.web.sessions import add_flash
+from bot.web.forms import flash, form_text
+from bot.web.i18n import request_language
 from bot.web.templating import mitreden, render
 from storage import nlu_versions
 
@@ -43,18 +42,6 @@ def _trainer(request: Request) -> nlu_admin.Trainer:
         request.app.state.nlu_trainer = found
         app.on_close.append(found.wait)
     return found
-
-
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.replace("\r\n", "\n") if isinstance(value, str) else ""
-
-
-async def _flash(request: Request, kind: str, key: str, **values: Any) -> None:
-    app = mitreden(request)
-    text = translate(request_language(request), key, **values)
-    async with app.sessions() as session, session.begin():
-        await add_flash(session, staff_user(request), kind, text)
 
 
 def _to(path: str) -> RedirectResponse:
@@ -100,19 +87,19 @@ async def nlu_save(request: Request) -> Response:
     app = mitreden(request)
     user = staff_user(request)
     form = await request.form()
-    name, text = _text(form, "file").strip(), _text(form, "text")
+    name, text = form_text(form, "file").strip(), form_text(form, "text")
     problem = nlu_admin.check_file_name(name)
     if problem is not None or len(text) > MAX_FILE:
-        await _flash(request, "error", "nluedit.bad_file")
+        await flash(request, "error", "nluedit.bad_file")
         return _to("/admin/nlu")
     now = datetime.now(UTC)
     async with app.sessions() as session, session.begin():
         problems = await nlu_admin.save_file(session, app.settings, name, text, user.name, now)
         await record_audit(session, user.name, "nlu.save", name, {"problems": len(problems)}, now)
     if problems:
-        await _flash(request, "warning", "nluedit.saved_with_problems", n=len(problems))
+        await flash(request, "warning", "nluedit.saved_with_problems", n=len(problems))
     else:
-        await _flash(request, "success", "nluedit.saved")
+        await flash(request, "success", "nluedit.saved")
     return _to(f"/admin/nlu?file={name}")
 
 
@@ -122,7 +109,7 @@ async def nlu_discard(request: Request) -> Response:
     async with app.sessions() as session, session.begin():
         await nlu_admin.discard_draft(session)
         await record_audit(session, user.name, "nlu.discard")
-    await _flash(request, "success", "nluedit.discarded")
+    await flash(request, "success", "nluedit.discarded")
     return _to("/admin/nlu")
 
 
@@ -132,7 +119,7 @@ async def nlu_train(request: Request) -> Response:
     now = datetime.now(UTC)
     started = await _trainer(request).start(user.name, now)
     if isinstance(started, list):
-        await _flash(request, "error", "nluedit.cannot_train", n=len(started))
+        await flash(request, "error", "nluedit.cannot_train", n=len(started))
         return _to("/admin/nlu")
     async with app.sessions() as session, session.begin():
         await record_audit(session, user.name, "nlu.train", f"v{started}", None, now)
@@ -149,7 +136,7 @@ async def nlu_train_again(request: Request) -> Response:
     now = datetime.now(UTC)
     started = await _trainer(request).train_again(version_id, user.name, now)
     if started is None:
-        await _flash(request, "error", "nluedit.cannot_train_again")
+        await flash(request, "error", "nluedit.cannot_train_again")
         return _to(f"/admin/nlu/versions/{version_id}")
     async with app.sessions() as session, session.begin():
         detail = {"again_from": version_id}
@@ -206,13 +193,13 @@ async def _use(request: Request, version_id: int | None) -> Response:
             target = "installed" if version_id is None else f"v{version_id}"
             await record_audit(session, user.name, "nlu.activate", target, None, now)
     if isinstance(outcome, str):
-        await _flash(request, "error", "nluedit.not_trained")
+        await flash(request, "error", "nluedit.not_trained")
         return _to(f"/admin/nlu/versions/{version_id}")
     await app.refresh_content()  # this process switches now; others within a few seconds
     if version_id is None:
-        await _flash(request, "success", "nluedit.using_installed")
+        await flash(request, "success", "nluedit.using_installed")
     else:
-        await _flash(request, "success", "nluedit.using_version", version=version_id)
+        await flash(request, "success", "nluedit.using_version", version=version_id)
     return _to("/admin/nlu")
 
 
