@@ -5,16 +5,29 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from flows.types import Option
 
 _NUMBER = re.compile(r"^\s*#?(\d{1,3})\s*[.)]?\s*$")
 _APOSTROPHES = frozenset("'’`´")
 _DIGRAPHS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+_REMEMBERED_CHARS = 200  # option labels and short answers repeat; long texts are not kept
 
 
 def normalize(text: str) -> str:
     """Lower case, no umlauts or accents, no punctuation or emoji, single spaces."""
+    # a message is folded several times (cancel, help, options, yes/no), and every option
+    # label with every message: a short text is folded once
+    return _fold_short(text) if len(text) <= _REMEMBERED_CHARS else _fold(text)
+
+
+@lru_cache(maxsize=8192)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     folded = text.casefold().replace("ß", "ss")
     folded = "".join(char for char in folded if char not in _APOSTROPHES)  # "geht's" = "gehts"
     decomposed = unicodedata.normalize("NFKD", folded)

@@ -18,10 +18,12 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
 
 from bot.app import App
 from bot.web.admin_content import routes as admin_content_routes
 from bot.web.auth import StaffGate
+from bot.web.chat.direct_route import answer_chat_message, is_chat_message
 from bot.web.chat.routes import routes as chat_routes
 from bot.web.civic.area import routes as civic_routes
 from bot.web.errors import exception_handlers, refuse
@@ -53,9 +55,19 @@ def area_routes() -> list[BaseRoute]:
     ]
 
 
+class _WebApp(Starlette):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if is_chat_message(scope):  # the busiest route, public: past the staff app's layers
+            scope["app"] = self
+            await answer_chat_message(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_web_app(app: App) -> Starlette:
-    """The server; the staff gate (login, roles, CSRF) stands in front of every route."""
-    web = Starlette(
+    """The server; the staff gate (login, roles, CSRF) stands in front of every route but
+    the web chat's messages."""
+    web = _WebApp(
         routes=area_routes(),
         middleware=[Middleware(StaffGate, refuse=refuse)],
         exception_handlers=exception_handlers(),  # type: ignore[arg-type]
