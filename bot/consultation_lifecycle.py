@@ -8,10 +8,12 @@ second process or a restart never sends one twice, and a run that failed sends i
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.citizen_notices import NOTICE_PRIORITY
@@ -128,30 +130,56 @@ def thanks_payloads(settings: Settings, consultation: Consultation) -> dict[str,
     }
 
 
-async def announce_openings(
-    session: AsyncSession, settings: Settings, now: datetime
+async def _notice_once(
+    session: AsyncSession,
+    now: datetime,
+    kind: notices.NoticeKind,
+    event_time: Callable[[Consultation], datetime],
+    audience: Callable[[Consultation], Awaitable[Select[int]]],
+    payloads: Callable[[Consultation], dict[str, dict[str, Any]]],
+    priority: int,
 ) -> tuple[int, int]:
-    """Tell subscribers about consultations that opened; (consultations, messages)."""
+    """Queue one notice (opened or closed) per due consultation, recorded so it goes once;
+    an event older than TOO_LATE is recorded as skipped. Returns (consultations, messages)."""
     handled = queued = 0
-    for consultation in await notices.due_for_notice(session, notices.OPENED, now):
-        if now - consultation.opens_at > TOO_LATE:
+    for consultation in await notices.due_for_notice(session, kind, now):
+        if now - event_time(consultation) > TOO_LATE:
             await notices.record_notice(
-                session, consultation.id, notices.OPENED, now, recipients=0, skipped=True
+                session, consultation.id, kind, now, recipients=0, skipped=True
             )
             continue
         sent = await enqueue_for_citizens(
             session,
-            await notices.opening_audience(session, consultation),
-            opening_payloads(settings, consultation),
-            priority=OPENING_PRIORITY,
-            dedupe_prefix=f"consultation-{consultation.id}-opened",
-            cause="consultation-opened",
+            await audience(consultation),
+            payloads(consultation),
+            priority=priority,
+            dedupe_prefix=f"consultation-{consultation.id}-{kind}",
+            cause=f"consultation-{kind}",
             now=now,
         )
-        await notices.record_notice(session, consultation.id, notices.OPENED, now, recipients=sent)
+        await notices.record_notice(session, consultation.id, kind, now, recipients=sent)
         handled += 1
         queued += sent
     return handled, queued
+
+
+async def announce_openings(
+    session: AsyncSession, settings: Settings, now: datetime
+) -> tuple[int, int]:
+    """Tell subscribers about consultations that opened; (consultations, messages)."""
+
+    async def audience(consultation: Consultation) -> Select[int]:
+        return await notices.opening_audience(session, consultation)
+
+    return await _notice_once(
+        session,
+        now,
+        notices.OPENED,
+        lambda consultation: consultation.opens_at,
+        audience,
+        lambda consultation: opening_payloads(settings, consultation),
+        OPENING_PRIORITY,
+    )
 
 
 async def remind_unfinished(
@@ -184,26 +212,19 @@ async def thank_participants(
     session: AsyncSession, settings: Settings, now: datetime
 ) -> tuple[int, int]:
     """Thank those who submitted, with the way to the results; (consultations, messages)."""
-    handled = queued = 0
-    for consultation in await notices.due_for_notice(session, notices.CLOSED, now):
-        if now - consultation.closes_at > TOO_LATE:
-            await notices.record_notice(
-                session, consultation.id, notices.CLOSED, now, recipients=0, skipped=True
-            )
-            continue
-        sent = await enqueue_for_citizens(
-            session,
-            notices.participants(consultation.id),
-            thanks_payloads(settings, consultation),
-            priority=NOTICE_PRIORITY,
-            dedupe_prefix=f"consultation-{consultation.id}-closed",
-            cause="consultation-closed",
-            now=now,
-        )
-        await notices.record_notice(session, consultation.id, notices.CLOSED, now, recipients=sent)
-        handled += 1
-        queued += sent
-    return handled, queued
+
+    async def audience(consultation: Consultation) -> Select[int]:
+        return notices.participants(consultation.id)
+
+    return await _notice_once(
+        session,
+        now,
+        notices.CLOSED,
+        lambda consultation: consultation.closes_at,
+        audience,
+        lambda consultation: thanks_payloads(settings, consultation),
+        NOTICE_PRIORITY,
+    )
 
 
 async def run_consultation_lifecycle(
