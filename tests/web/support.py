@@ -20,6 +20,7 @@ import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -49,6 +50,36 @@ async def running_app(
         yield app
     finally:
         await app.close()
+
+
+# one quick conversation test, so the flow editor has tests to run for `thanks`
+THANKS_TEST = """\
+name: Danke
+flows: [thanks]
+language: de
+turns:
+  - say: Hallo
+  - say: danke dir
+    expect: [gern]
+"""
+
+
+def _write_thanks_test(folder: Path) -> None:
+    folder.mkdir()
+    (folder / "thanks.yml").write_text(THANKS_TEST, encoding="utf-8")
+
+
+@asynccontextmanager
+async def app_with_a_thanks_test(
+    database_url: str,
+    recognizer: IntentRecognizer,
+    adapters: Mapping[str, ChannelAdapter],
+    folder: Path,
+) -> AsyncIterator[App]:
+    """A running App whose flow editor finds THANKS_TEST in `folder`."""
+    _write_thanks_test(folder)
+    async with running_app(database_url, recognizer, adapters, flow_tests_dir=folder) as app:
+        yield app
 
 
 async def add_staff(app: App, name: str, role: str = "staff", password: str = PASSWORD) -> None:

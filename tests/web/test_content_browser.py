@@ -19,20 +19,11 @@ from bot.channels.recording import RecordingChannel
 from bot.messages import ConversationKey, InboundMessage
 from flows.library import load_definitions
 from nlu.types import IntentRecognizer
-from tests.web.support import running_app
+from tests.web.support import app_with_a_thanks_test
 
 UPDATE_SCREENSHOTS = os.environ.get("UPDATE_SCREENSHOTS") == "1"  # read before fixtures run
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 THANKS = {flow_id: source for flow_id, _, source in load_definitions()}["thanks"]
-THANKS_TEST = """\
-name: Danke
-flows: [thanks]
-language: de
-turns:
-  - say: Hallo
-  - say: danke dir
-    expect: [gern]
-"""
 
 
 @pytest.fixture
@@ -42,11 +33,8 @@ async def web_app(
     citizen_channel: RecordingChannel,
     tmp_path: Path,
 ) -> AsyncIterator[App]:
-    tests = tmp_path / "conversation-tests"
-    tests.mkdir()
-    (tests / "thanks.yml").write_text(THANKS_TEST, encoding="utf-8")
-    async with running_app(
-        sqlite_url, recognizer, {"test": citizen_channel}, flow_tests_dir=tests
+    async with app_with_a_thanks_test(
+        sqlite_url, recognizer, {"test": citizen_channel}, tmp_path / "conversation-tests"
     ) as app:
         yield app
 

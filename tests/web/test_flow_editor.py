@@ -16,18 +16,9 @@ from bot.web.audit import audit_entries
 from flows.library import load_definitions
 from nlu.types import IntentRecognizer
 from storage import flow_versions
-from tests.web.support import StaffClient, running_app
+from tests.web.support import StaffClient, app_with_a_thanks_test
 
 SHIPPED = {flow_id: source for flow_id, _, source in load_definitions()}
-THANKS_TEST = """\
-name: Thanks
-flows: [thanks]
-language: de
-turns:
-  - say: Hallo
-  - say: danke dir
-    expect: [gern]
-"""
 
 
 @pytest.fixture
@@ -38,11 +29,8 @@ async def web_app(
     tmp_path: Path,
 ) -> AsyncIterator[App]:
     """The staff app's App, with one quick conversation test for the `thanks` flow."""
-    tests = tmp_path / "conversation-tests"
-    tests.mkdir()
-    (tests / "thanks.yml").write_text(THANKS_TEST, encoding="utf-8")
-    async with running_app(
-        sqlite_url, recognizer, {"test": citizen_channel}, flow_tests_dir=tests
+    async with app_with_a_thanks_test(
+        sqlite_url, recognizer, {"test": citizen_channel}, tmp_path / "conversation-tests"
     ) as app:
         yield app
 
