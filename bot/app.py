@@ -26,6 +26,7 @@ from nlu.factory import create_recognizer
 from nlu.training_data import TrainingDataError
 from nlu.types import IntentRecognizer
 from storage import flow_drafts, flow_versions, nlu_versions, site_texts
+from storage.content_cache import ContentCache
 from storage.database import create_engine, is_sqlite, normalise_url, session_factory
 from storage.migrate import upgrade_async
 from storage.seed import ensure_default_topics, seed_demo
@@ -130,10 +131,14 @@ class App:
 
 
 def services_factory(settings: Settings) -> Callable[[AsyncSession, str], StoreServices]:
-    """Services over the store for one message's transaction."""
+    """Services over the store for one message's transaction; topics and consultations are
+    shared between messages (`storage/content_cache.py`)."""
+    content = ContentCache(lifetime=settings.content_check_seconds)
 
     def services_for(session: AsyncSession, channel: str) -> StoreServices:
-        return StoreServices(session, channel, publish_ideas=not settings.ideas_need_approval)
+        return StoreServices(
+            session, channel, publish_ideas=not settings.ideas_need_approval, content=content
+        )
 
     return services_for
 

@@ -41,7 +41,9 @@ class Settings(BaseSettings):
         None, description="conversation tests the flow editor runs, instead of the shipped ones"
     )
     content_check_seconds: float = Field(
-        10.0, description="how often a process looks for newly published flows and intent data"
+        10.0,
+        description="how often a process looks for newly published flows and intent data, and"
+        " how long topics and consultations changed by another process may show as before",
     )
 
     nlu_backend: Literal["embedded", "rasa"] = "embedded"

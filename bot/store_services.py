@@ -52,12 +52,26 @@ from storage import (
 from storage.base import utcnow
 from storage.citizen_export import citizen_data
 from storage.consultation_results import consultation_results
-from storage.models.civic import Consultation, ConsultationQuestion, Idea, Topic
-from storage.topics import list_topics, topic_by_slug, topic_name, topics_by_id
+from storage.content_cache import ConsultationEntry, Content, ContentCache, TopicEntry
+from storage.models.civic import Consultation, ConsultationQuestion, Idea
 
 
-def _topic_view(topic: Topic | None, language: str) -> TopicView | None:
-    return None if topic is None else TopicView(topic.slug, topic_name(topic, language))
+def _topic_view(topic: TopicEntry | None, language: str) -> TopicView | None:
+    return None if topic is None else TopicView(topic.slug, topic.name(language))
+
+
+def _entry(row: Consultation) -> ConsultationEntry:
+    return ConsultationEntry(
+        row.id,
+        row.slug,
+        row.title_de,
+        row.title_en,
+        row.description_de,
+        row.description_en,
+        row.topic_id,
+        row.opens_at,
+        row.closes_at,
+    )
 
 
 def _question_view(question: ConsultationQuestion, language: str) -> ConsultationQuestionView:
@@ -85,11 +99,13 @@ class StoreServices:
         *,
         clock: Callable[[], datetime] = utcnow,
         publish_ideas: bool = False,
+        content: ContentCache | None = None,
     ) -> None:
         # save_answer has no `now` in the protocol; the clock serves it (and tests set it)
         self._session = session
         self._channel = channel
         self._clock = clock
+        self._content = content or ContentCache(lifetime=0)
         self._moderation = "published" if publish_ideas else "pending"
         self.erased = False  # the dispatcher must not save a conversation erased just now
 
@@ -109,20 +125,24 @@ class StoreServices:
     async def set_language(self, citizen_id: int, language: str) -> None:
         await citizens.set_language(self._session, citizen_id, language)
 
+    async def _cached(self) -> Content:
+        return await self._content.content(self._session)
+
+    async def _topic(self, slug: str) -> TopicEntry | None:
+        return (await self._cached()).topic_by_slug(slug)
+
     async def topics(self, language: str) -> Sequence[TopicView]:
-        return [
-            TopicView(t.slug, topic_name(t, language)) for t in await list_topics(self._session)
-        ]
+        return [TopicView(t.slug, t.name(language)) for t in (await self._cached()).topics]
 
     # consultations
 
     async def _consultation_view(
         self,
-        row: Consultation,
+        row: ConsultationEntry,
         language: str,
         now: datetime,
         with_questions: bool,
-        topic: Topic | None,
+        topic: TopicEntry | None,
     ) -> ConsultationView:
         title, description = consultations.localized(row, language)
         asked = (
@@ -145,9 +165,9 @@ class StoreServices:
     async def consultations(
         self, language: str, now: datetime, status: ConsultationStatus = "open"
     ) -> Sequence[ConsultationView]:
-        rows = await consultations.list_consultations(self._session, now, status)
-        # one query for every row's topic, none for questions a list does not show
-        topics = await topics_by_id(self._session, [row.topic_id for row in rows])
+        content = await self._cached()
+        rows = content.consultations_by_status(now, status)
+        topics = content.topics_by_id(row.topic_id for row in rows)
         return [
             await self._consultation_view(row, language, now, False, topics.get(row.topic_id or 0))
             for row in rows
@@ -162,8 +182,8 @@ class StoreServices:
     async def _single_view(
         self, row: Consultation, language: str, now: datetime, with_questions: bool
     ) -> ConsultationView:
-        topic = (await topics_by_id(self._session, [row.topic_id])).get(row.topic_id or 0)
-        return await self._consultation_view(row, language, now, with_questions, topic)
+        topic = (await self._cached()).topics_by_id([row.topic_id]).get(row.topic_id or 0)
+        return await self._consultation_view(_entry(row), language, now, with_questions, topic)
 
     async def consultation_results(
         self, reference: str, language: str, now: datetime
@@ -258,7 +278,7 @@ class StoreServices:
         language: str,
     ) -> str:
         now = self._clock()
-        topic = await topic_by_slug(self._session, topic_slug) if topic_slug else None
+        topic = await self._topic(topic_slug) if topic_slug else None
         row = await ideas.create_idea(
             self._session,
             citizen_id=citizen_id,
@@ -275,7 +295,7 @@ class StoreServices:
         return ref
 
     async def _summaries(self, rows: Sequence[Idea], language: str) -> list[IdeaSummaryView]:
-        topics = await topics_by_id(self._session, [row.topic_id for row in rows])
+        topics = (await self._cached()).topics_by_id(row.topic_id for row in rows)
         return [
             IdeaSummaryView(
                 id=row.id,
@@ -299,7 +319,7 @@ class StoreServices:
     ) -> Sequence[IdeaSummaryView]:
         topic_id = None
         if topic_slug:
-            topic = await topic_by_slug(self._session, topic_slug)
+            topic = await self._topic(topic_slug)
             if topic is None:
                 return []
             topic_id = topic.id
@@ -364,7 +384,7 @@ class StoreServices:
             key = council.reference_key(paper.reference if paper and paper.reference else target)
             return key or None
         if kind == "topic":
-            topic = await topic_by_slug(self._session, target)
+            topic = await self._topic(target)
             return topic.slug if topic is not None else None
         if kind == "consultation":
             consultation = await consultations.find_consultation(self._session, target)
@@ -391,8 +411,8 @@ class StoreServices:
 
     async def _label(self, kind: str, target: str, language: str) -> str:
         if kind == "topic":
-            topic = await topic_by_slug(self._session, target)
-            return topic_name(topic, language) if topic is not None else target
+            topic = await self._topic(target)
+            return topic.name(language) if topic is not None else target
         if kind == "consultation":
             consultation = await consultations.find_consultation(self._session, target)
             if consultation is not None:

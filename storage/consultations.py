@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +23,27 @@ class ConsultationNotOpen(Exception):
         self.status = status
 
 
-def consultation_status(consultation: Consultation, now: datetime) -> Status:
+class Dated(Protocol):
+    """A consultation row or a cached copy of one."""
+
+    @property
+    def opens_at(self) -> datetime: ...
+    @property
+    def closes_at(self) -> datetime: ...
+
+
+class Titled(Protocol):
+    @property
+    def title_de(self) -> str: ...
+    @property
+    def title_en(self) -> str: ...
+    @property
+    def description_de(self) -> str: ...
+    @property
+    def description_en(self) -> str: ...
+
+
+def consultation_status(consultation: Dated, now: datetime) -> Status:
     if now < consultation.opens_at:
         return "upcoming"
     if now >= consultation.closes_at:
@@ -73,7 +93,7 @@ async def consultation_questions(
     return list((await session.scalars(query)).all())
 
 
-def localized(consultation: Consultation, language: str) -> tuple[str, str]:
+def localized(consultation: Titled, language: str) -> tuple[str, str]:
     """Title and description in the language asked for."""
     if language == "en":
         return consultation.title_en, consultation.description_en

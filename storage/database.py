@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from storage.sqlite_inline import inline_connector
+from storage.sqlite_driver import DRIVER as SQLITE_DRIVER
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -24,8 +24,8 @@ def normalise_url(url: str) -> str:
     """Accept the usual sync URLs and choose the async driver for them."""
     parsed = make_url(url)
     driver = parsed.drivername
-    if driver in ("sqlite", "sqlite+pysqlite"):
-        parsed = parsed.set(drivername="sqlite+aiosqlite")
+    if driver in ("sqlite", "sqlite+pysqlite", "sqlite+aiosqlite"):
+        parsed = parsed.set(drivername=f"sqlite+{SQLITE_DRIVER}")
     elif driver in ("postgresql", "postgres", "postgresql+psycopg2", "postgresql+psycopg"):
         parsed = parsed.set(drivername="postgresql+asyncpg")
     return parsed.render_as_string(hide_password=False)
@@ -50,11 +50,12 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             kwargs.setdefault("pool_size", 1)
             kwargs.setdefault("max_overflow", 0)
             kwargs.setdefault("pool_timeout", 120)
-        engine = create_async_engine(
-            url,
-            async_creator=inline_connector(database or ":memory:", SQLITE_BUSY_TIMEOUT_MS / 1000),
-            **kwargs,
-        )
+        connect_args = kwargs.setdefault("connect_args", {})
+        connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+        # the connection is opened and used in the event loop's thread, but a test may close
+        # an engine from another loop's thread
+        connect_args.setdefault("check_same_thread", False)
+        engine = create_async_engine(url, **kwargs)
         _tune_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
@@ -74,7 +75,8 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # straight to sqlite3: the statement needs none of SQLAlchemy's execution machinery
+        connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

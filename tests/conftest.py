@@ -79,14 +79,14 @@ def postgres_pool(postgres_admin_url: str, postgres_template: str) -> Iterator[D
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "mitreden.db"
-    blocking(lambda: upgrade_async(f"sqlite+aiosqlite:///{path}"))
+    blocking(lambda: upgrade_async(f"sqlite:///{path}"))
     return path
 
 
 def _sqlite_copy(template: Path, directory: Path) -> str:
     path = directory / "mitreden.db"
     shutil.copyfile(template, path)
-    return f"sqlite+aiosqlite:///{path}"
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ async def postgres_database() -> AsyncIterator[str]:
 
 @asynccontextmanager
 async def sqlite_database(directory: Path) -> AsyncIterator[str]:
-    url = f"sqlite+aiosqlite:///{directory / 'bench.db'}"
+    url = f"sqlite:///{directory / 'bench.db'}"
     await upgrade_async(url)
     yield url
 

@@ -36,7 +36,7 @@ async def test_telegram_citizens_get_what_the_preview_showed(
     double = BotApiDouble()
     await double.start()
     telegram = TelegramChannel(double.token, api_url=double.url, poll_timeout=1)
-    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
     try:
         async with running_app(url, recognizer, {"telegram": telegram}) as app:
             now = datetime.now(UTC)
