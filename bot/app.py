@@ -130,12 +130,17 @@ class App:
         await self.engine.dispose()
 
 
-def services_factory(settings: Settings) -> Callable[[AsyncSession, str], StoreServices]:
-    """Services over the store for one message's transaction; topics and consultations are
-    shared between messages (`storage/content_cache.py`)."""
+def services_factory(
+    settings: Settings,
+) -> Callable[[AsyncSession | Callable[[], AsyncSession], str], StoreServices]:
+    """Services over the store for one message's transaction (or a factory that opens it
+    when needed); topics and consultations are shared between messages
+    (`storage/content_cache.py`)."""
     content = ContentCache(lifetime=settings.content_check_seconds)
 
-    def services_for(session: AsyncSession, channel: str) -> StoreServices:
+    def services_for(
+        session: AsyncSession | Callable[[], AsyncSession], channel: str
+    ) -> StoreServices:
         return StoreServices(
             session, channel, publish_ideas=not settings.ideas_need_approval, content=content
         )

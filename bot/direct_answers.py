@@ -1,17 +1,18 @@
 """The web chat's way through the bot: the dispatcher's steps, lean enough for a busy site.
 
 The same steps as `Dispatcher.handle` (serialise per conversation, identify, understand,
-advance the flow, store), with four differences that make a message cheap:
+advance the flow, store), with five differences that make a message cheap:
 
 - the replies are returned, not queued: they travel back in the HTTP answer, which is
   sent only after the conversation's new state is committed;
-- a turn whose flow step touched no other data has only its state to write; such writes
+- a turn whose flow step wrote no other data has only its state to write; such writes
   of concurrent messages share one transaction (`bot/state_writer.py`, group commit);
 - on SQLite, where one process owns the file, who the citizen is and where the
   conversation stands stay in memory between messages, so a message reads nothing;
   an entry unused for a few minutes is read again (the store may have changed meanwhile:
   retention, an erasure on another channel), and any failed write drops it;
-- typed texts recognised in the last minute are not recognised again.
+- typed texts recognised in the last minute are not recognised again;
+- a database session is opened only when the flow step asks the store for something.
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatcher import (
     MAX_INBOUND_CHARS,
     DispatchSettings,
-    ServicesFactory,
+    TurnServices,
     apology,
     pressed_choice,
 )
@@ -44,6 +45,7 @@ from nlu.types import IntentRecognizer, NluResult
 from storage import conversations, identities
 from storage.identities import LAST_SEEN_PRECISION
 from storage.lean_conversations import find_known, state_row, upsert_states
+from storage.session_writes import wrote
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,15 @@ REMEMBER_SECONDS = 300.0  # how long an idle conversation is trusted from memory
 REMEMBER_MAX = 100_000  # conversations kept in memory (a few hundred bytes each)
 PARSE_SECONDS = 60.0  # a newly trained model takes over cached texts within this time
 PARSE_MAX = 20_000
+
+
+class OnDemandServices(TurnServices, Protocol):
+    """Services that open their session when a step first needs the store."""
+
+    opened_session: AsyncSession | None
+
+
+OnDemandServicesFactory = Callable[[Callable[[], AsyncSession], str], OnDemandServices]
 
 
 @dataclass(frozen=True)
@@ -66,7 +77,7 @@ class DirectAnswers:
         sessions: async_sessionmaker[AsyncSession],
         recognizer: IntentRecognizer,
         library: Callable[[], FlowLibrary],
-        services: ServicesFactory,
+        services: OnDemandServicesFactory,
         settings: DispatchSettings,
         *,
         remember: bool,
@@ -124,11 +135,11 @@ class DirectAnswers:
             formal=self._settings.formal,
             variables=self._settings.variables,
         )
-        # the session connects only if the flow step asks the store for something
-        async with self._sessions() as session:
-            services = self._services(session, key.channel)
+        services = self._services(self._sessions, key.channel)
+        try:
             turn = await engine.advance(state, user_input, ctx, self._library(), services)
-            if services.erased:
+            session = services.opened_session
+            if services.erased and session is not None:
                 await session.commit()
                 self._known.pop(key, None)
                 return list(turn.replies)
@@ -141,11 +152,17 @@ class DirectAnswers:
                 state=new_state,
                 now=now,
             )
-            if session.in_transaction():  # the step used the store: one commit for both
+            if session is not None and wrote(session):
+                # the step wrote data: one commit for its data and the state
                 await upsert_states(session, [row])
                 await session.commit()
             else:
+                if session is not None:
+                    await session.close()  # the group commit needs the connection
                 await self.writer.write(row)
+        finally:
+            if services.opened_session is not None:
+                await services.opened_session.close()
         if self._remember_states:
             self._keep(key, _Known(known.citizen_id, new_state, self._monotonic()))
         return list(turn.replies)
@@ -175,14 +192,13 @@ class DirectAnswers:
                 state = found.state or ConversationState(language=found.language).to_json()
                 return _Known(found.citizen_id, state, self._monotonic())
             language = message.language_hint or self._settings.default_language
-            citizen_id, _ = await identities.resolve_citizen(
-                session,
-                key.channel,
-                key.user,
-                key.chat,
-                language if language in ("de", "en") else "de",
-                now,
+            language = language if language in ("de", "en") else "de"
+            citizen_id, created = await identities.resolve_citizen(
+                session, key.channel, key.user, key.chat, language, now
             )
+            if created:  # nothing more to read about someone who just arrived
+                state = ConversationState(language=language).to_json()
+                return _Known(citizen_id, state, self._monotonic())
             stored = await conversations.find(session, key.channel, key.chat, key.user)
             if stored is not None:
                 return _Known(citizen_id, dict(stored.state), self._monotonic())

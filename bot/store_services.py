@@ -90,11 +90,15 @@ def _question_view(question: ConsultationQuestion, language: str) -> Consultatio
 
 
 class StoreServices:
-    """Implements flows.services.Services on an AsyncSession."""
+    """Implements flows.services.Services on an AsyncSession.
+
+    Given a session factory instead of a session, it opens one only when a step first asks
+    the store for something: most turns of a conversation never do.
+    """
 
     def __init__(
         self,
-        session: AsyncSession,
+        session: AsyncSession | Callable[[], AsyncSession],
         channel: str = "terminal",
         *,
         clock: Callable[[], datetime] = utcnow,
@@ -102,12 +106,20 @@ class StoreServices:
         content: ContentCache | None = None,
     ) -> None:
         # save_answer has no `now` in the protocol; the clock serves it (and tests set it)
-        self._session = session
+        self.opened_session = session if isinstance(session, AsyncSession) else None
+        self._open = session if not isinstance(session, AsyncSession) else None
         self._channel = channel
         self._clock = clock
         self._content = content or ContentCache(lifetime=0)
         self._moderation = "published" if publish_ideas else "pending"
         self.erased = False  # the dispatcher must not save a conversation erased just now
+
+    @property
+    def _session(self) -> AsyncSession:
+        if self.opened_session is None:
+            assert self._open is not None
+            self.opened_session = self._open()
+        return self.opened_session
 
     # citizens and consent
 
@@ -279,7 +291,7 @@ class StoreServices:
     ) -> str:
         now = self._clock()
         topic = await self._topic(topic_slug) if topic_slug else None
-        row = await ideas.create_idea(
+        created = await ideas.create_idea(
             self._session,
             citizen_id=citizen_id,
             title=title,
@@ -290,9 +302,8 @@ class StoreServices:
             now=now,
             moderation=self._moderation,
         )
-        ref = row.ref or ""
-        await subscriptions.subscribe(self._session, citizen_id, "idea", ref, now)
-        return ref
+        await subscriptions.subscribe(self._session, citizen_id, "idea", created.ref, now)
+        return created.ref
 
     async def _summaries(self, rows: Sequence[Idea], language: str) -> list[IdeaSummaryView]:
         topics = (await self._cached()).topics_by_id(row.topic_id for row in rows)

@@ -10,7 +10,7 @@ from flows.builtin_texts import VARIABLE_DEFAULTS
 from flows.definition import FlowDefinition, StepDefinition
 from flows.services import Services
 from flows.types import JSON, Attachment, Option, Reply, TurnContext
-from flows.wording import fill, localize
+from flows.wording import fill, has_placeholders, localize
 
 if TYPE_CHECKING:  # the library parses flows, whose validation knows the actions, which use Run
     from flows.library import FlowLibrary
@@ -32,26 +32,37 @@ class Run:
     pending_attachment: Attachment | None = None
     erased: bool = False
     consent: bool | None = None  # cached for this turn
+    _variable_values: dict[str, Any] | None = field(default=None, init=False, repr=False)
 
     def text(self, texts: Mapping[str, str], **extra: Any) -> str:
         """A text map in the conversation's language with placeholders filled."""
-        values: dict[str, Any] = {
-            name: localize(default, self.language, self.ctx.formal)
-            for name, default in VARIABLE_DEFAULTS.items()
-        }
-        values.update({k: v for k, v in self.ctx.variables.items() if v and ":" not in k})
-        # "name:en" is a variable's text for one language (e.g. an edited privacy notice)
-        suffix = f":{self.language}"
-        values.update(
-            {
-                k.removesuffix(suffix): v
-                for k, v in self.ctx.variables.items()
-                if v and k.endswith(suffix)
-            }
-        )
+        template = localize(texts, self.language, self.ctx.formal)
+        if not has_placeholders(template):  # most labels: nothing to look up
+            return template
+        values = dict(self._variables())
         values.update({k: v for k, v in self.slots.items() if not k.startswith("_")})
         values.update(extra)
-        return fill(localize(texts, self.language, self.ctx.formal), values)
+        return fill(template, values)
+
+    def _variables(self) -> dict[str, Any]:
+        """The town's variables in this turn's language, gathered once per turn."""
+        if self._variable_values is None:
+            values: dict[str, Any] = {
+                name: localize(default, self.language, self.ctx.formal)
+                for name, default in VARIABLE_DEFAULTS.items()
+            }
+            values.update({k: v for k, v in self.ctx.variables.items() if v and ":" not in k})
+            # "name:en" is a variable's text for one language (e.g. an edited privacy notice)
+            suffix = f":{self.language}"
+            values.update(
+                {
+                    k.removesuffix(suffix): v
+                    for k, v in self.ctx.variables.items()
+                    if v and k.endswith(suffix)
+                }
+            )
+            self._variable_values = values
+        return self._variable_values
 
     def say(self, text: str, options: Sequence[Option] = ()) -> None:
         """Adds a reply; a waiting attachment (the data export) goes with it."""

@@ -23,11 +23,18 @@ class _Values(dict[str, Any]):
         return "{" + key + "}"
 
 
+def has_placeholders(template: str) -> bool:
+    """False when filling would give the template back unchanged (no braces at all)."""
+    return "{" in template or "}" in template
+
+
 def fill(template: str, values: Mapping[str, Any]) -> str:
     """`template` with {name} replaced; None and missing values never raise."""
+    if not has_placeholders(template):
+        return template
     shown = _Values({k: EMPTY_VALUE if v is None or v == "" else v for k, v in values.items()})
     try:
-        return string.Formatter().vformat(template, (), shown)
+        return template.format_map(shown)
     except (ValueError, IndexError, KeyError, AttributeError, TypeError):
         return template
 

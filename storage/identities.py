@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.core import ChannelIdentity, Citizen
@@ -26,11 +26,7 @@ async def resolve_citizen(
     `address` is where the citizen's own messages go; None (a message in a group chat)
     keeps the one known, or takes the user's id, which is the private chat on Telegram.
     """
-    identity = await session.scalar(
-        select(ChannelIdentity).where(
-            ChannelIdentity.channel == channel, ChannelIdentity.user_key == user_key
-        )
-    )
+    identity = await session.scalar(_IDENTITY, {"channel": channel, "user_key": user_key})
     if identity is not None:
         if address is not None and identity.address != address:
             identity.address = address
@@ -56,6 +52,13 @@ async def resolve_citizen(
     )
     await session.flush()
     return citizen.id, True
+
+
+# built once: every message asks this, and building a statement costs more than running it
+_IDENTITY = select(ChannelIdentity).where(
+    ChannelIdentity.channel == bindparam("channel"),
+    ChannelIdentity.user_key == bindparam("user_key"),
+)
 
 
 async def citizen_exists(session: AsyncSession, citizen_id: int) -> bool:

@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Insert, Table, and_, select
+from sqlalchemy import Insert, Table, and_, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,34 +30,39 @@ async def find_known(
 
     None for anything the full path must look at: a new identity, a moved or blocked one.
     """
-    row = (
-        await session.execute(
-            select(
-                ChannelIdentity.citizen_id,
-                Citizen.language,
-                Citizen.last_seen_at,
-                Conversation.state,
-            )
-            .join(Citizen, Citizen.id == ChannelIdentity.citizen_id)
-            .outerjoin(
-                Conversation,
-                and_(
-                    Conversation.channel == ChannelIdentity.channel,
-                    Conversation.user_key == ChannelIdentity.user_key,
-                    Conversation.chat == chat,
-                ),
-            )
-            .where(
-                ChannelIdentity.channel == channel,
-                ChannelIdentity.user_key == user_key,
-                ChannelIdentity.address == chat,
-                ChannelIdentity.blocked_at.is_(None),
-            )
-        )
-    ).first()
+    found = await session.execute(
+        _FIND_KNOWN, {"channel": channel, "chat": chat, "user_key": user_key}
+    )
+    row = found.first()
     if row is None:
         return None
     return KnownConversation(row.citizen_id, row.language, row.last_seen_at, row.state)
+
+
+# built once: on the busiest path building a statement costs more than running it
+_FIND_KNOWN = (
+    select(
+        ChannelIdentity.citizen_id,
+        Citizen.language,
+        Citizen.last_seen_at,
+        Conversation.state,
+    )
+    .join(Citizen, Citizen.id == ChannelIdentity.citizen_id)
+    .outerjoin(
+        Conversation,
+        and_(
+            Conversation.channel == ChannelIdentity.channel,
+            Conversation.user_key == ChannelIdentity.user_key,
+            Conversation.chat == bindparam("chat"),
+        ),
+    )
+    .where(
+        ChannelIdentity.channel == bindparam("channel"),
+        ChannelIdentity.user_key == bindparam("user_key"),
+        ChannelIdentity.address == bindparam("chat"),
+        ChannelIdentity.blocked_at.is_(None),
+    )
+)
 
 
 def state_row(

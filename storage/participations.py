@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.consultations import consultation_questions, ensure_open
@@ -71,12 +71,15 @@ async def answers_of(session: AsyncSession, participation_id: int) -> dict[str, 
 
 
 async def participations_of(session: AsyncSession, citizen_id: int) -> list[Participation]:
-    query = (
-        select(Participation)
-        .where(Participation.citizen_id == citizen_id)
-        .order_by(Participation.id.desc())
-    )
-    return list((await session.scalars(query)).all())
+    return list((await session.scalars(_PARTICIPATIONS_OF, {"citizen_id": citizen_id})).all())
+
+
+# built once: on a citizen's busy paths building a statement costs more than running it
+_PARTICIPATIONS_OF = (
+    select(Participation)
+    .where(Participation.citizen_id == bindparam("citizen_id"))
+    .order_by(Participation.id.desc())
+)
 
 
 async def _start(

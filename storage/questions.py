@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.civic import Question
@@ -45,8 +45,15 @@ async def record_answer(
 
 
 async def questions_of(session: AsyncSession, citizen_id: int) -> list[Question]:
-    query = select(Question).where(Question.citizen_id == citizen_id).order_by(Question.id.desc())
-    return list((await session.scalars(query)).all())
+    return list((await session.scalars(_QUESTIONS_OF, {"citizen_id": citizen_id})).all())
+
+
+# built once: on a citizen's busy paths building a statement costs more than running it
+_QUESTIONS_OF = (
+    select(Question)
+    .where(Question.citizen_id == bindparam("citizen_id"))
+    .order_by(Question.id.desc())
+)
 
 
 async def answered_public_questions(

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.consultation_import import upsert_consultation
 from storage.consultation_spec import ConsultationSpec
 from storage.ideas import change_status, create_idea
-from storage.models.civic import Consultation, Topic
+from storage.models.civic import Consultation, Idea, Topic
 from storage.questions import create_question, record_answer
 from storage.topics import topic_by_slug, upsert_topic
 
@@ -82,7 +82,7 @@ async def seed_demo(session: AsyncSession, now: datetime) -> bool:
 async def _seed_idea(
     session: AsyncSession, item: dict[str, Any], topics: dict[str, int], now: datetime
 ) -> None:
-    idea = await create_idea(
+    created = await create_idea(
         session,
         citizen_id=None,
         title=item["title"],
@@ -93,6 +93,7 @@ async def _seed_idea(
         now=_days(now, -item["days_ago"]),
         moderation="published",
     )
+    idea = await session.get_one(Idea, created.id)
     # demo supporters are counted without inventing supporter rows
     idea.support_count = item["supports"]
     for step in item["history"]:

@@ -83,11 +83,20 @@ async def test_consent_and_language_are_remembered(sessions: Sessions, clock: Cl
         before = await store.citizen(anna)
         await store.record_consent(anna, "2026-01")
         await store.set_language(anna, "en")
+        same_turn = await store.citizen(anna)  # the citizen read before shows the change
     async with services(sessions, clock) as store:
         after = await store.citizen(anna)
     assert (before.consent_given, before.language) == (False, "de")
+    assert (same_turn.consent_given, same_turn.language) == (True, "en")
     assert (after.consent_given, after.language) == (True, "en")
     assert await count(sessions, ConsentRecord, citizen_id=anna, notice_version="2026-01") == 1
+
+
+async def test_consent_for_an_unknown_citizen_is_refused(sessions: Sessions, clock: Clock) -> None:
+    with pytest.raises(LookupError):
+        async with services(sessions, clock) as store:
+            await store.record_consent(999_999, "2026-01")
+    assert await count(sessions, ConsentRecord, citizen_id=999_999) == 0
 
 
 async def test_topics_come_in_the_language_asked_for(sessions: Sessions, clock: Clock) -> None:

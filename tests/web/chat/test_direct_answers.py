@@ -79,6 +79,34 @@ async def test_concurrent_turns_share_commits_and_survive_a_restart(
         await app.close()
 
 
+async def test_turns_that_only_read_leave_their_state_to_the_group_commit(
+    db_url: str, recognizer: IntentRecognizer
+) -> None:
+    settings = Settings(database_url=db_url, demo_data="true", nlu_cache_dir=None)
+    senders = [f"r-citizen-{number}" for number in range(20)]
+    app = await build_app(settings, {}, recognizer)
+    try:
+        answers = answers_for(app)
+        await asyncio.gather(*(say(answers, sender, "Hallo") for sender in senders))
+        before = answers.writer.commits
+        # proposing an idea first reads whether the citizen has consented, and writes nothing
+        asked = await asyncio.gather(
+            *(say(answers, sender, "ich habe eine idee für die stadt") for sender in senders)
+        )
+        assert all("Datenschutz" in text for text in asked)
+        assert 0 < answers.writer.commits - before < len(senders)
+    finally:
+        await app.close()
+
+    app = await build_app(settings, {}, recognizer)
+    try:
+        answers = answers_for(app)
+        agreed = await asyncio.gather(*(say(answers, sender, "ja") for sender in senders))
+        assert all("Danke!" in text for text in agreed)
+    finally:
+        await app.close()
+
+
 async def test_a_citizen_erased_elsewhere_is_greeted_anew_not_apologised_to(
     sqlite_url: str, recognizer: IntentRecognizer, caplog: pytest.LogCaptureFixture
 ) -> None:
