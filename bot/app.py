@@ -171,7 +171,7 @@ async def prepare_database(
     fresh = _new_sqlite_file(url)
     shipped = load_shipped_flows(settings.flows_dir)  # a broken file stops us before any change
     await upgrade_async(url)
-    engine = create_engine(url)
+    engine = create_engine(url, pool_size=settings.database_pool_size)
     sessions = session_factory(engine)
     now = datetime.now(UTC)
     async with sessions() as session, session.begin():

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MITREDEN_", extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
+    database_pool_size: int = Field(
+        10, ge=1, description="PostgreSQL connections each process keeps open (SQLite uses one)"
+    )
     town: str = "Musterstadt"
     default_language: Literal["de", "en"] = "de"
     formal: bool = Field(True, description="German 'Sie'; false switches to 'du'")

@@ -47,7 +47,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # a transaction take the write lock up front, so two processes never deadlock on
         # upgrading a read lock (which SQLite reports as "database is locked" at once).
         if kwargs.setdefault("poolclass", AsyncAdaptedQueuePool) is AsyncAdaptedQueuePool:
-            kwargs.setdefault("pool_size", 1)
+            kwargs["pool_size"] = 1
             kwargs.setdefault("max_overflow", 0)
             kwargs.setdefault("pool_timeout", 120)
         connect_args = kwargs.setdefault("connect_args", {})
@@ -59,6 +59,13 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         _tune_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if "poolclass" not in kwargs:
+        # a fixed set of connections: under load, tasks wait a moment for one instead of
+        # opening and closing connections beyond the pool (each costs more than a message)
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 0)
+    else:
+        kwargs.pop("pool_size", None)
     return create_async_engine(url, **kwargs)
 
 
