@@ -2,7 +2,8 @@
 
 A web chat turn that only read from the store can leave its conversation state to the
 group commit (bot/state_writer.py) instead of a transaction of its own. Every write goes
-through `Session.execute` or a flush, and both are seen here.
+through `Session.execute` or a flush, and both are seen here, as are ORM changes not yet
+flushed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ _WROTE = "mitreden_wrote"
 
 
 def wrote(session: AsyncSession) -> bool:
-    return bool(session.sync_session.info.get(_WROTE, False))
+    """True once the transaction has written, or while it holds ORM changes that its
+    commit would still write."""
+    sync = session.sync_session
+    return bool(sync.info.get(_WROTE, False) or sync.new or sync.dirty or sync.deleted)
 
 
 def _on_execute(state: ORMExecuteState) -> None:

@@ -22,14 +22,19 @@ async def test_reading_is_not_writing(db_sessions: Sessions) -> None:
         assert not wrote(session)
 
 
-async def test_a_flush_or_a_plain_insert_is_writing_until_the_commit(
+async def test_changes_flushed_pending_or_plain_are_writing_until_the_commit(
     db_sessions: Sessions,
 ) -> None:
     async with db_sessions() as session:
         citizen = Citizen(language="de")
         session.add(citizen)
-        assert not wrote(session)  # nothing has reached the database yet
+        assert wrote(session)  # not in the database yet, but the commit would write it
         await session.flush()
+        assert wrote(session)
+        await session.commit()
+        assert not wrote(session)
+
+        citizen.language = "en"  # a change the commit would write
         assert wrote(session)
         await session.commit()
         assert not wrote(session)
