@@ -195,15 +195,23 @@ async def test_a_flood_wait_delays_a_reply_but_never_drops_it(
 
 
 async def test_every_command_in_the_menu_is_understood(
-    bot: RunningBot, double: BotApiDouble
+    double: BotApiDouble, tmp_path: Path, recognizer: IntentRecognizer
 ) -> None:
-    anna = chat(double, bot, ANNA)
-    for language, commands in COMMANDS.items():
-        for command, _ in commands:
-            await anna.say(f"/{command}")
-            assert anna.last, f"/{command} ({language}) got no answer"
-            assert not any(word in anna.texts() for word in UNKNOWN_COMMAND), command
-            await anna.say("/abbrechen")
+    # some forty messages into one chat: without the pace of one per second and chat
+    # (tests/delivery checks the pace) the test takes seconds instead of most of a minute
+    settings = bot_settings(double, tmp_path).model_copy(update={"telegram_rate_per_chat": 0.0})
+    bot = RunningBot(settings, recognizer)
+    await bot.start()
+    try:
+        anna = chat(double, bot, ANNA)
+        for language, commands in COMMANDS.items():
+            for command, _ in commands:
+                await anna.say(f"/{command}")
+                assert anna.last, f"/{command} ({language}) got no answer"
+                assert not any(word in anna.texts() for word in UNKNOWN_COMMAND), command
+                await anna.say("/abbrechen")
+    finally:
+        await bot.stop()
 
 
 async def test_a_deep_link_opens_the_consultation_from_the_poster(
