@@ -33,6 +33,8 @@ from storage.seed import ensure_default_topics, seed_demo
 
 log = logging.getLogger(__name__)
 
+ServicesForTurn = Callable[[AsyncSession | Callable[[], AsyncSession], str], StoreServices]
+
 
 @dataclass
 class App:
@@ -44,6 +46,8 @@ class App:
     worker: DeliveryWorker
     adapters: Mapping[str, ChannelAdapter]
     dispatcher_settings: DispatchSettings
+    # the store for one message, shared by the dispatcher and the web chat (and their cache)
+    services: ServicesForTurn
     library: FlowLibrary = field(default_factory=lambda: FlowLibrary.from_sources([]))
     delivering: asyncio.Task[None] | None = None
     watching: asyncio.Task[None] | None = None
@@ -130,9 +134,7 @@ class App:
         await self.engine.dispose()
 
 
-def services_factory(
-    settings: Settings,
-) -> Callable[[AsyncSession | Callable[[], AsyncSession], str], StoreServices]:
+def services_factory(settings: Settings) -> ServicesForTurn:
     """Services over the store for one message's transaction (or a factory that opens it
     when needed); topics and consultations are shared between messages
     (`storage/content_cache.py`)."""
@@ -247,6 +249,7 @@ async def _assemble(
         limits=RateLimits.from_settings(settings),
     )
     app_ref: list[App] = []
+    services = services_factory(settings)
     dispatch_settings = DispatchSettings(
         default_language=settings.default_language,
         formal=settings.formal,
@@ -256,12 +259,20 @@ async def _assemble(
         sessions,
         recognizer,
         library=lambda: app_ref[0].library,
-        services=services_factory(settings),
+        services=services,
         settings=dispatch_settings,
         on_commit=worker.wake,
     )
     app = App(
-        settings, engine, sessions, recognizer, dispatcher, worker, adapters, dispatch_settings
+        settings,
+        engine,
+        sessions,
+        recognizer,
+        dispatcher,
+        worker,
+        adapters,
+        dispatch_settings,
+        services,
     )
     app_ref.append(app)
     await app.refresh_content()

@@ -6,6 +6,7 @@ Never commits; the dispatcher owns the transaction. Views come back in the langu
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, cast
@@ -52,26 +53,18 @@ from storage import (
 from storage.base import utcnow
 from storage.citizen_export import citizen_data
 from storage.consultation_results import consultation_results
-from storage.content_cache import ConsultationEntry, Content, ContentCache, TopicEntry
+from storage.content_cache import (
+    ConsultationEntry,
+    Content,
+    ContentCache,
+    TopicEntry,
+    consultation_entry,
+)
 from storage.models.civic import Consultation, ConsultationQuestion, Idea
 
 
 def _topic_view(topic: TopicEntry | None, language: str) -> TopicView | None:
     return None if topic is None else TopicView(topic.slug, topic.name(language))
-
-
-def _entry(row: Consultation) -> ConsultationEntry:
-    return ConsultationEntry(
-        row.id,
-        row.slug,
-        row.title_de,
-        row.title_en,
-        row.description_de,
-        row.description_en,
-        row.topic_id,
-        row.opens_at,
-        row.closes_at,
-    )
 
 
 def _question_view(question: ConsultationQuestion, language: str) -> ConsultationQuestionView:
@@ -110,7 +103,8 @@ class StoreServices:
         self._open = session if not isinstance(session, AsyncSession) else None
         self._channel = channel
         self._clock = clock
-        self._content = content or ContentCache(lifetime=0)
+        # without a shared cache: read once for this instance's turn
+        self._content = content or ContentCache(lifetime=math.inf)
         self._moderation = "published" if publish_ideas else "pending"
         self.erased = False  # the dispatcher must not save a conversation erased just now
 
@@ -195,7 +189,8 @@ class StoreServices:
         self, row: Consultation, language: str, now: datetime, with_questions: bool
     ) -> ConsultationView:
         topic = (await self._cached()).topics_by_id([row.topic_id]).get(row.topic_id or 0)
-        return await self._consultation_view(_entry(row), language, now, with_questions, topic)
+        view_of = consultation_entry(row)
+        return await self._consultation_view(view_of, language, now, with_questions, topic)
 
     async def consultation_results(
         self, reference: str, language: str, now: datetime

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from itertools import chain
 from typing import Any
@@ -76,26 +76,17 @@ class Content:
         return sorted(found, key=lambda c: (c.closes_at, c.id), reverse=True)
 
 
+def consultation_entry(row: Consultation) -> ConsultationEntry:
+    """The frozen copy of a consultation read through the ORM."""
+    return ConsultationEntry(**{f.name: getattr(row, f.name) for f in fields(ConsultationEntry)})
+
+
 async def load_content(session: AsyncSession) -> Content:
     """Two Core queries: rows become frozen entries, nothing enters the session."""
-    topic_rows = await session.execute(
-        select(Topic.id, Topic.slug, Topic.name_de, Topic.name_en).order_by(
-            Topic.position, Topic.slug
-        )
-    )
-    consultation_rows = await session.execute(
-        select(
-            Consultation.id,
-            Consultation.slug,
-            Consultation.title_de,
-            Consultation.title_en,
-            Consultation.description_de,
-            Consultation.description_en,
-            Consultation.topic_id,
-            Consultation.opens_at,
-            Consultation.closes_at,
-        )
-    )
+    topic_columns = [getattr(Topic, f.name) for f in fields(TopicEntry)]
+    topic_rows = await session.execute(select(*topic_columns).order_by(Topic.position, Topic.slug))
+    consultation_columns = [getattr(Consultation, f.name) for f in fields(ConsultationEntry)]
+    consultation_rows = await session.execute(select(*consultation_columns))
     return Content(
         tuple(TopicEntry(*row) for row in topic_rows),
         tuple(ConsultationEntry(*row) for row in consultation_rows),
@@ -103,7 +94,8 @@ async def load_content(session: AsyncSession) -> Content:
 
 
 class ContentCache:
-    """One per process and database; `lifetime` 0 reads the store on every call."""
+    """One per process and database. Kept for `lifetime` seconds unless this process
+    changes topics or consultations; `inf` keeps them until it does."""
 
     def __init__(self, lifetime: float, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._lifetime = lifetime

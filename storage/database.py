@@ -47,14 +47,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # a transaction take the write lock up front, so two processes never deadlock on
         # upgrading a read lock (which SQLite reports as "database is locked" at once).
         if kwargs.setdefault("poolclass", AsyncAdaptedQueuePool) is AsyncAdaptedQueuePool:
-            kwargs["pool_size"] = 1
+            kwargs["pool_size"] = 1  # whatever was asked: the pool size setting is PostgreSQL's
             kwargs.setdefault("max_overflow", 0)
             kwargs.setdefault("pool_timeout", 120)
-        connect_args = kwargs.setdefault("connect_args", {})
-        connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
-        # the connection is opened and used in the event loop's thread, but a test may close
-        # an engine from another loop's thread
-        connect_args.setdefault("check_same_thread", False)
+        kwargs.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
         engine = create_async_engine(url, **kwargs)
         _tune_sqlite(engine)
         return engine
@@ -64,8 +60,6 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # opening and closing connections beyond the pool (each costs more than a message)
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 0)
-    else:
-        kwargs.pop("pool_size", None)
     return create_async_engine(url, **kwargs)
 
 

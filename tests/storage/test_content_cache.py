@@ -109,7 +109,7 @@ async def test_changes_by_another_process_show_once_the_lifetime_has_passed(
     assert "Nature" in await topic_names(sessions, cache)
 
 
-async def test_without_a_shared_cache_every_call_reads_the_store(
+async def test_without_a_shared_cache_each_turn_reads_the_store(
     db_sessions: Sessions, db_engine: AsyncEngine
 ) -> None:
     sessions = await seeded(db_sessions)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from starlette.requests import Request
 
-from bot.app import App, services_factory
+from bot.app import App
 from bot.channels.web import CHANNEL, WebChannel
 from bot.direct_answers import DirectAnswers
 from bot.web.chat.cors import parse_origins
@@ -68,7 +68,7 @@ async def _create(app: App) -> ChatRuntime:
             app.sessions,
             app.recognizer,
             lambda: app.library,
-            services_factory(settings),
+            app.services,
             app.dispatcher_settings,
             # one process owns a SQLite file; with PostgreSQL others may change a conversation
             remember=is_sqlite(settings.database_url),

@@ -8,7 +8,7 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import App, build_app, services_factory
+from bot.app import App, build_app
 from bot.config import Settings
 from bot.direct_answers import DirectAnswers
 from bot.messages import ConversationKey, InboundMessage
@@ -23,7 +23,7 @@ def answers_for(app: App) -> DirectAnswers:
         app.sessions,
         app.recognizer,
         lambda: app.library,
-        services_factory(app.settings),
+        app.services,
         app.dispatcher_settings,
         remember=is_sqlite(app.settings.database_url),
     )
