@@ -21,13 +21,13 @@ from pathlib import Path
 from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.civic.consultations.lifecycle import run_consultation_lifecycle
+from bot.civic.retention import RetentionPolicy, apply_retention
 from bot.config import Settings
-from bot.consultation_lifecycle import run_consultation_lifecycle
-from bot.retention import RetentionPolicy, apply_retention
 from storage.database import create_engine, session_factory
 from storage.models.civic import Consultation, Topic
 from storage.models.core import OutboxMessage
-from tests.delivery.databases import add_recipients, postgres_database, sqlite_database
+from tests.bot.delivery.databases import add_recipients, postgres_database, sqlite_database
 
 OPENS = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
 CLOSES = OPENS + timedelta(days=7)

@@ -25,10 +25,10 @@ from typing import Any
 import httpx
 from sqlalchemy import insert, select
 
-from bot.announcements import parse_audience
 from bot.app import build_app
+from bot.civic.announcements import parse_audience
 from bot.config import Settings
-from bot.web.accounts import create_account
+from bot.staff.accounts import create_account
 from bot.web.civic.announcements import audience_size
 from bot.web.server import create_web_app
 from nlu.factory import create_recognizer
@@ -36,8 +36,8 @@ from storage.consultation_editing import apply_spec
 from storage.consultation_spec import ConsultationSpec
 from storage.models.civic import Consultation, Participation, ParticipationAnswer
 from storage.models.core import Citizen
-from tests.delivery.databases import add_recipients, postgres_database, sqlite_database
-from tests.web.support import PASSWORD, csrf_of
+from tests.bot.delivery.databases import add_recipients, postgres_database, sqlite_database
+from tests.bot.web.support import PASSWORD, csrf_of
 
 CLOSES = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
 SPEC = ConsultationSpec.model_validate(

@@ -19,11 +19,12 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from bot import flow_admin, nlu_admin
 from bot.app import build_app
 from bot.channels.recording import RecordingChannel
 from bot.config import Settings
-from bot.flow_simulator import Simulators
+from bot.content import flows as flow_admin
+from bot.content import intent_data as nlu_admin
+from bot.content.simulator import Simulators
 from nlu.embedded import EmbeddedRecognizer
 
 T = TypeVar("T")

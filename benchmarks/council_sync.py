@@ -22,13 +22,13 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from bot.app import prepare_database
+from bot.civic.council.sync import sync_council
+from bot.civic.decisions import publish_decision
 from bot.config import Settings
-from bot.decisions import publish_decision
-from bot.oparl.sync import sync_council
 from storage.models.civic import Decision, Subscription
 from storage.models.core import ChannelIdentity, Citizen
-from tests.oparl import oparl_server
-from tests.oparl.oparl_server import OParlServer
+from tests.bot.civic.council import oparl_server
+from tests.bot.civic.council.oparl_server import OParlServer
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 TYPE = "https://schema.oparl.org/1.1/"

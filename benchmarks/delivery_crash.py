@@ -20,7 +20,8 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 from storage.database import create_engine, session_factory
-from tests.delivery.crash_run import (
+from tests.bot.channels.telegram.bot_api_double import BotApiDouble
+from tests.bot.delivery.crash_run import (
     Tally,
     add_recipients,
     announce,
@@ -32,8 +33,7 @@ from tests.delivery.crash_run import (
     unsettled,
     until,
 )
-from tests.delivery.databases import postgres_database, sqlite_database
-from tests.telegram.bot_api_double import BotApiDouble
+from tests.bot.delivery.databases import postgres_database, sqlite_database
 
 PATIENCE = 1800.0
 

@@ -20,16 +20,16 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery import DeliveryWorker
+from bot.delivery.worker import DeliveryWorker
 from storage.database import create_engine, session_factory
-from tests.delivery.crash_run import REPO, announce, unsettled, until
-from tests.delivery.databases import (
+from tests.bot.delivery.crash_run import REPO, announce, unsettled, until
+from tests.bot.delivery.databases import (
     add_recipients,
     postgres_database,
     sent_span,
     sqlite_database,
 )
-from tests.delivery.worker_process import NullChannel
+from tests.bot.delivery.worker_process import NullChannel
 
 PATIENCE = 1800.0
 
@@ -64,7 +64,7 @@ async def in_processes(url: str, recipients: int, workers: int, directory: Path)
             await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
-                "tests.delivery.worker_process",
+                "tests.bot.delivery.worker_process",
                 url,
                 "--null",
                 str(record),

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.announcements import create_announcement
+from bot.civic.announcements import create_announcement
 from storage.database import create_engine, session_factory
 from storage.models import OutboxMessage
-from tests.delivery.databases import add_recipients, postgres_database, sqlite_database
+from tests.bot.delivery.databases import add_recipients, postgres_database, sqlite_database
 
 
 async def measure(url: str, recipients: int) -> tuple[float, int]:

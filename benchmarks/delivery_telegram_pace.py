@@ -15,7 +15,8 @@ import tempfile
 from pathlib import Path
 
 from storage.database import create_engine, session_factory
-from tests.delivery.crash_run import (
+from tests.bot.channels.telegram.bot_api_double import BotApiDouble
+from tests.bot.delivery.crash_run import (
     add_recipients,
     announce,
     start_worker,
@@ -24,8 +25,7 @@ from tests.delivery.crash_run import (
     unsettled,
     until,
 )
-from tests.delivery.databases import sent_span, sqlite_database
-from tests.telegram.bot_api_double import BotApiDouble
+from tests.bot.delivery.databases import sent_span, sqlite_database
 
 
 async def main(recipients: int, rate: float) -> None:

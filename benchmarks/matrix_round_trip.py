@@ -20,9 +20,9 @@ from pathlib import Path
 
 from bot.channels.base import SendResult
 from bot.messages import Outbound
-from tests.matrix.bot_under_test import Chat, RunningBot, bot_settings
-from tests.matrix.citizen import Citizen
-from tests.matrix.synapse_server import running_synapse
+from tests.bot.channels.matrix.bot_under_test import Chat, RunningBot, bot_settings
+from tests.bot.channels.matrix.citizen import Citizen
+from tests.bot.channels.matrix.synapse_server import running_synapse
 
 MESSAGES = ("Welche Umfragen gibt es?", "/hilfe", "Ich habe eine Frage", "abbrechen")
 

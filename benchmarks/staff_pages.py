@@ -25,7 +25,7 @@ from sqlalchemy import insert
 
 from bot.app import build_app
 from bot.config import Settings
-from bot.web.accounts import create_account
+from bot.staff.accounts import create_account
 from bot.web.server import create_web_app
 from storage.models.civic import Consultation, Idea, Participation, Question
 from storage.models.core import Citizen

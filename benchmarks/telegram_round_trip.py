@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.telegram.bot_api_double import BotApiDouble
-from tests.telegram.bot_api_updates import Citizen
-from tests.telegram.bot_under_test import RunningBot, bot_settings
+from tests.bot.channels.telegram.bot_api_double import BotApiDouble
+from tests.bot.channels.telegram.bot_api_updates import Citizen
+from tests.bot.channels.telegram.bot_under_test import RunningBot, bot_settings
 
 MESSAGES = ("Welche Umfragen gibt es?", "/hilfe", "Ich habe eine Frage", "abbrechen")
 

@@ -14,12 +14,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.channels.base import ChannelAdapter, InboundSink
+from bot.civic.services import StoreServices
 from bot.config import Settings
-from bot.delivery import DeliveryWorker
+from bot.content.intent_data import serve_data
+from bot.delivery.rate_limits import RateLimits
+from bot.delivery.worker import DeliveryWorker
 from bot.dispatcher import Dispatcher, DispatchSettings
-from bot.nlu_admin import serve_data
-from bot.rate_limits import RateLimits
-from bot.store_services import StoreServices
 from flows.library import DEFINITIONS, FlowLibrary, FlowSource, load_definitions
 from flows.validation import FlowError, validate_paths
 from nlu.factory import create_recognizer

@@ -10,9 +10,9 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery.payloads import reply_to_payload
 from bot.locks import KeyedLocks
 from bot.messages import ConversationKey, InboundMessage
-from bot.payloads import reply_to_payload
 from flows import engine
 from flows.library import FlowLibrary
 from flows.services import Services

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.cli import build_parser
+from bot.cli.main import build_parser
 from bot.config import Settings
 
 REPO = Path(__file__).resolve().parents[1]

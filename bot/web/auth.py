@@ -19,8 +19,8 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.app import App
+from bot.staff.sessions import COOKIE, StaffUser, load_user
 from bot.web.csrf import FIELD, HEADER, SAFE_METHODS, tokens_match
-from bot.web.sessions import COOKIE, StaffUser, load_user
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from bot.staff.sessions import StaffUser
 from bot.web.i18n import request_language, translate
-from bot.web.sessions import StaffUser
 from bot.web.templating import render
 
 log = logging.getLogger(__name__)

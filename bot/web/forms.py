@@ -7,9 +7,9 @@ from typing import Any
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
+from bot.staff.sessions import add_flash
 from bot.web.auth import staff_user
 from bot.web.i18n import request_language, translate
-from bot.web.sessions import add_flash
 from bot.web.templating import mitreden
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Mount, Route
 
-from bot.web.sessions import StaffUser
+from bot.staff.sessions import StaffUser
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from bot.app import App
-from bot.web.admin_content import routes as admin_content_routes
+from bot.web.admin.area import routes as admin_content_routes
 from bot.web.auth import StaffGate
 from bot.web.chat.direct_route import answer_chat_message, is_chat_message
 from bot.web.chat.routes import routes as chat_routes

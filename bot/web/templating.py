@@ -21,10 +21,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from bot.app import App
+from bot.staff.sessions import StaffUser, clear_flash
 from bot.web.csrf import hidden_field
 from bot.web.i18n import request_language, translate
 from bot.web.layout import nav_items
-from bot.web.sessions import StaffUser, clear_flash
 
 TEMPLATES = Path(__file__).parent / "templates"
 

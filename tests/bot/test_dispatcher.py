@@ -8,10 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App, build_app, services_factory
 from bot.channels.recording import RecordingChannel
+from bot.civic.services import StoreServices
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.messages import ConversationKey, InboundMessage
-from bot.store_services import StoreServices
 from flows.types import Reply
 from nlu.types import TeachableRecognizer
 from storage.models import Citizen, OutboxMessage

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.conversation_tests import SHIPPED_TRANSCRIPTS, run_transcript
+from bot.content.conversation_tests import SHIPPED_TRANSCRIPTS, run_transcript
 from nlu.types import TeachableRecognizer
 
 TRANSCRIPTS = sorted(SHIPPED_TRANSCRIPTS.glob("*.yml"))

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.store_services import StoreServices
+from bot.civic.services import StoreServices
 from storage.consultations import list_consultations
 from storage.content_cache import ContentCache
 from storage.models.civic import Consultation

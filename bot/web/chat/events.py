@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.web import WebChannel
-from bot.payloads import payload_to_reply
+from bot.delivery.payloads import payload_to_reply
 from bot.web.chat.rasa_format import rasa_message
 from flows.types import Reply
 from storage.web_chat import mark_handed_over, messages_for_page

@@ -1,7 +1,7 @@
 """Staff pages for announcements: compose, preview per channel, audience size, send now or
 later, live progress, cancel.
 
-The delivery engine (bot/announcements.py) does the work; these pages only ask it. The
+The delivery engine (bot/civic/announcements.py) does the work; these pages only ask it. The
 progress page polls a small JSON endpoint (/announcements/ID/progress.json) once a second
 and also shows the figures as text that screen readers announce politely.
 """
@@ -20,14 +20,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot import announcements
-from bot.consultation_form import parse_local
-from bot.payloads import payload_to_reply
-from bot.web.audit import record_audit
+from bot.civic import announcements
+from bot.civic.consultations.form import parse_local
+from bot.delivery.payloads import payload_to_reply
+from bot.staff.audit import record_audit
+from bot.staff.sessions import add_flash
 from bot.web.auth import staff_user
 from bot.web.civic.channel_preview import matrix_preview, telegram_preview
 from bot.web.i18n import request_language, translate
-from bot.web.sessions import add_flash
 from bot.web.templating import mitreden, render
 from storage.models.civic import Consultation
 from storage.models.core import ChannelIdentity

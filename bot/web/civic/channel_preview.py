@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from bot.channels.matrix_format import reply_contents
-from bot.channels.telegram_format import html_chunks, keyboard, utf16_length
+from bot.channels.matrix.format import reply_contents
+from bot.channels.telegram.format import html_chunks, keyboard, utf16_length
 from flows.types import Reply
 
 

@@ -11,20 +11,20 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.consultation_form import (
+from bot.civic.consultations.form import (
     ConsultationForm,
     form_of,
     parse_form,
     to_spec,
     with_blank_question,
 )
-from bot.consultation_lifecycle import results_url
-from bot.consultation_preview import Bubble, play_preview
-from bot.web.audit import record_audit
+from bot.civic.consultations.lifecycle import results_url
+from bot.civic.consultations.preview import Bubble, play_preview
+from bot.staff.audit import record_audit
+from bot.staff.sessions import add_flash
 from bot.web.auth import staff_user
 from bot.web.civic.charts_view import result_charts
 from bot.web.i18n import request_language, translate
-from bot.web.sessions import add_flash
 from bot.web.templating import mitreden, render
 from storage.consultation_editing import (
     BreaksAnswers,

@@ -1,6 +1,6 @@
 """Staff pages for decisions: list (council drafts included), write, review, publish.
 
-Publishing goes through bot.decisions.publish_decision, which tells the topic's
+Publishing goes through bot.civic.decisions.publish_decision, which tells the topic's
 subscribers, the people behind the related ideas and the participants of the related
 consultations, each chat once. The page shows who will hear about it before, and how the
 messages are doing after.
@@ -21,11 +21,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.decisions import create_decision, decision_message, publish_decision
-from bot.web.audit import record_audit
+from bot.civic.decisions import create_decision, decision_message, publish_decision
+from bot.staff.audit import record_audit
+from bot.staff.sessions import add_flash
 from bot.web.auth import staff_user
 from bot.web.i18n import request_language, translate
-from bot.web.sessions import add_flash
 from bot.web.templating import mitreden, render
 from storage.decisions import DRAFT, audience, link_decision, linked_ids, list_decisions
 from storage.ideas import find_idea

@@ -11,13 +11,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.web import accounts
-from bot.web.audit import record_audit
+from bot.staff import accounts
+from bot.staff.audit import record_audit
+from bot.staff.passwords import MIN_LENGTH
+from bot.staff.sessions import add_flash
 from bot.web.auth import staff_user
 from bot.web.i18n import request_language, translate
-from bot.web.passwords import MIN_LENGTH
 from bot.web.problems import explain
-from bot.web.sessions import add_flash
 from bot.web.templating import mitreden, render
 from storage.models.staff import StaffAccount
 from storage.staff import list_accounts

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from bot.web.audit import audit_entries
+from bot.staff.audit import audit_entries
 from bot.web.templating import mitreden, render
 
 PAGE_SIZE = 100

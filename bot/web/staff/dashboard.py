@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from bot.announcements import (
+from bot.civic.announcements import (
     SCHEDULED,
     SENDING,
     AnnouncementProgress,

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from bot.config import Settings
-from bot.web.audit import record_audit
+from bot.staff.audit import record_audit
 from bot.web.auth import staff_user
 from bot.web.templating import mitreden, render
 from storage.export import Format, Kind, export

@@ -13,12 +13,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.idea_moderation import moderate_idea
-from bot.idea_updates import MAX_NOTE, change_idea_status, merge_idea
-from bot.web.audit import record_audit
+from bot.civic.ideas.moderation import moderate_idea
+from bot.civic.ideas.updates import MAX_NOTE, change_idea_status, merge_idea
+from bot.staff.audit import record_audit
+from bot.staff.sessions import add_flash
 from bot.web.auth import staff_user
 from bot.web.i18n import request_language, translate
-from bot.web.sessions import add_flash
 from bot.web.templating import mitreden, render
 from storage import idea_merging
 from storage.ideas import IDEA_STATUSES, find_idea, status_history

@@ -10,18 +10,18 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.web import throttle
-from bot.web.audit import record_audit
-from bot.web.auth import staff_user
-from bot.web.csrf import FIELD, LOGIN_COOKIE, new_login_token, tokens_match
-from bot.web.i18n import LANGUAGE_COOKIE, LANGUAGES, request_language, translate
-from bot.web.passwords import hash_password, needs_rehash, verify_password
-from bot.web.sessions import (
+from bot.staff import throttle
+from bot.staff.audit import record_audit
+from bot.staff.passwords import hash_password, needs_rehash, verify_password
+from bot.staff.sessions import (
     clear_session_cookie,
     cookie_secure,
     open_session,
     set_session_cookie,
 )
+from bot.web.auth import staff_user
+from bot.web.csrf import FIELD, LOGIN_COOKIE, new_login_token, tokens_match
+from bot.web.i18n import LANGUAGE_COOKIE, LANGUAGES, request_language, translate
 from bot.web.templating import mitreden, render
 from storage import staff
 from storage.models.staff import StaffAccount

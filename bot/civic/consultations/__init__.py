@@ -1,0 +1,2 @@
+"""Consultations beyond the chat: the staff editor's form, the chat preview and the messages
+around a consultation's life."""

@@ -1,0 +1,1 @@
+"""The `mitreden` command, one module per command group."""

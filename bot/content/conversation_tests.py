@@ -1,0 +1,245 @@
+"""Replays conversation tests (YAML transcripts) through the real dispatcher and checks replies."""
+
+from __future__ import annotations
+
+import tempfile
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+
+from bot.app import App, build_app
+from bot.channels.recording import RecordingChannel
+from bot.config import Settings
+from bot.messages import ConversationKey, InboundMessage
+from flows.types import Reply
+from nlu.factory import create_recognizer
+from nlu.types import IntentRecognizer
+from storage import flow_versions
+
+CHANNEL = "test"
+TURN_KEYS = {"say", "press", "who", "restart", "expect", "options", "absent"}
+# The conversation tests that come with mitreden; each names the flows it goes through.
+SHIPPED_TRANSCRIPTS = Path(__file__).parents[2] / "flows" / "conversations"
+
+
+class TranscriptError(ValueError):
+    """The test file itself is malformed."""
+
+
+@dataclass
+class Outcome:
+    path: Path
+    name: str
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+class _TranscriptLoader(yaml.SafeLoader):
+    """YAML without the 1.1 booleans: a citizen who types `yes` or `no` means the word."""
+
+
+_TranscriptLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_transcript(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TranscriptLoader)
+    except yaml.YAMLError as error:
+        raise TranscriptError(f"{path}: not valid YAML: {error}") from error
+    if not isinstance(data, dict) or not isinstance(data.get("turns"), list):
+        raise TranscriptError(f"{path}: a conversation test needs a list of `turns`")
+    for number, turn in enumerate(data["turns"], start=1):
+        if not isinstance(turn, dict) or not set(turn) <= TURN_KEYS:
+            raise TranscriptError(
+                f"{path}: turn {number} may only use {', '.join(sorted(TURN_KEYS))}"
+            )
+    flows = data.get("flows", [])
+    if not isinstance(flows, list) or not all(isinstance(flow, str) for flow in flows):
+        raise TranscriptError(f"{path}: `flows` must be a list of flow ids")
+    return data
+
+
+def transcripts_for_flow(flow_id: str, directory: Path = SHIPPED_TRANSCRIPTS) -> list[Path]:
+    """The conversation tests in `directory` that name `flow_id` under `flows`."""
+    found = []
+    for path in collect([directory]):
+        try:
+            if flow_id in load_transcript(path).get("flows", []):
+                found.append(path)
+        except TranscriptError:
+            found.append(path)  # a broken test is shown as failing, never silently skipped
+    return found
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(item) for item in value] if isinstance(value, list) else [str(value)]
+
+
+def check_replies(replies: Sequence[Reply], turn: dict[str, Any]) -> list[str]:
+    """What is wrong with these replies, measured against the turn's expectations."""
+    said = "\n".join(reply.text for reply in replies)
+    labels = [option.label for reply in replies for option in reply.options]
+    problems = []
+    for wanted in _as_list(turn.get("expect")):
+        if _fold(wanted) not in _fold(said):
+            problems.append(f"expected “{wanted}” in the replies")
+    for wanted in _as_list(turn.get("options")):
+        if not any(_fold(wanted) in _fold(label) for label in labels):
+            problems.append(f"expected an option “{wanted}”; offered: {labels}")
+    for unwanted in _as_list(turn.get("absent")):
+        if _fold(unwanted) in _fold(said):
+            problems.append(f"did not expect “{unwanted}” in the replies")
+    if problems:
+        problems.append("the bot said:\n    " + said.replace("\n", "\n    "))
+    return problems
+
+
+class Conversation:
+    """One replayed conversation: a bot over a throw-away database, and who speaks."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        recognizer: IntentRecognizer,
+        language: str | None,
+        flows: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        self._settings = settings
+        self._recognizer = recognizer
+        self._language = language
+        self._flows = list(flows)  # (flow id, source) published over the shipped flows
+        self.channel = RecordingChannel(CHANNEL)
+        self.app: App | None = None
+        self.last_replies: dict[str, list[Reply]] = {}
+
+    async def start(self) -> None:
+        self.app = await build_app(
+            self._settings, {CHANNEL: self.channel}, recognizer=self._recognizer
+        )
+        if self._flows:
+            async with self.app.sessions() as session, session.begin():
+                for flow_id, source in self._flows:
+                    await flow_versions.publish(session, flow_id, source, datetime.now(UTC))
+            await self.app.reload_flows()
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await self.app.close()
+            self.app = None
+
+    async def send(self, user: str, text: str, choice: str | None = None) -> list[Reply]:
+        assert self.app is not None
+        await self.app.dispatcher.handle(
+            InboundMessage(
+                ConversationKey(CHANNEL, user, user),
+                text,
+                choice=choice,
+                language_hint=self._language,
+            )
+        )
+        while await self.app.worker.drain_once():
+            pass
+        replies = self.channel.take(user)
+        self.last_replies[user] = replies
+        return replies
+
+    def option_value(self, user: str, label: str) -> str | None:
+        for reply in self.last_replies.get(user, []):
+            for option in reply.options:
+                if _fold(label) in _fold(option.label):
+                    return option.value
+        return None
+
+
+async def run_transcript(
+    path: Path,
+    settings: Settings,
+    recognizer: IntentRecognizer,
+    flows: Sequence[tuple[str, str]] = (),
+) -> Outcome:
+    """Replay one test; `flows` (flow id, source) replace the shipped flows of those ids."""
+    data = load_transcript(path)
+    outcome = Outcome(path, str(data.get("name", path.stem)))
+    user = str(data.get("user", "citizen"))
+    with tempfile.TemporaryDirectory(prefix="mitreden-conversation-") as folder:
+        local = settings.model_copy(
+            update={"database_url": f"sqlite:///{folder}/bot.db", "demo_data": "true"}
+        )
+        conversation = Conversation(local, recognizer, data.get("language"), flows)
+        await conversation.start()
+        try:
+            for number, turn in enumerate(data["turns"], start=1):
+                user = str(turn.get("who", user))
+                if turn.get("restart"):
+                    await conversation.restart()
+                if "press" in turn:
+                    label = str(turn["press"])
+                    value = conversation.option_value(user, label)
+                    if value is None:
+                        outcome.failures.append(f"turn {number}: no option “{label}” was offered")
+                        break
+                    replies = await conversation.send(user, label, choice=value)
+                elif "say" in turn:
+                    replies = await conversation.send(user, str(turn["say"]))
+                else:
+                    continue
+                outcome.failures += [
+                    f"turn {number}: {problem}" for problem in check_replies(replies, turn)
+                ]
+        finally:
+            await conversation.stop()
+    return outcome
+
+
+def collect(paths: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        files += sorted(path.rglob("*.yml")) if path.is_dir() else [path]
+    return files
+
+
+async def run_files(paths: Sequence[Path], settings: Settings, out: TextIO) -> int:
+    files = collect(paths)
+    if not files:
+        out.write("No conversation tests found.\n")
+        return 1
+    recognizer = create_recognizer(
+        backend="embedded",
+        data_paths=[settings.nlu_data] if settings.nlu_data else None,
+        cache_dir=settings.nlu_cache_dir,
+    )
+    failed = 0
+    for path in files:
+        try:
+            outcome = await run_transcript(path, settings, recognizer)
+        except TranscriptError as error:
+            out.write(f"ERROR {error}\n")
+            failed += 1
+            continue
+        out.write(f"{'PASS' if outcome.passed else 'FAIL'} {path}: {outcome.name}\n")
+        for failure in outcome.failures:
+            out.write(f"  {failure}\n")
+        failed += 0 if outcome.passed else 1
+    out.write(f"{len(files) - failed} passed, {failed} failed\n")
+    return 1 if failed else 0

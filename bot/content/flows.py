@@ -1,0 +1,377 @@
+"""Editing flows while the bot runs: drafts, checks, conversation tests, publishing, rollback.
+
+A draft is saved whatever it contains, so an administrator never loses typing; publishing
+takes a draft (or an older version, for a rollback) through the same gate: the YAML is
+valid, fits the other flows, and the flow's conversation tests pass against it. Each
+publication is a new version; conversations that started on an older one keep it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.content.conversation_tests import (
+    SHIPPED_TRANSCRIPTS,
+    Outcome,
+    TranscriptError,
+    run_transcript,
+    transcripts_for_flow,
+)
+from bot.content.intent_data import private_copy
+from flows.validation import FlowError, Problem, check_together, parse_flow, validate_source
+from nlu.types import IntentRecognizer
+from storage import flow_drafts, flow_versions
+
+# Called in the publishing transaction with the new version (e.g. to write the audit log).
+OnPublish = Callable[[AsyncSession, int], Awaitable[None]]
+
+
+async def _nothing(session: AsyncSession, version: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class FlowSummary:
+    flow_id: str
+    title: str
+    current_version: int
+    versions: int
+    has_draft: bool
+    changed_at: datetime
+    changed_by: str | None
+
+
+@dataclass(frozen=True)
+class Editing:
+    """What the editor shows: the draft if there is one, otherwise the current version."""
+
+    flow_id: str
+    source: str
+    is_draft: bool
+    current_version: int | None
+    based_on: int | None
+    versions: list[flow_drafts.VersionInfo]
+
+
+@dataclass
+class TestRun:
+    """The flow's conversation tests against one source; `ran` is False when none exist."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def ran(self) -> bool:
+        return bool(self.outcomes)
+
+    @property
+    def passed(self) -> bool:
+        return all(outcome.passed for outcome in self.outcomes)
+
+
+@dataclass
+class PublishResult:
+    """A new version number, or why the source was refused."""
+
+    version: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+    tests: TestRun = field(default_factory=TestRun)
+
+    @property
+    def published(self) -> bool:
+        return self.version is not None
+
+
+async def list_flows(session: AsyncSession, language: str = "de") -> list[FlowSummary]:
+    """Every flow with its current version, how many versions it has and whether a draft waits."""
+    drafts = await flow_drafts.draft_ids(session)
+    summaries = []
+    for stored in _group(await flow_versions.all_versions(session)).values():
+        current = next((row for row in stored if row.is_current), stored[-1])
+        info = next(
+            v
+            for v in await flow_drafts.versions_of(session, current.flow_id)
+            if v.version == current.version
+        )
+        summaries.append(
+            FlowSummary(
+                flow_id=current.flow_id,
+                title=_title(current.source, current.flow_id, language),
+                current_version=current.version,
+                versions=len(stored),
+                has_draft=current.flow_id in drafts,
+                changed_at=info.created_at,
+                changed_by=info.created_by,
+            )
+        )
+    return sorted(summaries, key=lambda summary: summary.flow_id)
+
+
+def _group(rows: Sequence[flow_versions.StoredFlow]) -> dict[str, list[flow_versions.StoredFlow]]:
+    grouped: dict[str, list[flow_versions.StoredFlow]] = {}
+    for row in rows:
+        grouped.setdefault(row.flow_id, []).append(row)
+    return grouped
+
+
+def _title(source: str, flow_id: str, language: str) -> str:
+    try:
+        flow = parse_flow(source, flow_id)
+    except FlowError:
+        return flow_id
+    return str(flow.title.get(language) or flow.title.get("de") or flow_id)
+
+
+async def list_versions(session: AsyncSession, flow_id: str) -> list[flow_drafts.VersionInfo]:
+    """Every published version of the flow, newest first."""
+    return await flow_drafts.versions_of(session, flow_id)
+
+
+async def open_editor(session: AsyncSession, flow_id: str) -> Editing | None:
+    """The flow as the editor starts: None when no such flow or draft exists."""
+    versions = await flow_drafts.versions_of(session, flow_id)
+    current = next((v.version for v in versions if v.is_current), None)
+    draft = await flow_drafts.get_draft(session, flow_id)
+    if draft is not None:
+        return Editing(flow_id, draft.source, True, current, draft.based_on, versions)
+    if current is None:
+        return None
+    source = await flow_drafts.source_of(session, flow_id, current)
+    return Editing(flow_id, source or "", False, current, current, versions)
+
+
+def starter(flow_id: str) -> str:
+    """The text a new flow begins with: valid, so the editor starts without problems."""
+    return (
+        f"id: {flow_id}\n"
+        "title:\n  de: Neuer Dialog\n  en: New flow\n"
+        "start: hello\n"
+        "steps:\n"
+        "  hello:\n"
+        "    type: say\n"
+        "    text:\n"
+        "      de: Hallo! Wählen Sie unten aus, wie es weitergeht.\n"
+        "      de_du: Hallo! Wähle unten aus, wie es weitergeht.\n"
+        "      en: Hello! Pick below what to do next.\n"
+        "    options: menu\n"
+    )
+
+
+def check_source(flow_id: str, source: str, others: Mapping[str, str]) -> list[Problem]:
+    """Problems in `source` as flow `flow_id`, including clashes with the other flows.
+
+    Lines refer to `source`; a clash names the other flow in its message.
+    """
+    problems = validate_source(source, flow_id)
+    if problems:
+        return problems
+    flow = parse_flow(source, flow_id)
+    if flow.flow_id != flow_id:
+        message = f"the id must stay '{flow_id}' (the text says '{flow.flow_id}')"
+        return [Problem(flow_id, _line_of_id(source), message)]
+    rest = [
+        parse_flow(other_source, other_id)
+        for other_id, other_source in sorted(others.items())
+        if other_id != flow_id
+    ]
+    # the edited flow comes last, so each clash is reported against it
+    clashes = check_together([*rest, flow])
+    return [problem for problem in clashes if problem.filename == flow_id]
+
+
+def _line_of_id(source: str) -> int:
+    lines = source.splitlines()
+    return next((n for n, line in enumerate(lines, start=1) if line.startswith("id:")), 1)
+
+
+async def save_draft(
+    session: AsyncSession, flow_id: str, source: str, by: str | None, now: datetime
+) -> list[Problem]:
+    """Keep the edit (always) and return what is wrong with it (nothing: ready to publish)."""
+    current = await flow_drafts.current_sources(session)
+    based_on = current[flow_id][0] if flow_id in current else None
+    await flow_drafts.save_draft(session, flow_id, source, based_on, by, now)
+    return check_source(flow_id, source, {fid: src for fid, (_, src) in current.items()})
+
+
+async def discard_draft(session: AsyncSession, flow_id: str) -> bool:
+    return await flow_drafts.drop_draft(session, flow_id)
+
+
+def transcripts_dir(settings: Settings) -> Path:
+    return settings.flow_tests_dir or SHIPPED_TRANSCRIPTS
+
+
+async def run_tests(
+    flow_id: str,
+    source: str,
+    current: Mapping[str, str],
+    settings: Settings,
+    recognizer: IntentRecognizer,
+) -> TestRun:
+    """The flow's conversation tests, each on a throw-away database, with `source` in place
+    of the flow's current version and every other flow as currently published.
+
+    Each test runs in a worker thread with an event loop of its own: building its bot
+    (migrations, checks, demo data) takes the CPU for a while, and the bot serving
+    citizens must not wait for that.
+    """
+    flows = sorted({**current, flow_id: source}.items())
+    run = TestRun()
+    for path in transcripts_for_flow(flow_id, transcripts_dir(settings)):
+        outcome = await asyncio.to_thread(_replay, path, settings, private_copy(recognizer), flows)
+        run.outcomes.append(outcome)
+    return run
+
+
+def _replay(
+    path: Path,
+    settings: Settings,
+    recognizer: IntentRecognizer,
+    flows: Sequence[tuple[str, str]],
+) -> Outcome:
+    try:
+        return asyncio.run(run_transcript(path, settings, recognizer, flows))
+    except TranscriptError as error:
+        return Outcome(path, path.stem, [str(error)])
+
+
+async def current_flow_sources(sessions: async_sessionmaker[AsyncSession]) -> dict[str, str]:
+    async with sessions() as session:
+        current = await flow_drafts.current_sources(session)
+    return {flow_id: source for flow_id, (_, source) in current.items()}
+
+
+async def test_draft(
+    sessions: async_sessionmaker[AsyncSession],
+    flow_id: str,
+    settings: Settings,
+    recognizer: IntentRecognizer,
+) -> PublishResult:
+    """Check and test the saved draft without publishing it."""
+    async with sessions() as session:
+        draft = await flow_drafts.get_draft(session, flow_id)
+    if draft is None:
+        return PublishResult(problems=[Problem(flow_id, None, "there is no draft to test")])
+    return await _gate(sessions, flow_id, draft.source, settings, recognizer)
+
+
+async def _gate(
+    sessions: async_sessionmaker[AsyncSession],
+    flow_id: str,
+    source: str,
+    settings: Settings,
+    recognizer: IntentRecognizer,
+) -> PublishResult:
+    current = await current_flow_sources(sessions)
+    problems = check_source(flow_id, source, current)
+    if problems:
+        return PublishResult(problems=problems)
+    return PublishResult(tests=await run_tests(flow_id, source, current, settings, recognizer))
+
+
+async def publish_draft(
+    sessions: async_sessionmaker[AsyncSession],
+    flow_id: str,
+    by: str | None,
+    now: datetime,
+    settings: Settings,
+    recognizer: IntentRecognizer,
+    on_publish: OnPublish = _nothing,
+) -> PublishResult:
+    """Publish the saved draft as a new version when it is valid and its tests pass."""
+    async with sessions() as session:
+        draft = await flow_drafts.get_draft(session, flow_id)
+    if draft is None:
+        return PublishResult(problems=[Problem(flow_id, None, "there is no draft to publish")])
+    result = await _gate(sessions, flow_id, draft.source, settings, recognizer)
+    if result.problems or not result.tests.passed:
+        return result
+    async with sessions() as session, session.begin():
+        still = await flow_drafts.get_draft(session, flow_id)
+        if still is None or still.source != draft.source:
+            # someone saved again while the tests ran: publish nothing they have not tested
+            message = "the draft changed while its tests ran; test and publish it again"
+            return PublishResult(problems=[Problem(flow_id, None, message)], tests=result.tests)
+        result.version = await flow_versions.publish(session, flow_id, draft.source, now, by)
+        await flow_drafts.drop_draft(session, flow_id)
+        await on_publish(session, result.version)
+    return result
+
+
+async def roll_back(
+    sessions: async_sessionmaker[AsyncSession],
+    flow_id: str,
+    version: int,
+    by: str | None,
+    now: datetime,
+    settings: Settings,
+    recognizer: IntentRecognizer,
+    on_publish: OnPublish = _nothing,
+) -> PublishResult:
+    """Publish an older version's source as the newest version, through the same checks."""
+    async with sessions() as session:
+        source = await flow_drafts.source_of(session, flow_id, version)
+    if source is None:
+        return PublishResult(problems=[Problem(flow_id, None, f"there is no version {version}")])
+    result = await _gate(sessions, flow_id, source, settings, recognizer)
+    if result.problems or not result.tests.passed:
+        return result
+    async with sessions() as session, session.begin():
+        result.version = await flow_versions.publish(session, flow_id, source, now, by)
+        await on_publish(session, result.version)
+    return result
+
+
+async def diff_versions(
+    session: AsyncSession, flow_id: str, old: int | str, new: int | str
+) -> str | None:
+    """A unified diff between two versions; "draft" names the saved draft. None: not found."""
+    old_source = await _source(session, flow_id, old)
+    new_source = await _source(session, flow_id, new)
+    if old_source is None or new_source is None:
+        return None
+    return unified_diff(old_source, new_source, _label(flow_id, old), _label(flow_id, new))
+
+
+async def _source(session: AsyncSession, flow_id: str, which: int | str) -> str | None:
+    if which == "draft":
+        draft = await flow_drafts.get_draft(session, flow_id)
+        return None if draft is None else draft.source
+    if isinstance(which, int):
+        return await flow_drafts.source_of(session, flow_id, which)
+    return None
+
+
+def _label(flow_id: str, which: int | str) -> str:
+    return f"{flow_id} ({which})" if which == "draft" else f"{flow_id} v{which}"
+
+
+def unified_diff(old: str, new: str, old_label: str, new_label: str) -> str:
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), old_label, new_label
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+async def flows_to_try(
+    sessions: async_sessionmaker[AsyncSession], flow_id: str
+) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """The flow set for the simulator: the published flows with the draft of `flow_id` in
+    place of its flow. With a broken draft: no flows, and the draft's problems."""
+    current = await current_flow_sources(sessions)
+    async with sessions() as session:
+        draft = await flow_drafts.get_draft(session, flow_id)
+    if draft is not None:
+        problems = check_source(flow_id, draft.source, current)
+        if problems:
+            return [], problems
+        current[flow_id] = draft.source
+    return sorted(current.items()), []

@@ -1,0 +1,1 @@
+"""`mitreden run` as a process: the run loop, the scheduled jobs and the leader lock."""

@@ -1,0 +1,1 @@
+"""The administrators' pages: the flow editor and the intent data editor."""

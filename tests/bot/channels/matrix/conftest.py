@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.channels.matrix.channel import MatrixChannel
+from bot.channels.matrix.login import MatrixAccount
+from bot.messages import InboundMessage
+from nlu.factory import create_recognizer
+from nlu.types import IntentRecognizer
+from tests.bot.channels.matrix.citizen import PATIENCE, Citizen
+from tests.bot.channels.matrix.synapse_server import Account, Synapse, running_synapse
+
+CitizenFactory = Callable[[str], Awaitable[Citizen]]
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synapse]:
+    """One homeserver for the whole test session; every test uses its own accounts."""
+    with running_synapse(tmp_path_factory.mktemp("synapse")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def recognizer(tmp_path_factory: pytest.TempPathFactory) -> IntentRecognizer:
+    """One trained model for every bot in the session; training it is the slow part."""
+    return create_recognizer(cache_dir=tmp_path_factory.mktemp("nlu-cache"))
+
+
+@pytest.fixture
+async def citizens(synapse: Synapse, tmp_path: Path) -> AsyncIterator[CitizenFactory]:
+    """Citizens with their own accounts and E2EE devices, logged out after the test."""
+    made: list[Citizen] = []
+
+    async def make(name: str) -> Citizen:
+        account = await asyncio.to_thread(synapse.account, name)
+        citizen = Citizen(synapse.url, account, tmp_path / "citizens" / account.user_id)
+        await citizen.login()
+        made.append(citizen)
+        return citizen
+
+    yield make
+    for citizen in made:
+        await citizen.close()
+
+
+@pytest.fixture
+async def bot_account(synapse: Synapse) -> Account:
+    return await asyncio.to_thread(synapse.account, "bot")
+
+
+class Collected:
+    """What the channel handed to the core."""
+
+    def __init__(self) -> None:
+        self.messages: asyncio.Queue[InboundMessage] = asyncio.Queue()
+
+    async def sink(self, message: InboundMessage) -> None:
+        await self.messages.put(message)
+
+    async def next(self) -> InboundMessage:
+        return await asyncio.wait_for(self.messages.get(), PATIENCE)
+
+
+def channel_for(synapse: Synapse, account: Account, store: Path) -> MatrixChannel:
+    return MatrixChannel(
+        MatrixAccount(synapse.url, account.user_id, store, password=account.password),
+        sync_timeout_ms=5_000,
+    )
+
+
+@pytest.fixture
+async def collected() -> Collected:
+    return Collected()
+
+
+@pytest.fixture
+async def channel(
+    synapse: Synapse, bot_account: Account, collected: Collected, tmp_path: Path
+) -> AsyncIterator[MatrixChannel]:
+    matrix = channel_for(synapse, bot_account, tmp_path / "bot-store")
+    await matrix.start(collected.sink)
+    yield matrix
+    await matrix.stop()

@@ -1,0 +1,401 @@
+"""A Bot API server for tests: speaks Telegram's HTTP API as python-telegram-bot 22 calls it.
+
+It runs on 127.0.0.1, keeps the chats in memory and lets a test act as citizens: write a
+message, press a button, block the bot, or make the next sends fail with 429 or 403.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from tests.bot.channels.telegram import bot_api_updates as updates
+from tests.bot.channels.telegram.bot_api_requests import (
+    ApiError,
+    check_keyboard,
+    error_response,
+    read_params,
+    render,
+)
+from tests.bot.channels.telegram.bot_api_state import BotApiState, BotMessage, Fault, message_json
+from tests.bot.channels.telegram.bot_api_updates import Citizen, Group
+from tests.bot.channels.telegram.bot_api_webhook import push_updates
+
+SEND_METHODS = {"sendmessage", "senddocument"}
+
+
+@dataclass
+class _Poll:
+    generation: int = 0
+    confirmed: int = 0  # updates with a lower id were fetched and confirmed by the bot
+
+
+class BotApiDouble:
+    def __init__(self, token: str = "4242:TEST-token", username: str = "mitreden_test_bot") -> None:
+        self.token = token
+        self.state = BotApiState(
+            bot={
+                "id": 4242,
+                "is_bot": True,
+                "first_name": "mitreden",
+                "username": username,
+                "can_join_groups": True,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
+        )
+        self._ids = itertools.count(1)
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._poll = _Poll()
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self._pusher: asyncio.Task[None] | None = None
+        self._closing = False
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+
+    async def stop(self) -> None:
+        self._closing = True
+        await self._notify()
+        if self._pusher is not None:
+            self._pusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pusher
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- the citizen's side -------------------------------------------------------------
+
+    def _next_message_id(self, chat_id: int) -> int:
+        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+
+    def _queue(self, update: dict[str, Any]) -> int:
+        update_id = next(self._ids)
+        self.state.queue.append({"update_id": update_id, **update})
+        self._wake()
+        return update_id
+
+    def _wake(self) -> None:
+        asyncio.get_running_loop().create_task(self._notify())
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    def say(
+        self,
+        citizen: Citizen,
+        text: str,
+        group: Group | None = None,
+        reply_to: BotMessage | None = None,
+    ) -> int:
+        """The citizen writes `text` in a private chat with the bot (or in `group`)."""
+        chat = group.chat() if group else citizen.private_chat()
+        self.state.chats.setdefault(chat["id"], chat)
+        message = updates.text_message(
+            self._next_message_id(chat["id"]),
+            citizen,
+            chat,
+            text,
+            replied=self._message_json(reply_to) if reply_to else None,
+        )
+        return self._queue({"message": message})
+
+    def send_sticker(self, citizen: Citizen) -> int:
+        chat = citizen.private_chat()
+        self.state.chats.setdefault(chat["id"], chat)
+        message = updates.sticker_message(self._next_message_id(chat["id"]), citizen, chat)
+        return self._queue({"message": message})
+
+    def press(self, citizen: Citizen, message: BotMessage, label: str) -> str:
+        """The citizen presses the button `label` under `message`."""
+        return self.press_data(citizen, message, message.data_of(label))
+
+    def press_data(self, citizen: Citizen, message: BotMessage, data: str) -> str:
+        query_id = f"q{next(self._ids)}"
+        self.state.open_queries.add(query_id)
+        query = {
+            "id": query_id,
+            "from": citizen.user(),
+            "chat_instance": f"ci{message.chat_id}",
+            "message": self._message_json(message),
+            "data": data,
+        }
+        self._queue({"callback_query": query})
+        return query_id
+
+    def block(self, citizen: Citizen) -> None:
+        """The citizen blocks the bot: sends fail with 403 and the bot hears `kicked`."""
+        self.state.blocked.add(citizen.id)
+        self._queue({"my_chat_member": updates.member_change(citizen, self.state.bot, "kicked")})
+
+    def unblock(self, citizen: Citizen) -> None:
+        self.state.blocked.discard(citizen.id)
+        self._queue({"my_chat_member": updates.member_change(citizen, self.state.bot, "member")})
+
+    def fail_next(
+        self, count: int, code: int = 429, retry_after: int | None = 3, after: int = 0
+    ) -> None:
+        """The next `count` sends (after `after` good ones) fail the way Telegram fails them."""
+        description = {
+            429: f"Too Many Requests: retry after {retry_after}",
+            403: "Forbidden: bot was blocked by the user",
+            400: "Bad Request: chat not found",
+        }.get(code, "Internal Server Error")
+        fault = Fault(code, description, retry_after if code == 429 else None)
+        self.state.faults.extend([None] * after + [fault] * count)
+
+    def take(self, chat_id: int) -> list[BotMessage]:
+        """The bot's messages to this chat since the last take."""
+        return self.state.inbox.pop(chat_id, [])
+
+    async def wait_for(self, chat_id: int, count: int, patience: float = 15.0) -> list[BotMessage]:
+        """Wait until the bot sent `count` new messages to this chat, and take them."""
+
+        def arrived() -> bool:
+            return len(self.state.inbox.get(chat_id, [])) >= count
+
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(arrived), patience)
+            except TimeoutError:
+                got = [m.text[:80] for m in self.state.inbox.get(chat_id, [])]
+                raise AssertionError(f"expected {count} messages to {chat_id}, got {got}") from None
+        messages = self.state.inbox[chat_id][:count]
+        del self.state.inbox[chat_id][:count]
+        return messages
+
+    def transcript(self, chat_id: int) -> list[BotMessage]:
+        return sorted(
+            (m for (chat, _), m in self.state.messages.items() if chat == chat_id),
+            key=lambda m: m.message_id,
+        )
+
+    def pending_updates(self) -> int:
+        return len(self.state.queue)
+
+    # --- the HTTP API ---------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return error_response(ApiError(401, "Unauthorized"))
+        method = request.match_info["method"].lower()
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            return error_response(ApiError(404, "Not Found"))
+        try:
+            params = await read_params(request)
+            self.state.calls.append((method, params))
+            fault = (
+                self.state.faults.pop(0) if method in SEND_METHODS and self.state.faults else None
+            )
+            if fault is not None:
+                raise ApiError(fault.code, fault.description, fault.retry_after)
+            result = await handler(params)
+        except ApiError as error:
+            return error_response(error)
+        except (KeyError, ValueError) as error:
+            return error_response(ApiError(400, f"Bad Request: {error}"))
+        return web.json_response({"ok": True, "result": result})
+
+    async def _api_getme(self, _params: dict[str, Any]) -> dict[str, Any]:
+        return self.state.bot
+
+    async def _api_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.state.webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
+        offset = int(params.get("offset", 0))
+        if offset > 0:
+            self.state.queue = [u for u in self.state.queue if u["update_id"] >= offset]
+        limit = int(params.get("limit", 100))
+        timeout = float(params.get("timeout", 0))
+        allowed = params.get("allowed_updates") or None
+        self._poll.generation += 1
+        mine = self._poll.generation
+
+        def ready() -> list[dict[str, Any]]:
+            return [u for u in self.state.queue if allowed is None or _kind(u) in allowed][:limit]
+
+        found = ready()
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            while not found and not self._closing and time.monotonic() < deadline:
+                if self._poll.generation != mine:
+                    raise ApiError(
+                        409,
+                        "Conflict: terminated by other getUpdates request; "
+                        "make sure that only one bot instance is running",
+                    )
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), deadline - time.monotonic())
+                found = ready()
+        return found
+
+    def _chat(self, params: dict[str, Any]) -> int:
+        chat_id = int(params["chat_id"])
+        if chat_id not in self.state.chats:
+            raise ApiError(400, "Bad Request: chat not found")
+        if chat_id in self.state.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        return chat_id
+
+    def _store(self, message: BotMessage) -> dict[str, Any]:
+        self.state.messages[(message.chat_id, message.message_id)] = message
+        self.state.inbox.setdefault(message.chat_id, []).append(message)
+        self._wake()
+        return self._message_json(message)
+
+    def _message_json(self, message: BotMessage) -> dict[str, Any]:
+        return message_json(message, self.state.bot, self.state.chats[message.chat_id])
+
+    async def _api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._chat(params)
+        source, text, entities = render(params)
+        keyboard = check_keyboard(params)
+        message = BotMessage(
+            chat_id, self._next_message_id(chat_id), text, source, entities, keyboard
+        )
+        return self._store(message)
+
+    async def _api_senddocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._chat(params)
+        document = params.get("document")
+        if not isinstance(document, tuple):
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        source, caption, entities = render(params, "caption")
+        message = BotMessage(
+            chat_id,
+            self._next_message_id(chat_id),
+            caption,
+            source,
+            entities,
+            check_keyboard(params),
+            document=document,
+        )
+        return self._store(message)
+
+    def _own_message(self, params: dict[str, Any]) -> BotMessage:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.state.messages:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        return self.state.messages[key]
+
+    async def _api_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._own_message(params)
+        source, text, entities = render(params)
+        keyboard = check_keyboard(params)
+        if text == message.text and entities == message.entities and keyboard == message.keyboard:
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message "
+                "content and reply markup are exactly the same as a current "
+                "content and reply markup of the message",
+            )
+        message.text, message.html, message.entities = text, source, entities
+        message.keyboard, message.edits = keyboard, message.edits + 1
+        return self._message_json(message)
+
+    async def _api_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._own_message(params)
+        keyboard = check_keyboard(params)
+        if keyboard == message.keyboard:
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message "
+                "content and reply markup are exactly the same as a current "
+                "content and reply markup of the message",
+            )
+        message.keyboard, message.edits = keyboard, message.edits + 1
+        return self._message_json(message)
+
+    async def _api_answercallbackquery(self, params: dict[str, Any]) -> bool:
+        query_id = str(params["callback_query_id"])
+        if query_id not in self.state.open_queries:
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
+        if len(str(params.get("text", ""))) > 200:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        self.state.open_queries.discard(query_id)
+        self.state.answers[query_id] = params
+        self._wake()
+        return True
+
+    async def _api_setmycommands(self, params: dict[str, Any]) -> bool:
+        commands = params["commands"]
+        for command in commands:
+            name, description = command["command"], command["description"]
+            if not (1 <= len(name) <= 32 and name.replace("_", "").isalnum() and name.islower()):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(description) <= 256:
+                raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
+        self.state.commands[(scope, str(params.get("language_code", "")))] = commands
+        return True
+
+    async def _api_deletewebhook(self, params: dict[str, Any]) -> bool:
+        await self._stop_pushing()
+        self.state.webhook = None
+        if str(params.get("drop_pending_updates", "")).lower() == "true":
+            self.state.queue.clear()
+        return True
+
+    async def _api_setwebhook(self, params: dict[str, Any]) -> bool:
+        await self._stop_pushing()
+        self.state.webhook = {
+            "url": str(params["url"]),
+            "secret_token": params.get("secret_token"),
+            "allowed_updates": params.get("allowed_updates"),
+        }
+        if str(params.get("drop_pending_updates", "")).lower() == "true":
+            self.state.queue.clear()
+        self._pusher = asyncio.get_running_loop().create_task(
+            push_updates(self.state, self._changed, lambda: self._closing)
+        )
+        return True
+
+    async def _api_getwebhookinfo(self, _params: dict[str, Any]) -> dict[str, Any]:
+        webhook = self.state.webhook or {}
+        return {
+            "url": webhook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.state.queue),
+        }
+
+    async def _stop_pushing(self) -> None:
+        if self._pusher is not None:
+            self._pusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pusher
+            self._pusher = None
+
+
+def _kind(update: dict[str, Any]) -> str:
+    return next(key for key in update if key != "update_id")
+
+
+__all__ = ["BotApiDouble", "BotMessage", "Citizen", "Group"]
