@@ -29,9 +29,9 @@ from bot.app import build_app
 from bot.civic.announcements import parse_audience
 from bot.config import Settings
 from bot.staff.accounts import create_account
-from bot.web.civic.announcements import audience_size
 from bot.web.server import create_web_app
 from nlu.factory import create_recognizer
+from storage.announcements import audience_size
 from storage.consultation_editing import apply_spec
 from storage.consultation_spec import ConsultationSpec
 from storage.models.civic import Consultation, Participation, ParticipationAnswer

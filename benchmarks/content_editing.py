@@ -76,7 +76,7 @@ async def main(flow_ids: list[str]) -> None:
             key = ("benchmark", "thanks")
             flows = sorted(current.items())
             simulator, seconds, stall = await watched(
-                lambda: simulators.open(key, settings, recognizer, flows)
+                lambda: simulators.open(key, settings, recognizer, build_app, flows)
             )
             print(f"{'start a chat simulator':<44} {seconds:>8.2f} {stall * 1000:>16.0f} ms")
             _, seconds, stall = await watched(lambda: simulators.send(simulator, "Hallo"))

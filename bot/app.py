@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,15 +14,25 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.channels.base import ChannelAdapter, InboundSink
+from bot.channels.web import CHANNEL as WEB_CHANNEL
+from bot.channels.web import WebChannel
 from bot.civic.services import StoreServices
 from bot.config import Settings
-from bot.content.intent_data import serve_data
+from bot.content.conversation_tests import BuildBot
+from bot.content.intent_data import Trainer, serve_data
+from bot.content.simulator import Simulators
+from bot.conversations import Conversations
 from bot.delivery.rate_limits import RateLimits
 from bot.delivery.worker import DeliveryWorker
 from bot.dispatcher import Dispatcher, DispatchSettings
+from bot.web.chat.cors import parse_origins
+from bot.web.chat.limits import RateLimiter
+from bot.web.chat.runtime import ChatRuntime
+from bot.web.server import WebServer, create_web_app
 from flows.library import DEFINITIONS, FlowLibrary, FlowSource, load_definitions
 from flows.validation import FlowError, validate_paths
 from nlu.factory import create_recognizer
+from nlu.parse_cache import ParseCache
 from nlu.training_data import TrainingDataError
 from nlu.types import IntentRecognizer
 from storage import flow_drafts, flow_versions, nlu_versions, site_texts
@@ -30,10 +40,20 @@ from storage.content_cache import ContentCache
 from storage.database import create_engine, is_sqlite, normalise_url, session_factory
 from storage.migrate import upgrade_async
 from storage.seed import ensure_default_topics, seed_demo
+from storage.web_chat import signing_key
 
 log = logging.getLogger(__name__)
 
 ServicesForTurn = Callable[[AsyncSession | Callable[[], AsyncSession], str], StoreServices]
+
+
+@dataclass
+class Served:
+    """What administrators published, as this process serves it now."""
+
+    library: FlowLibrary = field(default_factory=lambda: FlowLibrary.from_sources([]))
+    flows_seen: int = 0  # the newest flow version row this process has loaded
+    nlu_serving: int | None = None  # the intent data version the recogniser answers from
 
 
 @dataclass
@@ -46,26 +66,33 @@ class App:
     worker: DeliveryWorker
     adapters: Mapping[str, ChannelAdapter]
     dispatcher_settings: DispatchSettings
-    # the store for one message, shared by the dispatcher and the web chat (and their cache)
+    # the store for one message, shared by the dispatcher and the staff pages (their cache)
     services: ServicesForTurn
-    library: FlowLibrary = field(default_factory=lambda: FlowLibrary.from_sources([]))
+    chat: ChatRuntime
+    served: Served
+    # how to build another whole bot (conversation tests, the flow simulator): this very
+    # function, handed over so administration code never imports the composition root
+    build_bot: BuildBot
+    trainer: Trainer  # trainings of intent data, one at a time
     delivering: asyncio.Task[None] | None = None
     watching: asyncio.Task[None] | None = None
-    flows_seen: int = 0  # the newest flow version row this process has loaded
-    nlu_serving: int | None = None  # the intent data version the recogniser answers from
-    # what parts started on demand (web pages' simulators, trainings) need done at close
-    on_close: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # the administrators' tools: chats with draft flows, trainings of intent data
+    simulators: Simulators = field(default_factory=Simulators)
+
+    @property
+    def library(self) -> FlowLibrary:
+        return self.served.library
 
     async def reload_flows(self) -> None:
         """Read every stored flow version again (after an administrator published one)."""
         async with self.sessions() as session:
             newest = await flow_drafts.newest_version_id(session)
             stored = await flow_versions.all_versions(session)
-        self.library = FlowLibrary.from_sources(
+        self.served.library = FlowLibrary.from_sources(
             FlowSource(row.flow_id, row.version, row.source, f"{row.flow_id}@v{row.version}")
             for row in stored
         )
-        self.flows_seen = newest
+        self.served.flows_seen = newest
 
     async def refresh_content(self) -> None:
         """Pick up flows and intent data published by any process (two cheap queries when
@@ -75,15 +102,15 @@ class App:
             active = await nlu_versions.active(session)
             edited = await site_texts.flow_variables(session)
         self._use_site_texts(edited)
-        if newest != self.flows_seen:
+        if newest != self.served.flows_seen:
             await self.reload_flows()
         active_id = None if active is None else active.id
-        if active_id != self.nlu_serving:
+        if active_id != self.served.nlu_serving:
             try:
                 await serve_data(self.recognizer, None if active is None else active.files)
             except TrainingDataError as error:  # cannot happen to a trained version; be safe
                 log.error("intent data version %s cannot be used: %s", active_id, error)
-            self.nlu_serving = active_id  # not again every few seconds
+            self.served.nlu_serving = active_id  # not again every few seconds
 
     def _use_site_texts(self, edited: Mapping[str, str]) -> None:
         """Texts edited in the staff app (the privacy notice) reach the next message; the
@@ -113,7 +140,7 @@ class App:
         """Channels first (messages in hand are finished), then deliveries, then the rest."""
         for adapter in self.adapters.values():
             await adapter.stop()
-        for closer in self.on_close:
+        for closer in (self.simulators.close_all, self.trainer.wait):
             try:
                 await closer()
             except Exception:  # one part failing to stop must not keep the others running
@@ -128,9 +155,7 @@ class App:
             with contextlib.suppress(asyncio.CancelledError):
                 await self.delivering
             self.delivering = None
-        close_recognizer = getattr(self.recognizer, "close", None)  # the Rasa HTTP session
-        if close_recognizer is not None:
-            await close_recognizer()
+        await self.recognizer.close()  # the Rasa HTTP session, where there is one
         await self.engine.dispose()
 
 
@@ -193,22 +218,19 @@ async def teach_recognizer(
 ) -> None:
     """Tell the recogniser this town's topics and consultations by name, so "Radweg" finds
     its topic and "die Spielplatz-Umfrage" its consultation."""
-    set_lookup = getattr(recognizer, "set_lookup", None)
-    if set_lookup is None:
-        return
     now = datetime.now(UTC)
     topics: dict[str, list[str]] = {}
     consultations: dict[str, list[str]] = {}
     async with sessions() as session:
         services = StoreServices(session, "system")
         for language in ("de", "en"):
-            for topic in await services.topics(language):
+            for topic in await services.topics.listed(language):
                 topics.setdefault(topic.slug, []).append(topic.name)
             for status in ("open", "upcoming"):
-                for consultation in await services.consultations(language, now, status):
+                for consultation in await services.consultations.listed(language, now, status):
                     consultations.setdefault(str(consultation.id), []).append(consultation.title)
-    set_lookup("topic", topics)
-    set_lookup("consultation", consultations)
+    recognizer.set_lookup("topic", topics)
+    recognizer.set_lookup("consultation", consultations)
 
 
 async def build_app(
@@ -248,19 +270,25 @@ async def _assemble(
         parallel=settings.delivery_parallel,
         limits=RateLimits.from_settings(settings),
     )
-    app_ref: list[App] = []
     services = services_factory(settings)
     dispatch_settings = DispatchSettings(
         default_language=settings.default_language,
         formal=settings.formal,
         variables=settings.variables(),
     )
+    served = Served()
     dispatcher = Dispatcher(
         sessions,
-        recognizer,
-        library=lambda: app_ref[0].library,
+        ParseCache(recognizer),
+        library=lambda: served.library,
         services=services,
         settings=dispatch_settings,
+        # one process owns a SQLite file; with PostgreSQL others may change a conversation
+        conversations=Conversations(
+            sessions,
+            remember=is_sqlite(settings.database_url),
+            default_language=settings.default_language,
+        ),
         on_commit=worker.wake,
     )
     app = App(
@@ -273,7 +301,42 @@ async def _assemble(
         adapters,
         dispatch_settings,
         services,
+        await chat_runtime(settings, sessions, dispatcher, adapters),
+        served,
+        build_app,
+        Trainer(sessions, settings),
     )
-    app_ref.append(app)
     await app.refresh_content()
     return app
+
+
+async def chat_runtime(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    adapters: Mapping[str, ChannelAdapter],
+) -> ChatRuntime:
+    """The web chat's routes' share: the signing key comes from the settings or the store."""
+    secret = settings.web_chat_secret
+    if secret is not None and secret.get_secret_value():
+        key = secret.get_secret_value()
+    else:
+        async with sessions() as session, session.begin():
+            key = await signing_key(session, datetime.now(UTC))
+    channel = adapters.get(WEB_CHANNEL)
+    return ChatRuntime(
+        key=key,
+        origins=parse_origins(settings.web_chat_origins),
+        per_session=RateLimiter(settings.web_chat_rate_per_session),
+        per_address=RateLimiter(settings.web_chat_rate_per_address),
+        max_chars=settings.web_chat_max_chars,
+        default_language=settings.default_language,
+        answer=dispatcher.answer,
+        sessions=sessions,
+        channel=channel if isinstance(channel, WebChannel) else None,
+    )
+
+
+def web_server(app: App) -> WebServer:
+    """The one HTTP server: web chat, REST channel and staff app, on the configured port."""
+    return WebServer(create_web_app(app), app.settings.web_host, app.settings.web_port)

@@ -1,4 +1,11 @@
-"""Handles one inbound message: dedupe, lock, understand, advance the flow, store, queue replies."""
+"""The one path of a message: serialise, dedupe, load, understand, advance the flow, store.
+
+Every channel's message takes the same turn. Only the way the replies leave differs:
+- `handle` queues them to the outbox in the turn's transaction (Telegram, Matrix, the
+  terminal, conversation tests); the delivery worker sends them;
+- `answer` returns them once the turn is committed (the web chat's HTTP request waits
+  for them).
+"""
 
 from __future__ import annotations
 
@@ -10,15 +17,18 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.conversations import Conversations, Known
 from bot.delivery.payloads import reply_to_payload
 from bot.locks import KeyedLocks
 from bot.messages import ConversationKey, InboundMessage
 from flows import engine
 from flows.library import FlowLibrary
-from flows.services import Services
+from flows.ports import Ports
 from flows.types import ConversationState, Option, Reply, TurnContext, UserInput
 from nlu.types import IntentRecognizer
-from storage import conversations, identities, inbound, outbox
+from storage import conversations, inbound, outbox, reachability
+from storage.conversations import StaleConversation
+from storage.session_writes import wrote
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +51,15 @@ class DispatchSettings:
     variables: dict[str, str] = field(default_factory=dict)
 
 
-class TurnServices(Services, Protocol):
-    """Services as the dispatcher holds them: it must know whether the citizen was erased."""
+class TurnServices(Ports, Protocol):
+    """The store for one turn: it opens its session on first use, and tells whether the
+    citizen was erased in this turn (their conversation must not be saved again)."""
 
     erased: bool
+    opened_session: AsyncSession | None
 
 
-ServicesFactory = Callable[[AsyncSession, str], TurnServices]
+ServicesFactory = Callable[[Callable[[], AsyncSession], str], TurnServices]
 Clock = Callable[[], datetime]
 
 
@@ -55,8 +67,17 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    replies: list[Reply]
+    queued: list[int]  # outbox ids, on the outbox route
+
+
+_DUPLICATE = _Outcome([], [])
+
+
 class Dispatcher:
-    """The one way into the bot. Every channel hands its messages to `handle`."""
+    """The one way into the bot."""
 
     def __init__(
         self,
@@ -65,6 +86,8 @@ class Dispatcher:
         library: Callable[[], FlowLibrary],
         services: ServicesFactory,
         settings: DispatchSettings,
+        *,
+        conversations: Conversations | None = None,
         on_commit: Callable[[], None] = lambda: None,
         clock: Clock = _utcnow,
     ) -> None:
@@ -73,104 +96,166 @@ class Dispatcher:
         self._library = library
         self._services = services
         self._settings = settings
+        self.conversations = conversations or Conversations(
+            sessions, remember=False, default_language=settings.default_language
+        )
         self._on_commit = on_commit
         self._clock = clock
         self._locks = KeyedLocks()
 
     async def handle(self, message: InboundMessage) -> list[int]:
-        """Handle one message; returns the ids of the replies it queued (empty for a duplicate)."""
-        async with self._locks.hold(message.key):
-            try:
-                queued = await self._handle_locked(message)
-            except Exception:
-                log.exception("handling a message from %s failed", message.key.channel)
-                queued = await self._apologise(message)
+        """The outbox route: the replies are queued with the turn; returns their outbox ids
+        (none for a message seen before)."""
+        queued = (await self._serialised(message, queue=True)).queued
         if queued:
             self._on_commit()
         return queued
 
     async def handle_and_forget(self, message: InboundMessage) -> None:
-        """The sink adapters call: they need no reply ids, the outbox delivers."""
+        """The sink channel adapters call: they need no reply ids, the outbox delivers."""
         await self.handle(message)
 
-    async def _handle_locked(self, message: InboundMessage) -> list[int]:
+    async def answer(self, message: InboundMessage) -> list[Reply]:
+        """The direct route: the replies, returned once the turn is committed."""
+        return (await self._serialised(message, queue=False)).replies
+
+    async def _serialised(self, message: InboundMessage, *, queue: bool) -> _Outcome:
+        key = message.key
+        async with self._locks.hold(key):
+            remembered = self.conversations.recall(key)
+            try:
+                return await self._turn(message, remembered, queue)
+            except Exception as error:
+                self.conversations.forget(key)
+                if remembered is not None or isinstance(error, StaleConversation):
+                    # what this turn read was out of date (another process wrote, or the
+                    # citizen was erased elsewhere); nothing of it was committed, so it runs
+                    # once more from the store
+                    log.info("running a turn from %s again from the store", key.channel)
+                    try:
+                        return await self._turn(message, None, queue)
+                    except Exception:
+                        log.exception("handling a message from %s failed", key.channel)
+                else:
+                    log.exception("handling a message from %s failed", key.channel)
+                return await self._apologise(message, queue)
+
+    async def _turn(self, message: InboundMessage, known: Known | None, queue: bool) -> _Outcome:
+        # a session from the start where the turn surely writes: the dedupe claim and the
+        # outbox rows commit together with the state; other turns open one only when needed
+        eager = queue or message.platform_id is not None
+        session = self._sessions() if eager else None
+        try:
+            return await self._advance(message, known, queue, session)
+        finally:
+            if session is not None:
+                await session.close()
+
+    async def _advance(
+        self,
+        message: InboundMessage,
+        known: Known | None,
+        queue: bool,
+        eager: AsyncSession | None,
+    ) -> _Outcome:
         key = message.key
         now = self._clock()
-        text = message.text[:MAX_INBOUND_CHARS]
-        async with self._sessions() as session, session.begin():
-            if message.platform_id is not None and not await inbound.claim_inbound(
-                session, key.channel, message.platform_id, now
-            ):
-                log.info("skipping a message %s/%s seen before", key.channel, message.platform_id)
-                return []
-            language = message.language_hint or self._settings.default_language
-            # in a group the chat is the group's; the citizen's own address must not change
-            citizen_id, _ = await identities.resolve_citizen(
-                session,
-                key.channel,
-                key.user,
-                None if message.group_chat else key.chat,
-                language if language in ("de", "en") else "de",
-                now,
-            )
-            stored = await conversations.find(session, key.channel, key.chat, key.user)
-            state = (
-                ConversationState.from_json(stored.state)
-                if stored is not None
-                else ConversationState(
-                    language=await identities.citizen_language(session, citizen_id) or "de"
-                )
-            )
-            user_input = await self._understand(text, pressed_choice(message, text, state), state)
-            ctx = TurnContext(
-                citizen_id=citizen_id,
-                now=now,
-                language_hint=message.language_hint,
-                group_chat=message.group_chat,
-                formal=self._settings.formal,
-                variables=self._settings.variables,
-            )
-            services = self._services(session, key.channel)
-            turn = await engine.advance(state, user_input, ctx, self._library(), services)
-            if not services.erased:
-                conversations.store_state(
-                    session,
-                    stored,
-                    channel=key.channel,
-                    chat=key.chat,
-                    user_key=key.user,
-                    citizen_id=citizen_id,
-                    state=turn.state.to_json(),
-                    now=now,
-                )
-                recipient: int | None = citizen_id
+        platform_id = message.platform_id
+        if eager is not None and platform_id is not None:
+            claimed = await inbound.claim_inbound(eager, key.channel, platform_id, now)
+            if not claimed:
+                log.info("skipping a message %s/%s seen before", key.channel, platform_id)
+                return _DUPLICATE
+        if known is None:
+            if eager is not None:
+                known = await self.conversations.load(eager, message, now)
             else:
-                recipient = None  # erased just now: the goodbye still goes out, unlinked
-            return await _queue_replies(session, key, recipient, turn.replies, "reply")
+                known = await self.conversations.load_alone(message, now)
+        elif eager is not None and not message.group_chat:
+            # memory cannot know that a delivery found the chat blocked meanwhile; writing
+            # to the bot directly proves it may write back
+            await reachability.unblock_on_contact(eager, key.channel, key.user)
+        text = message.text[:MAX_INBOUND_CHARS]
+        state = ConversationState.from_json(known.state)
+        user_input = await self._understand(message, text, state)
+        ctx = TurnContext(
+            citizen_id=known.citizen_id,
+            now=now,
+            language_hint=message.language_hint,
+            group_chat=message.group_chat,
+            formal=self._settings.formal,
+            variables=self._settings.variables,
+        )
+        services = self._services(lambda: eager or self._sessions(), key.channel)
+        try:
+            turn = await engine.advance(state, user_input, ctx, self._library(), services)
+            session = services.opened_session or eager
+            replies = list(turn.replies)
+            if services.erased:
+                # erased just now: nothing more is kept; the goodbye still goes out, unlinked
+                self.conversations.forget(key)
+                queued = await self._queue(session, key, None, replies, "reply") if queue else []
+                if session is not None:
+                    await session.commit()
+                return _Outcome(replies, queued)
+            new_state = turn.state.to_json()
+            row = conversations.state_row(
+                (key.channel, key.chat, key.user),
+                citizen_id=known.citizen_id,
+                state=new_state,
+                now=now,
+                read_version=known.version,
+            )
+            queued = []
+            if session is not None and (eager is not None or wrote(session)):
+                # the step wrote data, or the turn must: one commit for all of it
+                await self.conversations.save(session, row)
+                if queue:
+                    queued = await self._queue(session, key, known.citizen_id, replies, "reply")
+                await session.commit()
+            else:
+                if session is not None:
+                    await session.close()  # the group commit needs the connection
+                await self.conversations.save_grouped(row)
+        finally:
+            if services.opened_session is not None and services.opened_session is not eager:
+                await services.opened_session.close()
+        self.conversations.keep(key, known.citizen_id, new_state, known.version + 1)
+        return _Outcome(replies, queued)
 
     async def _understand(
-        self, text: str, choice: str | None, state: ConversationState
+        self, message: InboundMessage, text: str, state: ConversationState
     ) -> UserInput:
         """A pressed button skips recognition. Typed text is always parsed: whether "2" picks
         an option or is the answer to a free-text question is the flow engine's call."""
+        choice = pressed_choice(message, text, state)
         if choice is not None:
             return UserInput(text=text, choice=choice)
         return UserInput(text=text, nlu=await self._recognizer.parse(text, state.language))
 
-    async def _apologise(self, message: InboundMessage) -> list[int]:
+    async def _queue(
+        self,
+        session: AsyncSession | None,
+        key: ConversationKey,
+        citizen_id: int | None,
+        replies: Sequence[Reply],
+        cause: str,
+    ) -> list[int]:
+        assert session is not None  # the outbox route always holds a session
+        return await queue_replies(session, key, citizen_id, replies, cause)
+
+    async def _apologise(self, message: InboundMessage, queue: bool) -> _Outcome:
         """Tell the citizen something went wrong; the message is not marked as processed."""
+        sorry = apology(message, self._settings.default_language)
+        if not queue:
+            return _Outcome([sorry], [])
         try:
             async with self._sessions() as session, session.begin():
-                return await _queue_replies(
-                    session,
-                    message.key,
-                    None,
-                    [apology(message, self._settings.default_language)],
-                    "error",
-                )
+                queued = await queue_replies(session, message.key, None, [sorry], "error")
         except Exception:
             log.exception("could not even queue the apology")
-            return []
+            return _Outcome([sorry], [])
+        return _Outcome([sorry], queued)
 
 
 def apology(message: InboundMessage, default_language: str) -> Reply:
@@ -188,7 +273,7 @@ def pressed_choice(message: InboundMessage, text: str, state: ConversationState)
     return next((option.value for option in state.options if option.value == text), None)
 
 
-async def _queue_replies(
+async def queue_replies(
     session: AsyncSession,
     key: ConversationKey,
     citizen_id: int | None,

@@ -10,8 +10,8 @@ from flows.choices import match_choice
 from flows.definition import FlowDefinition
 from flows.library import FlowLibrary
 from flows.menu import main_menu
+from flows.ports import Ports
 from flows.run import Run
-from flows.services import Services
 from flows.steps import STEP_TYPES
 from flows.steps.outcome import End, Go, Invalid, Wait
 from flows.types import ConversationState, Option, Reply, Turn, TurnContext, UserInput
@@ -41,12 +41,12 @@ async def advance(
     user_input: UserInput,
     ctx: TurnContext,
     library: FlowLibrary,
-    services: Services,
+    ports: Ports,
 ) -> Turn:
     """Handles one message. Never raises: a failure gives a friendly reply and a clean state."""
     run = Run(
         ctx,
-        services,
+        ports,
         library,
         language=state.language,
         slots=dict(state.slots),
@@ -114,7 +114,7 @@ async def _handle(run: Run, state: ConversationState, user_input: UserInput) -> 
         choice = picked.value if picked else None
     if not state.greeted:
         run.language = _first_language(run.ctx, nlu, text)
-        await run.services.set_language(run.ctx.citizen_id, run.language)
+        await run.ports.citizens.set_language(run.ctx.citizen_id, run.language)
     if choice is None and not text.strip():
         run.say(run.text(builtin_texts.EMPTY_MESSAGE), state.options)
         _keep_position(run, state)
@@ -230,7 +230,7 @@ def _cancel(run: Run, state: ConversationState | None) -> None:
 
 async def _switch_language(run: Run, state: ConversationState, language: str) -> None:
     run.language = language
-    await run.services.set_language(run.ctx.citizen_id, language)
+    await run.ports.citizens.set_language(run.ctx.citizen_id, language)
     run.say(run.text(builtin_texts.LANGUAGE_SWITCHED))
     if not state.greeted:
         await _start_named(run, routing.WELCOME)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flows.services import AnswerValue, ConsultationQuestionView, IdeaStatus
+from flows.ports.consultations import AnswerValue, ConsultationQuestionView
+from flows.ports.ideas import IdeaStatus
 
 DEFAULT_ZONE = "Europe/Berlin"
 

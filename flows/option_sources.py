@@ -1,4 +1,4 @@
-"""Lists an `ask_choice` step can offer with `options_from:` (read from Services)."""
+"""Lists an `ask_choice` step can offer with `options_from:` (read from the ports)."""
 
 from __future__ import annotations
 
@@ -14,22 +14,22 @@ CLOSED_SHOWN = 8
 
 
 async def topics(run: Run) -> list[Option]:
-    return [Option(topic.name, topic.slug) for topic in await run.services.topics(run.language)]
+    return [Option(topic.name, topic.slug) for topic in await run.ports.topics.listed(run.language)]
 
 
 async def open_consultations(run: Run) -> list[Option]:
-    found = await run.services.consultations(run.language, run.ctx.now, "open")
+    found = await run.ports.consultations.listed(run.language, run.ctx.now, "open")
     return [Option(view.title, str(view.id)) for view in found]
 
 
 async def closed_consultations(run: Run) -> list[Option]:
     """The most recently closed ones, newest first."""
-    found = await run.services.consultations(run.language, run.ctx.now, "closed")
+    found = await run.ports.consultations.listed(run.language, run.ctx.now, "closed")
     return [Option(view.title, str(view.id)) for view in found[:CLOSED_SHOWN]]
 
 
 async def subscriptions(run: Run) -> list[Option]:
-    found = await run.services.subscriptions(run.ctx.citizen_id, run.language)
+    found = await run.ports.subscriptions.listed(run.ctx.citizen_id, run.language)
     return [
         Option(
             subscription_label(item.kind, item.label, run.language), f"{item.kind}:{item.target}"

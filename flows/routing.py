@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flows.definition import FlowDefinition
-from flows.library import FlowLibrary
+from flows.run import Flows
 from flows.types import JSON
 from nlu.types import NluResult
 
@@ -12,14 +12,14 @@ WELCOME, CONSENT, HELP, FALLBACK = "welcome", "consent", "help", "fallback"
 SWITCH_CONFIDENCE = 0.65
 
 
-def by_command(library: FlowLibrary, command: str) -> FlowDefinition | None:
+def by_command(library: Flows, command: str) -> FlowDefinition | None:
     for flow in library.current_flows():
         if command in flow.triggers.commands:
             return flow
     return None
 
 
-def by_intent(library: FlowLibrary, intent: str) -> FlowDefinition | None:
+def by_intent(library: Flows, intent: str) -> FlowDefinition | None:
     for flow in library.current_flows():
         if intent in flow.triggers.intents:
             return flow
@@ -38,9 +38,7 @@ def entity_slots(flow: FlowDefinition, nlu: NluResult | None) -> dict[str, JSON]
     return slots
 
 
-def by_deep_link(
-    library: FlowLibrary, payload: str
-) -> tuple[FlowDefinition, dict[str, JSON]] | None:
+def by_deep_link(library: Flows, payload: str) -> tuple[FlowDefinition, dict[str, JSON]] | None:
     """`c-3` opens the flow whose deep_link is "c" with its deep_link_slot set to "3"."""
     prefix, _, value = payload.partition("-")
     for flow in library.current_flows():

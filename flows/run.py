@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from flows.builtin_texts import VARIABLE_DEFAULTS
 from flows.definition import FlowDefinition, StepDefinition
-from flows.services import Services
+from flows.ports import Ports
 from flows.types import JSON, Attachment, Option, Reply, TurnContext
 from flows.wording import fill, has_placeholders, localize
 
-if TYPE_CHECKING:  # the library parses flows, whose validation knows the actions, which use Run
-    from flows.library import FlowLibrary
+
+class Flows(Protocol):
+    """The published flows as a turn looks them up (flows/library.py has them). A Protocol:
+    the library parses and checks flows, and the checks know the actions that use `Run`."""
+
+    def current(self, flow_id: str) -> FlowDefinition | None: ...
+
+    def get(self, flow_id: str, version: int) -> FlowDefinition | None: ...
+
+    def current_flows(self) -> list[FlowDefinition]: ...
 
 
 @dataclass
@@ -21,8 +29,8 @@ class Run:
     """What the steps and actions of one turn read and change."""
 
     ctx: TurnContext
-    services: Services
-    library: FlowLibrary
+    ports: Ports
+    library: Flows
     language: str
     flow: FlowDefinition | None = None
     step_id: str | None = None
@@ -74,7 +82,7 @@ class Run:
 
     async def has_consent(self) -> bool:
         if self.consent is None:
-            self.consent = (await self.services.citizen(self.ctx.citizen_id)).consent_given
+            self.consent = (await self.ports.citizens.get(self.ctx.citizen_id)).consent_given
         return self.consent
 
     def slot_str(self, name: str) -> str | None:

@@ -122,6 +122,9 @@ class EmbeddedRecognizer:
             current.data, current.model, finder, current.seconds, current.from_cache
         )
 
+    async def close(self) -> None:
+        """Nothing to release: the model lives in this process's memory."""
+
     async def parse(self, text: str, language: str | None = None) -> NluResult:
         """Recognise one message."""
         return self.parse_now(text, language)

@@ -69,9 +69,8 @@ class RasaHttpRecognizer:
     def set_lookup(self, entity: str, values: Mapping[str, Sequence[str]]) -> None:
         """Teach entity values from the database; used for local entity matching."""
         self.finder = self.finder.with_lookup(entity, values)
-        set_fallback_lookup = getattr(self.fallback, "set_lookup", None)
-        if set_fallback_lookup is not None:
-            set_fallback_lookup(entity, values)
+        if self.fallback is not None:
+            self.fallback.set_lookup(entity, values)
 
     async def close(self) -> None:
         """Close the HTTP connection pool."""

@@ -63,14 +63,17 @@ class NluResult:
 
 
 class IntentRecognizer(Protocol):
-    """Turns one message into an NluResult. Never raises for any text."""
+    """Turns one message into an NluResult. Never raises for any text. It also learns
+    entity values kept in the database at run time, and may hold resources until closed."""
 
     async def parse(self, text: str, language: str | None = None) -> NluResult: ...
-
-
-class TeachableRecognizer(IntentRecognizer, Protocol):
-    """A recogniser that also learns entity values kept in the database at run time."""
 
     def set_lookup(self, entity: str, values: Mapping[str, Sequence[str]]) -> None:
         """Values of `entity` by canonical key, e.g. {"verkehr": ["Verkehr", "Radweg"]}."""
         ...
+
+    async def close(self) -> None: ...
+
+
+# the name tests and callers use where a recogniser learns entity values; every one does
+TeachableRecognizer = IntentRecognizer

@@ -139,12 +139,14 @@ def _question_rows(consultation_id: int, spec: ConsultationSpec) -> list[Consult
 
 
 async def apply_spec(
-    session: AsyncSession, row: Consultation, spec: ConsultationSpec, topic_id: int | None
+    session: AsyncSession, row: Consultation | None, spec: ConsultationSpec, topic_id: int | None
 ) -> Consultation:
-    """Writes `spec` onto `row` and replaces its questions, unless answers would break.
+    """Writes `spec` onto `row` (None: a new consultation) and replaces its questions, unless
+    answers would break.
 
     Raises BreaksAnswers (nothing changed) or SlugTaken. Does not commit.
     """
+    row = row or Consultation()
     if row.id is not None:
         other = await session.scalar(
             select(Consultation.id).where(Consultation.slug == spec.slug, Consultation.id != row.id)

@@ -85,6 +85,15 @@ async def opening_audience(session: AsyncSession, consultation: Consultation) ->
     )
 
 
+async def notice_audience(
+    session: AsyncSession, consultation: Consultation, kind: NoticeKind
+) -> Select[int]:
+    """Who hears of an opening (its subscribers) or a closing (its participants)."""
+    if kind == OPENED:
+        return await opening_audience(session, consultation)
+    return participants(consultation.id)
+
+
 def participants(consultation_id: int) -> Select[int]:
     """Citizens who submitted their answers."""
     return (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal, Protocol
 
@@ -73,12 +74,29 @@ async def list_consultations(
     return list((await session.scalars(query)).all())
 
 
+async def all_consultations(session: AsyncSession) -> list[Consultation]:
+    """Every consultation, the latest deadline first (the staff pages' choice)."""
+    query = select(Consultation).order_by(Consultation.closes_at.desc(), Consultation.id)
+    return list((await session.scalars(query)).all())
+
+
+async def consultations_by_ids(
+    session: AsyncSession, consultation_ids: Sequence[int]
+) -> list[Consultation]:
+    query = select(Consultation).where(Consultation.id.in_(consultation_ids))
+    return list((await session.scalars(query)).all())
+
+
+async def consultation_by_id(session: AsyncSession, consultation_id: int) -> Consultation | None:
+    return await session.get(Consultation, consultation_id)
+
+
 async def find_consultation(session: AsyncSession, reference: str) -> Consultation | None:
     """By id ("3", "c-3") or slug ("spielplatz-lindenpark")."""
     cleaned = reference.strip().lower()
     number = cleaned[2:] if cleaned.startswith(("c-", "u-")) else cleaned
     if number.isdigit():
-        return await session.get(Consultation, int(number))
+        return await consultation_by_id(session, int(number))
     return await session.scalar(select(Consultation).where(Consultation.slug == cleaned))
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
+from storage.session_writes import WriteTrackingSession
 from storage.sqlite_driver import DRIVER as SQLITE_DRIVER
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -81,4 +83,12 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    """Sessions that tell whether they wrote (storage/session_writes.py)."""
+    return async_sessionmaker(
+        engine, expire_on_commit=False, sync_session_class=WriteTrackingSession
+    )
+
+
+async def ping(db: AsyncSession | AsyncConnection) -> None:
+    """A trivial statement: raises when the database does not answer."""
+    await db.execute(select(1))

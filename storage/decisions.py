@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, and_, cast, delete, insert, literal, or_, select, union
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.council import reference_key
@@ -20,7 +32,8 @@ from storage.models.civic import (
     decision_consultations,
     decision_ideas,
 )
-from storage.models.core import Citizen
+from storage.models.core import Citizen, OutboxMessage
+from storage.topics import topic_by_id
 
 DRAFT, PUBLISHED = "draft", "published"
 SOURCES = ("staff", "oparl")
@@ -59,6 +72,31 @@ async def add_decision(
     await session.flush()
     await link_decision(session, decision.id, idea_ids, consultation_ids)
     return decision
+
+
+async def decision_by_id(session: AsyncSession, decision_id: int) -> Decision | None:
+    return await session.get(Decision, decision_id)
+
+
+async def update_decision(
+    session: AsyncSession, decision: Decision, changes: Mapping[str, object]
+) -> bool:
+    """Write the fields that differ onto the decision; True when one did. Does not commit."""
+    changed = False
+    for name, value in changes.items():
+        if name not in Decision.__table__.c:  # a typo would otherwise pass unnoticed
+            raise ValueError(f"a decision has no field {name!r}")
+        if getattr(decision, name) != value:
+            setattr(decision, name, value)
+            changed = True
+    if changed:
+        await session.flush()
+    return changed
+
+
+async def delete_decision(session: AsyncSession, decision: Decision) -> None:
+    await session.delete(decision)
+    await session.flush()
 
 
 async def link_decision(
@@ -167,3 +205,25 @@ def audience(decision: Decision, topic: Topic | None) -> Select[int]:
         )
     everyone = union(*parts).subquery()
     return select(Citizen.id).where(Citizen.id.in_(select(everyone.c[0])))
+
+
+async def audience_size(session: AsyncSession, decision: Decision) -> int:
+    """How many citizens publishing the decision reaches."""
+    topic = await topic_by_id(session, decision.topic_id)
+    counted = await session.scalar(
+        select(func.count()).select_from(audience(decision, topic).subquery())
+    )
+    return int(counted or 0)
+
+
+async def delivery_counts(session: AsyncSession, decision_id: int) -> dict[str, int]:
+    """The decision's messages in the outbox, per state."""
+    rows = await session.execute(
+        select(OutboxMessage.state, func.count())
+        .where(
+            OutboxMessage.cause == "decision",
+            OutboxMessage.dedupe_key.like(f"decision:{decision_id}:%"),
+        )
+        .group_by(OutboxMessage.state)
+    )
+    return {state: int(count) for state, count in rows.all()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from typing import Literal, NamedTuple, cast
@@ -70,6 +71,12 @@ async def find_idea(session: AsyncSession, reference: str) -> Idea | None:
     """By reference number ("I-17") or id ("17")."""
     idea_id = parse_reference(reference, IDEA)
     return None if idea_id is None else await session.get(Idea, idea_id)
+
+
+async def idea_refs(session: AsyncSession, idea_ids: Sequence[int]) -> list[str]:
+    """The references ("I-12") of these ideas, in no particular order."""
+    refs = await session.scalars(select(Idea.ref).where(Idea.id.in_(idea_ids)))
+    return [ref for ref in refs if ref is not None]
 
 
 async def published_ideas(

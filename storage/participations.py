@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.consultations import consultation_questions, ensure_open
@@ -80,6 +80,18 @@ _PARTICIPATIONS_OF = (
     .where(Participation.citizen_id == bindparam("citizen_id"))
     .order_by(Participation.id.desc())
 )
+
+
+async def participation_counts(
+    session: AsyncSession, *, submitted_only: bool = False
+) -> dict[int, int]:
+    """Participations per consultation id: every one started, or only the submitted ones."""
+    query = select(Participation.consultation_id, func.count(Participation.id)).group_by(
+        Participation.consultation_id
+    )
+    if submitted_only:
+        query = query.where(Participation.submitted_at.is_not(None))
+    return {row[0]: int(row[1]) for row in await session.execute(query)}
 
 
 async def _start(

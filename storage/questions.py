@@ -27,9 +27,13 @@ async def create_question(
     return question
 
 
+async def question_by_id(session: AsyncSession, question_id: int) -> Question | None:
+    return await session.get(Question, question_id)
+
+
 async def question_by_ref(session: AsyncSession, ref: str) -> Question | None:
     question_id = parse_reference(ref, QUESTION)
-    return None if question_id is None else await session.get(Question, question_id)
+    return None if question_id is None else await question_by_id(session, question_id)
 
 
 async def record_answer(

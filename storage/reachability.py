@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.civic import Subscription
@@ -28,6 +28,16 @@ async def _reachable_elsewhere(session: AsyncSession, citizen_id: int) -> bool:
         )
     )
     return found is not None
+
+
+async def reachable_identities(session: AsyncSession, citizen_id: int) -> list[ChannelIdentity]:
+    """The citizen's chats the bot may write to, the first one made first."""
+    query = (
+        select(ChannelIdentity)
+        .where(ChannelIdentity.citizen_id == citizen_id, ChannelIdentity.blocked_at.is_(None))
+        .order_by(ChannelIdentity.id)
+    )
+    return list((await session.scalars(query)).all())
 
 
 async def _block(session: AsyncSession, identity: ChannelIdentity, now: datetime) -> None:
@@ -90,3 +100,31 @@ async def mark_unblocked(session: AsyncSession, channel: str, user_key: str, now
 async def is_blocked(session: AsyncSession, channel: str, user_key: str) -> bool:
     identity = await _identity(session, channel, user_key)
     return identity is not None and identity.blocked_at is not None
+
+
+async def unblock_on_contact(session: AsyncSession, channel: str, user_key: str) -> bool:
+    """The citizen wrote to the bot directly, so it may write back: lift a block noted
+    earlier. One statement that changes nothing in the common case; True if it lifted one."""
+    lifted = await session.execute(_UNBLOCK, {"in_channel": channel, "in_user_key": user_key})
+    citizen_id = lifted.scalar_one_or_none()
+    if citizen_id is None:
+        return False
+    await session.execute(
+        update(Subscription)
+        .where(Subscription.citizen_id == citizen_id, Subscription.paused_at.is_not(None))
+        .values(paused_at=None)
+    )
+    return True
+
+
+# built once: it runs with every message a remembered citizen sends on a messenger
+_UNBLOCK = (
+    update(ChannelIdentity)
+    .where(
+        ChannelIdentity.channel == bindparam("in_channel"),
+        ChannelIdentity.user_key == bindparam("in_user_key"),
+        ChannelIdentity.blocked_at.is_not(None),
+    )
+    .values(blocked_at=None)
+    .returning(ChannelIdentity.citizen_id)
+)

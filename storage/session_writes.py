@@ -1,20 +1,39 @@
-"""Whether a session has written anything in its current transaction.
+"""Sessions that know whether their transaction has written anything.
 
-A web chat turn that only read from the store can leave its conversation state to the
-group commit (bot/state_writer.py) instead of a transaction of its own. Every write goes
-through `Session.execute` or a flush, and both are seen here, as are ORM changes not yet
-flushed.
+A turn that only read from the store can leave its conversation state to the group
+commit (bot/conversations.py) instead of a transaction of its own. The session factory
+makes every session a `WriteTrackingSession`: each write it executes or flushes sets a
+flag in that session's own `info`, and a commit or rollback clears it. Nothing is
+installed on SQLAlchemy's classes, so other sessions in the process are left alone.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import Session
 
 _WROTE = "mitreden_wrote"
+
+
+class WriteTrackingSession(Session):
+    def _execute_internal(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(statement, "is_dml", False):
+            self.info[_WROTE] = True
+        return super()._execute_internal(statement, *args, **kwargs)
+
+    def _flush(self, objects: Any = None) -> None:
+        self.info[_WROTE] = True  # reached only when there is something to write
+        super()._flush(objects)
+
+    def commit(self) -> None:
+        super().commit()
+        self.info.pop(_WROTE, None)
+
+    def rollback(self) -> None:
+        super().rollback()
+        self.info.pop(_WROTE, None)
 
 
 def wrote(session: AsyncSession) -> bool:
@@ -22,22 +41,3 @@ def wrote(session: AsyncSession) -> bool:
     commit would still write."""
     sync = session.sync_session
     return bool(sync.info.get(_WROTE, False) or sync.new or sync.dirty or sync.deleted)
-
-
-def _on_execute(state: ORMExecuteState) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[_WROTE] = True
-
-
-def _after_flush(session: Session, _flush_context: Any) -> None:
-    session.info[_WROTE] = True  # a flush runs only when there is something to write
-
-
-def _transaction_over(session: Session, *_: Any) -> None:
-    session.info.pop(_WROTE, None)
-
-
-event.listen(Session, "do_orm_execute", _on_execute)
-event.listen(Session, "after_flush", _after_flush)
-event.listen(Session, "after_commit", _transaction_over)
-event.listen(Session, "after_soft_rollback", _transaction_over)

@@ -1,13 +1,14 @@
-"""Staff accounts, their web sessions and failed-login counters."""
+"""Staff accounts, their web sessions, failed-login counters and the audit log."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models.staff import LoginThrottle, StaffAccount, StaffSession
+from storage.models.staff import AuditEntry, LoginThrottle, StaffAccount, StaffSession
 
 ROLES = ("staff", "admin")
 
@@ -16,6 +17,10 @@ async def account_by_name(session: AsyncSession, name: str) -> StaffAccount | No
     return await session.scalar(
         select(StaffAccount).where(func.lower(StaffAccount.name) == name.strip().lower())
     )
+
+
+async def account_by_id(session: AsyncSession, account_id: int) -> StaffAccount | None:
+    return await session.get(StaffAccount, account_id)
 
 
 async def list_accounts(session: AsyncSession) -> list[StaffAccount]:
@@ -55,6 +60,28 @@ async def end_sessions_of(session: AsyncSession, staff_id: int) -> None:
     await session.execute(delete(StaffSession).where(StaffSession.staff_id == staff_id))
 
 
+async def set_password_hash(
+    session: AsyncSession, account: StaffAccount, password_hash: str
+) -> None:
+    """A new password also ends every session of the account."""
+    account.password_hash = password_hash
+    await end_sessions_of(session, account.id)
+    await session.flush()
+
+
+async def set_active(session: AsyncSession, account: StaffAccount, active: bool) -> None:
+    """Enable or disable the account; disabling also ends its sessions."""
+    account.active = active
+    if not active:
+        await end_sessions_of(session, account.id)
+    await session.flush()
+
+
+async def set_role(session: AsyncSession, account: StaffAccount, role: str) -> None:
+    account.role = role
+    await session.flush()
+
+
 async def create_session(
     session: AsyncSession, *, token_hash: str, staff_id: int, csrf_token: str, now: datetime
 ) -> None:
@@ -82,6 +109,20 @@ async def session_with_account(
         )
     ).first()
     return None if row is None else (row[0], row[1])
+
+
+async def add_flash(session: AsyncSession, token_hash: str, kind: str, text: str) -> None:
+    """A message the session's next page shows once."""
+    row = await session.get(StaffSession, token_hash)
+    if row is not None:
+        row.flash = [*(row.flash or []), [kind, text]]
+        await session.flush()
+
+
+async def clear_flash(session: AsyncSession, token_hash: str) -> None:
+    await session.execute(
+        update(StaffSession).where(StaffSession.token_hash == token_hash).values(flash=[])
+    )
 
 
 async def delete_session(session: AsyncSession, token_hash: str) -> None:
@@ -142,3 +183,35 @@ async def record_failure(
 
 async def clear_failures(session: AsyncSession, key: str) -> None:
     await session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
+
+
+async def add_audit_entry(
+    session: AsyncSession,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    target: str,
+    detail: dict[str, Any],
+) -> None:
+    """Adds one entry in the caller's transaction, flushed at once."""
+    session.add(AuditEntry(at=at, actor=actor, action=action, target=target, detail=detail))
+    await session.flush()
+
+
+async def audit_entries(
+    session: AsyncSession,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> list[AuditEntry]:
+    """The newest first; `actor` matches a whole name (any case), `action` its beginning."""
+    query = select(AuditEntry)
+    if actor:
+        query = query.where(func.lower(AuditEntry.actor) == actor.strip().lower())
+    if action:
+        query = query.where(AuditEntry.action.startswith(action.strip()))
+    query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset(offset).limit(limit)
+    return list((await session.scalars(query)).all())

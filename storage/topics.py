@@ -22,6 +22,11 @@ async def topic_by_slug(session: AsyncSession, slug: str) -> Topic | None:
     return await session.scalar(select(Topic).where(Topic.slug == slug.strip().lower()))
 
 
+async def topic_by_id(session: AsyncSession, topic_id: int | None) -> Topic | None:
+    """The topic, or None for none (a row without a topic passes its None straight on)."""
+    return await session.get(Topic, topic_id) if topic_id else None
+
+
 async def topics_by_id(session: AsyncSession, ids: Sequence[int | None]) -> dict[int, Topic]:
     wanted = {i for i in ids if i is not None}
     if not wanted:

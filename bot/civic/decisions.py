@@ -9,9 +9,16 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
-from storage.decisions import DRAFT, PUBLISHED, add_decision, audience
+from storage.decisions import (
+    DRAFT,
+    PUBLISHED,
+    add_decision,
+    audience,
+    decision_by_id,
+    update_decision,
+)
 from storage.models.civic import Decision, Topic
-from storage.topics import topic_by_slug
+from storage.topics import topic_by_id, topic_by_slug
 
 # after replies to citizens who wait (0) and personal notices (1), before broadcasts
 DECISION_PRIORITY = 2
@@ -114,15 +121,14 @@ async def publish_decision(
     Publishing again queues nothing new: each chat has one dedupe key per decision.
     Raises LookupError for an unknown decision. Does not commit.
     """
-    decision = await session.get(Decision, decision_id)
+    decision = await decision_by_id(session, decision_id)
     if decision is None:
         raise LookupError(f"no decision {decision_id}")
     if decision.status != PUBLISHED:
-        decision.status = PUBLISHED
-        decision.published_at = now
-        decision.published_by = by
-        await session.flush()
-    topic = await session.get(Topic, decision.topic_id) if decision.topic_id else None
+        await update_decision(
+            session, decision, {"status": PUBLISHED, "published_at": now, "published_by": by}
+        )
+    topic = await topic_by_id(session, decision.topic_id)
     payloads = {
         language: {
             "text": decision_message(decision, topic, language),

@@ -14,15 +14,16 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from storage import inbound
 from storage.citizens import erase_citizen
-from storage.models.core import Citizen, Conversation, OutboxMessage
-from storage.models.delivery import Broadcast
-from storage.outbox import CANCELLED, FAILED, SENT
+from storage.retention import (
+    forget_finished_deliveries,
+    forget_idle_conversations,
+    inactive_citizens,
+)
 
 log = logging.getLogger(__name__)
 
@@ -55,40 +56,6 @@ class RetentionReport:
     outbox: int = 0
     inbound: int = 0
     citizens: int = 0
-
-
-def _count(result: object) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-async def forget_idle_conversations(session: AsyncSession, before: datetime) -> int:
-    result = await session.execute(delete(Conversation).where(Conversation.updated_at < before))
-    return _count(result)
-
-
-async def forget_finished_deliveries(session: AsyncSession, before: datetime) -> int:
-    """Sent, failed and cancelled messages; pending ones are never touched, nor those of an
-    announcement whose final tally is not written down yet."""
-    finished_at = func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at)
-    counted = select(Broadcast.id).where(Broadcast.counted_at.is_not(None))
-    result = await session.execute(
-        delete(OutboxMessage).where(
-            OutboxMessage.state.in_([SENT, FAILED, CANCELLED]),
-            finished_at < before,
-            or_(OutboxMessage.broadcast_id.is_(None), OutboxMessage.broadcast_id.in_(counted)),
-        )
-    )
-    return _count(result)
-
-
-async def inactive_citizens(session: AsyncSession, before: datetime, limit: int) -> list[int]:
-    query = (
-        select(Citizen.id)
-        .where(Citizen.last_seen_at < before)
-        .order_by(Citizen.last_seen_at, Citizen.id)
-        .limit(limit)
-    )
-    return list((await session.scalars(query)).all())
 
 
 async def apply_retention(

@@ -109,7 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _chat(args: argparse.Namespace) -> int:
     from bot.cli.chat import chat
 
-    return asyncio.run(chat(args.settings, args.user, args.lang, args.json))
+    # the streams of this moment (a caller may have replaced them), not those of import time
+    return asyncio.run(
+        chat(args.settings, args.user, args.lang, args.json, stdin=sys.stdin, stdout=sys.stdout)
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -141,9 +144,11 @@ def _flows_validate(args: argparse.Namespace) -> int:
 
 
 def _flows_test(args: argparse.Namespace) -> int:
+    from bot.app import build_app
     from bot.content.conversation_tests import SHIPPED_TRANSCRIPTS, run_files
 
-    return asyncio.run(run_files(args.paths or [SHIPPED_TRANSCRIPTS], args.settings, sys.stdout))
+    paths = args.paths or [SHIPPED_TRANSCRIPTS]
+    return asyncio.run(run_files(paths, args.settings, build_app, sys.stdout))
 
 
 if __name__ == "__main__":

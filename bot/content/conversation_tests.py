@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 import yaml
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import App, build_app
+from bot.channels.base import ChannelAdapter
 from bot.channels.recording import RecordingChannel
 from bot.config import Settings
+from bot.delivery.worker import DeliveryWorker
+from bot.dispatcher import Dispatcher
 from bot.messages import ConversationKey, InboundMessage
 from flows.types import Reply
 from nlu.factory import create_recognizer
@@ -111,6 +114,23 @@ def check_replies(replies: Sequence[Reply], turn: dict[str, Any]) -> list[str]:
     return problems
 
 
+class Bot(Protocol):
+    """What a replayed conversation needs of a bot."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    dispatcher: Dispatcher
+    worker: DeliveryWorker
+
+    async def reload_flows(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+# How to build a whole bot: the composition root's `build_app`, handed in by whoever calls
+# (the CLI, the staff app, tests), so administration code never imports the root itself.
+BuildBot = Callable[[Settings, Mapping[str, ChannelAdapter], IntentRecognizer], Awaitable[Bot]]
+
+
 class Conversation:
     """One replayed conversation: a bot over a throw-away database, and who speaks."""
 
@@ -118,21 +138,21 @@ class Conversation:
         self,
         settings: Settings,
         recognizer: IntentRecognizer,
+        build: BuildBot,
         language: str | None,
         flows: Sequence[tuple[str, str]] = (),
     ) -> None:
         self._settings = settings
         self._recognizer = recognizer
+        self._build = build
         self._language = language
         self._flows = list(flows)  # (flow id, source) published over the shipped flows
         self.channel = RecordingChannel(CHANNEL)
-        self.app: App | None = None
+        self.app: Bot | None = None
         self.last_replies: dict[str, list[Reply]] = {}
 
     async def start(self) -> None:
-        self.app = await build_app(
-            self._settings, {CHANNEL: self.channel}, recognizer=self._recognizer
-        )
+        self.app = await self._build(self._settings, {CHANNEL: self.channel}, self._recognizer)
         if self._flows:
             async with self.app.sessions() as session, session.begin():
                 for flow_id, source in self._flows:
@@ -176,6 +196,7 @@ async def run_transcript(
     path: Path,
     settings: Settings,
     recognizer: IntentRecognizer,
+    build: BuildBot,
     flows: Sequence[tuple[str, str]] = (),
 ) -> Outcome:
     """Replay one test; `flows` (flow id, source) replace the shipped flows of those ids."""
@@ -186,7 +207,7 @@ async def run_transcript(
         local = settings.model_copy(
             update={"database_url": f"sqlite:///{folder}/bot.db", "demo_data": "true"}
         )
-        conversation = Conversation(local, recognizer, data.get("language"), flows)
+        conversation = Conversation(local, recognizer, build, data.get("language"), flows)
         await conversation.start()
         try:
             for number, turn in enumerate(data["turns"], start=1):
@@ -219,7 +240,7 @@ def collect(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-async def run_files(paths: Sequence[Path], settings: Settings, out: TextIO) -> int:
+async def run_files(paths: Sequence[Path], settings: Settings, build: BuildBot, out: TextIO) -> int:
     files = collect(paths)
     if not files:
         out.write("No conversation tests found.\n")
@@ -232,7 +253,7 @@ async def run_files(paths: Sequence[Path], settings: Settings, out: TextIO) -> i
     failed = 0
     for path in files:
         try:
-            outcome = await run_transcript(path, settings, recognizer)
+            outcome = await run_transcript(path, settings, recognizer, build)
         except TranscriptError as error:
             out.write(f"ERROR {error}\n")
             failed += 1

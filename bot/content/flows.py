@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.content.conversation_tests import (
     SHIPPED_TRANSCRIPTS,
+    BuildBot,
     Outcome,
     TranscriptError,
     run_transcript,
@@ -215,6 +216,7 @@ async def run_tests(
     current: Mapping[str, str],
     settings: Settings,
     recognizer: IntentRecognizer,
+    build: BuildBot,
 ) -> TestRun:
     """The flow's conversation tests, each on a throw-away database, with `source` in place
     of the flow's current version and every other flow as currently published.
@@ -226,7 +228,9 @@ async def run_tests(
     flows = sorted({**current, flow_id: source}.items())
     run = TestRun()
     for path in transcripts_for_flow(flow_id, transcripts_dir(settings)):
-        outcome = await asyncio.to_thread(_replay, path, settings, private_copy(recognizer), flows)
+        outcome = await asyncio.to_thread(
+            _replay, path, settings, private_copy(recognizer), build, flows
+        )
         run.outcomes.append(outcome)
     return run
 
@@ -235,10 +239,11 @@ def _replay(
     path: Path,
     settings: Settings,
     recognizer: IntentRecognizer,
+    build: BuildBot,
     flows: Sequence[tuple[str, str]],
 ) -> Outcome:
     try:
-        return asyncio.run(run_transcript(path, settings, recognizer, flows))
+        return asyncio.run(run_transcript(path, settings, recognizer, build, flows))
     except TranscriptError as error:
         return Outcome(path, path.stem, [str(error)])
 
@@ -254,13 +259,14 @@ async def test_draft(
     flow_id: str,
     settings: Settings,
     recognizer: IntentRecognizer,
+    build: BuildBot,
 ) -> PublishResult:
     """Check and test the saved draft without publishing it."""
     async with sessions() as session:
         draft = await flow_drafts.get_draft(session, flow_id)
     if draft is None:
         return PublishResult(problems=[Problem(flow_id, None, "there is no draft to test")])
-    return await _gate(sessions, flow_id, draft.source, settings, recognizer)
+    return await _gate(sessions, flow_id, draft.source, settings, recognizer, build)
 
 
 async def _gate(
@@ -269,12 +275,14 @@ async def _gate(
     source: str,
     settings: Settings,
     recognizer: IntentRecognizer,
+    build: BuildBot,
 ) -> PublishResult:
     current = await current_flow_sources(sessions)
     problems = check_source(flow_id, source, current)
     if problems:
         return PublishResult(problems=problems)
-    return PublishResult(tests=await run_tests(flow_id, source, current, settings, recognizer))
+    tests = await run_tests(flow_id, source, current, settings, recognizer, build)
+    return PublishResult(tests=tests)
 
 
 async def publish_draft(
@@ -284,6 +292,7 @@ async def publish_draft(
     now: datetime,
     settings: Settings,
     recognizer: IntentRecognizer,
+    build: BuildBot,
     on_publish: OnPublish = _nothing,
 ) -> PublishResult:
     """Publish the saved draft as a new version when it is valid and its tests pass."""
@@ -291,7 +300,7 @@ async def publish_draft(
         draft = await flow_drafts.get_draft(session, flow_id)
     if draft is None:
         return PublishResult(problems=[Problem(flow_id, None, "there is no draft to publish")])
-    result = await _gate(sessions, flow_id, draft.source, settings, recognizer)
+    result = await _gate(sessions, flow_id, draft.source, settings, recognizer, build)
     if result.problems or not result.tests.passed:
         return result
     async with sessions() as session, session.begin():
@@ -314,6 +323,7 @@ async def roll_back(
     now: datetime,
     settings: Settings,
     recognizer: IntentRecognizer,
+    build: BuildBot,
     on_publish: OnPublish = _nothing,
 ) -> PublishResult:
     """Publish an older version's source as the newest version, through the same checks."""
@@ -321,7 +331,7 @@ async def roll_back(
         source = await flow_drafts.source_of(session, flow_id, version)
     if source is None:
         return PublishResult(problems=[Problem(flow_id, None, f"there is no version {version}")])
-    result = await _gate(sessions, flow_id, source, settings, recognizer)
+    result = await _gate(sessions, flow_id, source, settings, recognizer, build)
     if result.problems or not result.tests.passed:
         return result
     async with sessions() as session, session.begin():

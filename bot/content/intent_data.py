@@ -26,6 +26,7 @@ from bot.config import Settings
 from nlu.cross_validation import cross_validate
 from nlu.embedded import EmbeddedRecognizer, train
 from nlu.evaluation import Evaluation
+from nlu.rasa_http import RasaHttpRecognizer
 from nlu.training_data import (
     SHIPPED_DATA,
     Problem,
@@ -288,8 +289,11 @@ def embedded_part(recognizer: IntentRecognizer) -> EmbeddedRecognizer | None:
     """The in-process model of a recogniser: itself, or the fallback of the Rasa client."""
     if isinstance(recognizer, EmbeddedRecognizer):
         return recognizer
-    fallback = getattr(recognizer, "fallback", None)
-    return fallback if isinstance(fallback, EmbeddedRecognizer) else None
+    if isinstance(recognizer, RasaHttpRecognizer) and isinstance(
+        recognizer.fallback, EmbeddedRecognizer
+    ):
+        return recognizer.fallback
+    return None
 
 
 def private_copy(recognizer: IntentRecognizer) -> IntentRecognizer:

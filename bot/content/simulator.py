@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from bot.config import Settings
-from bot.content.conversation_tests import Conversation
+from bot.content.conversation_tests import BuildBot, Conversation
 from bot.content.intent_data import private_copy
 from flows.types import Reply
 from nlu.types import IntentRecognizer
@@ -82,6 +82,7 @@ class Simulator:
 async def start_simulator(
     settings: Settings,
     recognizer: IntentRecognizer,
+    build: BuildBot,
     flows: Sequence[tuple[str, str]],
     language: str | None = None,
 ) -> Simulator:
@@ -90,7 +91,7 @@ async def start_simulator(
     local = settings.model_copy(
         update={"database_url": f"sqlite:///{folder.name}/bot.db", "demo_data": "true"}
     )
-    conversation = Conversation(local, recognizer, language, flows)
+    conversation = Conversation(local, recognizer, build, language, flows)
     try:
         await conversation.start()
     except BaseException:
@@ -147,13 +148,14 @@ class Simulators:
         key: tuple[str, str],
         settings: Settings,
         recognizer: IntentRecognizer,
+        build: BuildBot,
         flows: Sequence[tuple[str, str]],
     ) -> Simulator:
         """A new chat for `key` (closing the one it had) with the given flow set."""
         await self.close(key)
         await self._tidy()
         simulator = await self._thread.run(
-            start_simulator(settings, private_copy(recognizer), flows)
+            start_simulator(settings, private_copy(recognizer), build, flows)
         )
         self._open[key] = simulator
         return simulator

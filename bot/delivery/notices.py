@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
-from storage.models.core import ChannelIdentity
+from storage.reachability import reachable_identities
 
 # after replies to citizens who wait (0), before bulk sends such as broadcasts
 NOTICE_PRIORITY = 1
@@ -23,13 +22,8 @@ async def notify_citizen(
     cause: str,
 ) -> int:
     """Queue `payload` to each reachable identity of the citizen, once per dedupe key."""
-    identities = await session.scalars(
-        select(ChannelIdentity)
-        .where(ChannelIdentity.citizen_id == citizen_id, ChannelIdentity.blocked_at.is_(None))
-        .order_by(ChannelIdentity.id)
-    )
     queued = 0
-    for identity in identities:
+    for identity in await reachable_identities(session, citizen_id):
         queued += await outbox.enqueue(
             session,
             channel=identity.channel,

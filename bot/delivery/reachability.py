@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import ChannelAdapter
+from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.updates import ReachabilityChange, ReachabilitySink
 from storage import reachability
 
@@ -32,6 +33,5 @@ def watch_reachability(
     """Connect every adapter that reports blocking to the store (called once after build_app)."""
     sink = reachability_recorder(sessions)
     for adapter in adapters.values():
-        watch = getattr(adapter, "watch_reachability", None)
-        if watch is not None:
-            watch(sink)
+        if isinstance(adapter, TelegramChannel):  # the one platform that reports blocking
+            adapter.watch_reachability(sink)

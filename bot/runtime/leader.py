@@ -9,14 +9,12 @@ that process always leads.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from storage.database import is_sqlite, normalise_url
+from storage.database import is_sqlite, normalise_url, ping
+from storage.leader_lock import close_quietly, lock_engine, try_lock
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +22,6 @@ log = logging.getLogger(__name__)
 SCHEDULER_LOCK = 0x6D6974726564656E & 0x7FFFFFFFFFFFFFFF
 # a leader whose database does not answer within this time is no longer trusted
 PING_TIMEOUT_SECONDS = 10.0
-# the server probes the lock connection, so a leader that vanished without closing it (power
-# cut, lost network) frees the lock after about a minute, not after the system's two hours
-SERVER_KEEPALIVES = {
-    "tcp_keepalives_idle": "30",
-    "tcp_keepalives_interval": "10",
-    "tcp_keepalives_count": "3",
-}
 
 
 class Leadership:
@@ -39,15 +30,7 @@ class Leadership:
     def __init__(self, url: str, key: int = SCHEDULER_LOCK) -> None:
         url = normalise_url(url)
         self._always = is_sqlite(url)
-        # NullPool: closing the connection really ends the database session, and with it
-        # the lock; a pooled connection would keep the session, and the lock, alive
-        self._engine: AsyncEngine | None = (
-            None
-            if self._always
-            else create_async_engine(
-                url, poolclass=NullPool, connect_args={"server_settings": SERVER_KEEPALIVES}
-            )
-        )
+        self._engine: AsyncEngine | None = None if self._always else lock_engine(url)
         self._key = key
         self._held: AsyncConnection | None = None
         self._released = False  # after release() this process never leads again
@@ -83,7 +66,7 @@ class Leadership:
     async def _still_connected(self, connection: AsyncConnection) -> bool:
         try:
             async with asyncio.timeout(PING_TIMEOUT_SECONDS):
-                await connection.execute(select(1))
+                await ping(connection)
         except Exception:  # any failure means the session, and the lock, may be gone
             return False
         return True
@@ -96,12 +79,10 @@ class Leadership:
             log.warning("cannot reach the database to take the scheduler lock: %s", error)
             return False
         try:
-            # autocommit: no transaction stays open on this long-lived connection
-            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            taken = bool(await connection.scalar(select(func.pg_try_advisory_lock(self._key))))
+            taken = await try_lock(connection, self._key)
         except Exception as error:
             log.warning("cannot take the scheduler lock: %s", error)
-            await _close_quietly(connection)
+            await close_quietly(connection)
             return False
         if not taken:
             await connection.close()
@@ -113,12 +94,4 @@ class Leadership:
     async def _drop(self) -> None:
         if self._held is not None:
             held, self._held = self._held, None
-            await _close_quietly(held)
-
-
-async def _close_quietly(connection: AsyncConnection) -> None:
-    try:
-        await connection.close()
-    except Exception:  # a dead connection cannot be closed cleanly; drop it from the pool
-        with contextlib.suppress(Exception):
-            await connection.invalidate()
+            await close_quietly(held)

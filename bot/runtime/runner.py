@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 
-from bot.app import build_app
+from bot.app import build_app, web_server
 from bot.channels.base import ChannelAdapter
 from bot.channels.matrix.setup import matrix_channels
 from bot.channels.telegram.setup import telegram_channels
@@ -17,7 +17,6 @@ from bot.config import Settings
 from bot.delivery.reachability import watch_reachability
 from bot.runtime.leader import Leadership
 from bot.runtime.scheduler import create_scheduler, local_jobs, shared_jobs
-from bot.web.server import WebServer, create_web_app
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +30,7 @@ async def run(settings: Settings) -> int:
     messengers = configured_channels(settings)
     adapters = {**messengers, **web_channels()}
     app = await build_app(settings, adapters)
-    web = WebServer(create_web_app(app), settings.web_host, settings.web_port)
+    web = web_server(app)
     watch_reachability(adapters, app.sessions)
     leadership = Leadership(settings.database_url)
     scheduler = create_scheduler(

@@ -15,6 +15,7 @@ from bot.staff.passwords import check_strength, hash_password
 from bot.staff.problems import Problem
 from storage import staff
 from storage.models.staff import StaffAccount
+from storage.staff import set_active
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 LANGUAGES = ("de", "en")
@@ -64,21 +65,11 @@ async def existing(session: AsyncSession, name: str) -> StaffAccount:
 async def set_password(session: AsyncSession, account: StaffAccount, password: str) -> None:
     """A new password also ends every session of the account."""
     check_strength(password)
-    account.password_hash = await hash_password(password)
-    await staff.end_sessions_of(session, account.id)
-    await session.flush()
-
-
-async def set_active(session: AsyncSession, account: StaffAccount, active: bool) -> None:
-    account.active = active
-    if not active:
-        await staff.end_sessions_of(session, account.id)
-    await session.flush()
+    await staff.set_password_hash(session, account, await hash_password(password))
 
 
 async def set_role(session: AsyncSession, account: StaffAccount, role: str) -> None:
-    account.role = check_role(role)
-    await session.flush()
+    await staff.set_role(session, account, check_role(role))
 
 
 async def is_last_active_admin(session: AsyncSession, account: StaffAccount) -> bool:
@@ -87,3 +78,16 @@ async def is_last_active_admin(session: AsyncSession, account: StaffAccount) -> 
         return False
     admins = [a for a in await staff.list_accounts(session) if a.role == "admin" and a.active]
     return len(admins) == 1
+
+
+# enabling or disabling has nothing to check: the storage function is the whole change
+__all__ = [
+    "check_name",
+    "check_role",
+    "create_account",
+    "existing",
+    "is_last_active_admin",
+    "set_active",
+    "set_password",
+    "set_role",
+]

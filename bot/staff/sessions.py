@@ -8,14 +8,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.config import Settings
 from storage import staff
-from storage.models.staff import StaffSession
 
 COOKIE = "mitreden_session"
 # writing last_seen_at on every click would make every page view a write
@@ -84,16 +82,11 @@ async def load_user(
 
 
 async def add_flash(session: AsyncSession, user: StaffUser, kind: str, text: str) -> None:
-    row = await session.get(StaffSession, user.token_hash)
-    if row is not None:
-        row.flash = [*(row.flash or []), [kind, text]]
-        await session.flush()
+    await staff.add_flash(session, user.token_hash, kind, text)
 
 
 async def clear_flash(session: AsyncSession, user: StaffUser) -> None:
-    await session.execute(
-        update(StaffSession).where(StaffSession.token_hash == user.token_hash).values(flash=[])
-    )
+    await staff.clear_flash(session, user.token_hash)
 
 
 async def forget_expired(

@@ -18,9 +18,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.app import App
 from bot.staff.sessions import COOKIE, StaffUser, load_user
 from bot.web.csrf import FIELD, HEADER, SAFE_METHODS, tokens_match
+from bot.web.parts import Running
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class StaffGate:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        mitreden: App = scope["app"].state.mitreden
+        mitreden: Running = scope["app"].state.mitreden
         user = await self._user(request, mitreden)
         if user is None:
             await self._to_login(request)(scope, receive, send)
@@ -130,7 +130,7 @@ class StaffGate:
             return
         await self.app(scope, _replay(body), send)
 
-    async def _user(self, request: Request, mitreden: App) -> StaffUser | None:
+    async def _user(self, request: Request, mitreden: Running) -> StaffUser | None:
         token = request.cookies.get(COOKIE)
         if not token:
             return None

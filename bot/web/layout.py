@@ -42,7 +42,7 @@ class NavItem:
     current: bool
 
 
-def _served_paths(routes: list[BaseRoute]) -> set[str]:
+def served_paths(routes: list[BaseRoute]) -> set[str]:
     paths: set[str] = set()
     for route in routes:
         if isinstance(route, Route):
@@ -55,10 +55,7 @@ def _served_paths(routes: list[BaseRoute]) -> set[str]:
 def nav_items(request: Request, user: StaffUser | None) -> list[NavItem]:
     if user is None:
         return []
-    served: set[str] | None = getattr(request.app.state, "served_paths", None)
-    if served is None:
-        served = _served_paths(list(request.app.routes))
-        request.app.state.served_paths = served
+    served: set[str] = request.app.state.served_paths
     here = request.url.path
     items = []
     for entry in NAV:

@@ -1,7 +1,7 @@
 """One web server for everything `mitreden run` offers over HTTP, on one port.
 
 Each area (health check, staff app, web chat) contributes its routes here; the running
-`App` is reachable from every request as `request.app.state.mitreden`.
+bot is reachable from every request as `request.app.state.mitreden` (bot/web/parts.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import logging
 from collections.abc import Iterator
 
 import uvicorn
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -20,24 +19,26 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
-from bot.app import App
 from bot.web.admin.area import routes as admin_content_routes
 from bot.web.auth import StaffGate
 from bot.web.chat.direct_route import answer_chat_message, is_chat_message
 from bot.web.chat.routes import routes as chat_routes
 from bot.web.civic.area import routes as civic_routes
 from bot.web.errors import exception_handlers, refuse
+from bot.web.layout import served_paths
+from bot.web.parts import Running
 from bot.web.staff.area import routes as staff_routes
+from storage.database import ping
 
 log = logging.getLogger(__name__)
 
 
 async def healthz(request: Request) -> Response:
     """For load balancers and monitoring: is the process up and the database reachable?"""
-    app: App = request.app.state.mitreden
+    app: Running = request.app.state.mitreden
     try:
         async with app.sessions() as session:
-            await session.execute(text("SELECT 1"))
+            await ping(session)
     except Exception as error:  # the check exists to report exactly this
         log.warning("health check: database unreachable: %s", error)
         return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
@@ -64,7 +65,7 @@ class _WebApp(Starlette):
         await super().__call__(scope, receive, send)
 
 
-def create_web_app(app: App) -> Starlette:
+def create_web_app(app: Running) -> Starlette:
     """The server; the staff gate (login, roles, CSRF) stands in front of every route but
     the web chat's messages."""
     web = _WebApp(
@@ -73,6 +74,8 @@ def create_web_app(app: App) -> Starlette:
         exception_handlers=exception_handlers(),  # type: ignore[arg-type]
     )
     web.state.mitreden = app
+    web.state.chat = app.chat
+    web.state.served_paths = served_paths(list(web.routes))  # for the navigation
     return web
 
 
@@ -83,7 +86,7 @@ class _Server(uvicorn.Server):
 
 
 class WebServer:
-    """uvicorn inside the bot's own event loop, so routes share the App with the channels."""
+    """uvicorn inside the bot's own event loop, so routes share the bot with the channels."""
 
     def __init__(self, asgi: Starlette, host: str, port: int) -> None:
         config = uvicorn.Config(

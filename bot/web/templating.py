@@ -20,11 +20,11 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from bot.app import App
 from bot.staff.sessions import StaffUser, clear_flash
 from bot.web.csrf import hidden_field
 from bot.web.i18n import request_language, translate
 from bot.web.layout import nav_items
+from bot.web.parts import Running
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -77,8 +77,8 @@ def current_staff(request: Request) -> StaffUser | None:
     return user if isinstance(user, StaffUser) else None
 
 
-def mitreden(request: Request) -> App:
-    app: App = request.app.state.mitreden
+def mitreden(request: Request) -> Running:
+    app: Running = request.app.state.mitreden
     return app
 
 

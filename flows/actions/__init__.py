@@ -1,4 +1,4 @@
-"""Named actions that flow steps of type `action` run (everything that calls Services)."""
+"""Named actions that flow steps of type `action` run (the steps that call the ports)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from flows.run import Run
 
 async def record_consent(run: Run, step: StepDefinition) -> str:
     version = run.ctx.variables.get("privacy_version") or "1"
-    await run.services.record_consent(run.ctx.citizen_id, version)
+    await run.ports.citizens.record_consent(run.ctx.citizen_id, version)
     run.consent = True
     return "ok"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flows import formatting
 from flows.actions.spec import ActionSpec
 from flows.definition import StepDefinition
+from flows.ports.consultations import ConsultationClosed, ConsultationView
 from flows.run import Run
-from flows.services import ConsultationClosed, ConsultationView
 
 _UNTIL = {"de": "Mitmachen bis {date}", "en": "Open until {date}"}
 
@@ -16,7 +16,7 @@ def _deadline(run: Run, view: ConsultationView) -> str:
 
 
 async def list_consultations(run: Run, step: StepDefinition) -> str:
-    views = await run.services.consultations(run.language, run.ctx.now, "open")
+    views = await run.ports.consultations.listed(run.language, run.ctx.now, "open")
     run.slots["consultation_count"] = len(views)
     if not views:
         run.slots["consultations_text"] = ""
@@ -34,7 +34,7 @@ async def load_consultation(run: Run, step: StepDefinition) -> str:
     reference = (run.slot_str("consultation") or "").strip()
     if not reference:
         return "none"
-    view = await run.services.consultation(reference, run.language, run.ctx.now)
+    view = await run.ports.consultations.find(reference, run.language, run.ctx.now)
     if view is None:
         run.slots["consultation"] = None
         return "unknown"
@@ -50,7 +50,7 @@ async def load_consultation(run: Run, step: StepDefinition) -> str:
     )
     if view.status != "open":
         return view.status
-    participation = await run.services.participation(run.ctx.citizen_id, view.id)
+    participation = await run.ports.consultations.participation(run.ctx.citizen_id, view.id)
     if participation is not None and participation.submitted_at is not None:
         run.slots["receipt"] = participation.receipt
         return "submitted"
@@ -64,7 +64,7 @@ async def load_consultation(run: Run, step: StepDefinition) -> str:
 async def submit_participation(run: Run, step: StepDefinition) -> str:
     consultation_id = int(run.slots["consultation_id"])
     try:
-        receipt = await run.services.submit_participation(
+        receipt = await run.ports.consultations.submit(
             run.ctx.citizen_id, consultation_id, run.ctx.now
         )
     except ConsultationClosed:
@@ -75,7 +75,7 @@ async def submit_participation(run: Run, step: StepDefinition) -> str:
 
 async def subscribe_consultation(run: Run, step: StepDefinition) -> str:
     target = str(run.slots["consultation_id"])
-    added = await run.services.subscribe(run.ctx.citizen_id, "consultation", target)
+    added = await run.ports.subscriptions.add(run.ctx.citizen_id, "consultation", target)
     return "added" if added else "already"
 
 

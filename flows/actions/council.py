@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from flows import formatting
 from flows.actions.spec import ActionSpec
 from flows.definition import StepDefinition
+from flows.ports.council import CouncilPaperView
 from flows.run import Run
-from flows.services import CouncilPaperView
 
 # words citizens put before the number: "Vorlage Nr. 2026/123", "council paper no. 12/2026"
 _LEAD = re.compile(
@@ -90,7 +90,7 @@ async def load_paper(run: Run, step: StepDefinition) -> str:
     reference = paper_reference(typed)
     if reference is None:
         return "invalid"
-    view = await run.services.council_paper(reference)
+    view = await run.ports.council.paper(reference)
     if view is None:
         run.slots.update(paper_reference=reference, paper_title="", paper_details="")
         return "unknown"
@@ -104,7 +104,7 @@ async def load_paper(run: Run, step: StepDefinition) -> str:
 
 async def follow_paper(run: Run, step: StepDefinition) -> str:
     reference = run.slot_str("paper_reference") or ""
-    added = await run.services.subscribe(run.ctx.citizen_id, "paper", reference)
+    added = await run.ports.subscriptions.add(run.ctx.citizen_id, "paper", reference)
     return "added" if added else "already"
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flows import formatting
 from flows.actions.spec import ActionSpec
 from flows.definition import StepDefinition
+from flows.ports.ideas import IdeaView, SupportOutcome
 from flows.run import Run
-from flows.services import IdeaView, SupportOutcome
 
 _LABELS = {
     "de": {
@@ -49,7 +49,7 @@ def _details(run: Run, view: IdeaView) -> str:
 
 
 async def create_idea(run: Run, step: StepDefinition) -> str:
-    run.slots["idea_ref"] = await run.services.create_idea(
+    run.slots["idea_ref"] = await run.ports.ideas.create(
         run.ctx.citizen_id,
         run.slot_str("title") or "",
         run.slot_str("description") or "",
@@ -63,7 +63,9 @@ async def create_idea(run: Run, step: StepDefinition) -> str:
 async def load_idea(run: Run, step: StepDefinition) -> str:
     reference = (run.slot_str("idea") or "").strip()
     view = (
-        await run.services.idea(reference, run.ctx.citizen_id, run.language) if reference else None
+        await run.ports.ideas.find(reference, run.ctx.citizen_id, run.language)
+        if reference
+        else None
     )
     if view is None:
         return "missing"
@@ -77,13 +79,15 @@ async def load_idea(run: Run, step: StepDefinition) -> str:
 
 
 async def support_idea(run: Run, step: StepDefinition) -> str:
-    outcome = await run.services.support_idea(run.ctx.citizen_id, int(run.slots["idea_id"]))
+    outcome = await run.ports.ideas.support(run.ctx.citizen_id, int(run.slots["idea_id"]))
     known = (SupportOutcome.ADDED, SupportOutcome.ALREADY, SupportOutcome.OWN_IDEA)
     return outcome if outcome in known else SupportOutcome.NOT_FOUND
 
 
 async def subscribe_idea(run: Run, step: StepDefinition) -> str:
-    added = await run.services.subscribe(run.ctx.citizen_id, "idea", str(run.slots["idea_ref"]))
+    added = await run.ports.subscriptions.add(
+        run.ctx.citizen_id, "idea", str(run.slots["idea_ref"])
+    )
     return "added" if added else "already"
 
 

@@ -38,7 +38,7 @@ def _head(run: Run, key: str) -> str:
 
 
 async def load_contributions(run: Run, step: StepDefinition) -> str:
-    view = await run.services.contributions(run.ctx.citizen_id, run.language)
+    view = await run.ports.personal_data.contributions(run.ctx.citizen_id, run.language)
     language = run.language
     sections: list[str] = []
     if view.ideas:
@@ -69,13 +69,13 @@ async def load_contributions(run: Run, step: StepDefinition) -> str:
 
 
 async def export_data(run: Run, step: StepDefinition) -> str:
-    document = await run.services.export_data(run.ctx.citizen_id)
+    document = await run.ports.personal_data.export(run.ctx.citizen_id)
     run.pending_attachment = Attachment("mitreden-data.json", document, "application/json")
     return "ok"
 
 
 async def erase_citizen(run: Run, step: StepDefinition) -> str:
-    await run.services.erase_citizen(run.ctx.citizen_id)
+    await run.ports.personal_data.erase(run.ctx.citizen_id)
     run.erased = True
     return "ok"
 

@@ -11,7 +11,7 @@ _QUOTES = {"de": ("„", "“"), "en": ("“", "”")}
 
 async def find_similar_questions(run: Run, step: StepDefinition) -> str:
     text = run.slot_str("question") or ""
-    found = await run.services.similar_public_questions(text, run.language, 3)
+    found = await run.ports.questions.similar_public(text, run.language, 3)
     if not found:
         run.slots["similar_answers"] = ""
         run.slots["similar_count"] = 0
@@ -26,7 +26,7 @@ async def find_similar_questions(run: Run, step: StepDefinition) -> str:
 
 async def create_question(run: Run, step: StepDefinition) -> str:
     text = run.slot_str("question") or ""
-    run.slots["question_ref"] = await run.services.create_question(
+    run.slots["question_ref"] = await run.ports.questions.create(
         run.ctx.citizen_id, text, run.language
     )
     return "ok"

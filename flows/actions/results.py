@@ -5,8 +5,8 @@ from __future__ import annotations
 from flows import formatting
 from flows.actions.spec import ActionSpec
 from flows.definition import StepDefinition
+from flows.ports.consultations import ConsultationResultsView, QuestionResultView
 from flows.run import Run
-from flows.services import ConsultationResultsView, QuestionResultView
 
 _TEXTS = {
     "de": {
@@ -77,7 +77,7 @@ async def load_results(run: Run, step: StepDefinition) -> str:
     reference = (run.slot_str("consultation") or "").strip()
     if not reference:
         return "none"
-    view = await run.services.consultation_results(reference, run.language, run.ctx.now)
+    view = await run.ports.consultations.results(reference, run.language, run.ctx.now)
     if view is None:
         run.slots["consultation"] = None
         return "unknown"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flows.actions.spec import ActionSpec
 from flows.definition import StepDefinition
+from flows.ports.subscriptions import SubscriptionKind
 from flows.run import Run
-from flows.services import SubscriptionKind
 
 _KIND = {
     "de": {"topic": "Thema", "consultation": "Umfrage", "idea": "Idee", "paper": "Ratsvorlage"},
@@ -24,7 +24,7 @@ def subscription_label(kind: str, label: str, language: str) -> str:
 
 
 async def list_subscriptions(run: Run, step: StepDefinition) -> str:
-    found = await run.services.subscriptions(run.ctx.citizen_id, run.language)
+    found = await run.ports.subscriptions.listed(run.ctx.citizen_id, run.language)
     run.slots["subscription_count"] = len(found)
     run.slots["subscriptions_text"] = "\n".join(
         f"• {subscription_label(item.kind, item.label, run.language)}" for item in found
@@ -33,7 +33,9 @@ async def list_subscriptions(run: Run, step: StepDefinition) -> str:
 
 
 async def subscribe_topic(run: Run, step: StepDefinition) -> str:
-    added = await run.services.subscribe(run.ctx.citizen_id, "topic", run.slot_str("topic") or "")
+    added = await run.ports.subscriptions.add(
+        run.ctx.citizen_id, "topic", run.slot_str("topic") or ""
+    )
     return "added" if added else "already"
 
 
@@ -41,7 +43,7 @@ async def unsubscribe(run: Run, step: StepDefinition) -> str:
     kind, _, target = (run.slot_str("subscription") or "").partition(":")
     for known in KINDS:
         if kind == known and target:
-            removed = await run.services.unsubscribe(run.ctx.citizen_id, known, target)
+            removed = await run.ports.subscriptions.remove(run.ctx.citizen_id, known, target)
             return "ok" if removed else "missing"
     return "missing"
 

@@ -8,13 +8,13 @@ from flows import consultation_texts as texts
 from flows import formatting, text_input
 from flows.choices import match_choice
 from flows.definition import StepDefinition
-from flows.run import Run
-from flows.services import (
+from flows.ports.consultations import (
     AnswerValue,
     ConsultationClosed,
     ConsultationQuestionView,
     ConsultationView,
 )
+from flows.run import Run
 from flows.steps.outcome import Go, Invalid, Outcome, StepHandler, Wait
 from flows.types import Option, UserInput
 from flows.yes_no import yes_or_no
@@ -27,8 +27,8 @@ _SPLIT = re.compile(r"\s*(?:,|;|\bund\b|\band\b|\s)\s*", re.IGNORECASE)
 
 async def _load(run: Run) -> tuple[ConsultationView | None, dict[str, AnswerValue]]:
     consultation_id = int(run.slots["consultation_id"])
-    view = await run.services.consultation(str(consultation_id), run.language, run.ctx.now)
-    participation = await run.services.participation(run.ctx.citizen_id, consultation_id)
+    view = await run.ports.consultations.find(str(consultation_id), run.language, run.ctx.now)
+    participation = await run.ports.consultations.participation(run.ctx.citizen_id, consultation_id)
     return view, dict(participation.answers) if participation else {}
 
 
@@ -166,7 +166,7 @@ async def receive_questions(step: StepDefinition, run: Run, answer: UserInput) -
         )
         return Wait()
     try:
-        await run.services.save_answer(run.ctx.citizen_id, view.id, question.key, value)
+        await run.ports.consultations.save_answer(run.ctx.citizen_id, view.id, question.key, value)
     except ConsultationClosed:
         return Go(str(step.get("closed")))
     run.slots.pop("_multi", None)

@@ -7,8 +7,8 @@ import re
 from flows import formatting
 from flows.builtin_texts import MENU_OPTION
 from flows.definition import StepDefinition
+from flows.ports.ideas import IdeaOrder
 from flows.run import Run
-from flows.services import IdeaOrder
 from flows.steps.outcome import Go, Invalid, Outcome, StepHandler, Wait
 from flows.types import Option, UserInput
 
@@ -46,7 +46,7 @@ async def enter_idea_list(step: StepDefinition, run: Run) -> Outcome:
     order: IdeaOrder = "support" if run.slots.get("_order") == "support" else "newest"
     topic = run.slot_str("topic") or None
     offset = int(run.slots.get("_offset") or 0)
-    ideas = list(await run.services.ideas(run.language, order, topic, offset, PAGE + 1))
+    ideas = list(await run.ports.ideas.published(run.language, order, topic, offset, PAGE + 1))
     if not ideas and offset:
         run.slots["_offset"] = 0
         return Go(step.step_id)
@@ -95,7 +95,7 @@ async def receive_idea_list(step: StepDefinition, run: Run, answer: UserInput) -
         run.slots["_offset"] = 0
         return Go(step.step_id)
     if choice == TOPICS:
-        topics = await run.services.topics(run.language)
+        topics = await run.ports.topics.listed(run.language)
         options = [Option(t.name, f"topic:{t.slug}") for t in topics]
         run.say(run.text(WHICH_TOPIC), [*options, Option(run.text(ALL_TOPICS), "topic:")])
         return Wait()

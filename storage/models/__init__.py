@@ -31,14 +31,14 @@ from storage.models.council import (
     CouncilPaper,
     CouncilSyncState,
 )
-from storage.models.delivery import Broadcast
+from storage.models.delivery import Announcement
 from storage.models.lifecycle import ConsultationNotice, ParticipationReminder
 from storage.models.staff import AuditEntry, LoginThrottle, SiteText, StaffAccount, StaffSession
 from storage.models.web_chat import WebChatKey
 
 __all__ = [
+    "Announcement",
     "AuditEntry",
-    "Broadcast",
     "ChannelIdentity",
     "Citizen",
     "ConsentRecord",

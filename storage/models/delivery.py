@@ -11,7 +11,7 @@ from storage.base import Base, UtcDateTime, utcnow
 from storage.models.core import BigId
 
 
-class Broadcast(Base):
+class Announcement(Base):
     """One announcement: what it says, to whom, when; `total` is how many chats it reaches.
 
     `state` moves scheduled -> sending -> done, or to cancelled from scheduled or sending.

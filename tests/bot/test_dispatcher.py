@@ -1,8 +1,13 @@
+"""The one path of a message, on both reply routes: queued to the outbox, or returned."""
+
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
+from typing import Literal
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,47 +15,197 @@ from bot.app import App, build_app, services_factory
 from bot.channels.recording import RecordingChannel
 from bot.civic.services import StoreServices
 from bot.config import Settings
+from bot.conversations import Conversations
 from bot.dispatcher import Dispatcher
 from bot.messages import ConversationKey, InboundMessage
 from flows.types import Reply
 from nlu.types import TeachableRecognizer
+from storage.citizens import erase_citizen
 from storage.models import Citizen, OutboxMessage
+from storage.models.core import ChannelIdentity, Conversation
+
+Route = Literal["outbox", "direct"]
 
 
 class Bot:
-    """The real bot over a test database, with a recording channel."""
+    """The real bot over a test database, with a recording channel; `route` says how the
+    replies come back: through the outbox and the channel, or straight from the turn."""
 
-    def __init__(self, app: App, channel: RecordingChannel) -> None:
+    def __init__(self, app: App, channel: RecordingChannel, route: Route = "outbox") -> None:
         self.app = app
         self.channel = channel
+        self.route = route
 
-    async def say(self, user: str, text: str, platform_id: str | None = None) -> list[Reply]:
-        await self.app.dispatcher.handle(
-            InboundMessage(ConversationKey("test", user, user), text, platform_id=platform_id)
-        )
+    async def say(
+        self,
+        user: str,
+        text: str,
+        platform_id: str | None = None,
+        dispatcher: Dispatcher | None = None,
+    ) -> list[Reply]:
+        dispatcher = dispatcher or self.app.dispatcher
+        message = InboundMessage(ConversationKey("test", user, user), text, platform_id=platform_id)
+        if self.route == "direct":
+            return await dispatcher.answer(message)
+        await dispatcher.handle(message)
+        while await self.app.worker.drain_once():
+            pass
+        return self.channel.take(user)
+
+    async def say_together(self, user: str, texts: list[str]) -> list[Reply]:
+        """Messages that arrive at the same moment; their replies in the order they came."""
+        messages = [InboundMessage(ConversationKey("test", user, user), text) for text in texts]
+        if self.route == "direct":
+            answers = await asyncio.gather(*map(self.app.dispatcher.answer, messages))
+            return [reply for answer in answers for reply in answer]
+        await asyncio.gather(*map(self.app.dispatcher.handle, messages))
         while await self.app.worker.drain_once():
             pass
         return self.channel.take(user)
 
 
-async def start_bot(settings: Settings, recognizer: TeachableRecognizer) -> Bot:
+async def start_bot(
+    settings: Settings, recognizer: TeachableRecognizer, route: Route = "outbox"
+) -> Bot:
     channel = RecordingChannel("test")
-    return Bot(await build_app(settings, {"test": channel}, recognizer=recognizer), channel)
+    app = await build_app(settings, {"test": channel}, recognizer=recognizer)
+    return Bot(app, channel, route)
+
+
+def another_process(app: App) -> Dispatcher:
+    """A second bot process on the same database, trusting its memory of conversations."""
+    return Dispatcher(
+        app.sessions,
+        app.recognizer,
+        lambda: app.library,
+        app.services,
+        app.dispatcher_settings,
+        conversations=Conversations(app.sessions, remember=True),
+        on_commit=app.worker.wake,
+    )
 
 
 def said(replies: list[Reply]) -> str:
     return "\n".join(reply.text for reply in replies)
 
 
+ROUTES = pytest.mark.parametrize("route", ["outbox", "direct"])
+
+
+@ROUTES
 async def test_the_same_platform_message_is_answered_once(
-    db_url: str, settings_for: Callable[[str], Settings], recognizer: TeachableRecognizer
+    db_url: str,
+    settings_for: Callable[[str], Settings],
+    recognizer: TeachableRecognizer,
+    route: Route,
 ) -> None:
-    bot = await start_bot(settings_for(db_url), recognizer)
+    bot = await start_bot(settings_for(db_url), recognizer, route)
     try:
         first = await bot.say("anna", "Hallo", platform_id="update-1")
         again = await bot.say("anna", "Hallo", platform_id="update-1")
         assert "Musterstadt" in said(first)
         assert again == []
+        assert "Wie soll sie heißen" not in said(await bot.say("anna", "ja", platform_id="2"))
+    finally:
+        await bot.app.close()
+
+
+@ROUTES
+async def test_messages_of_one_chat_at_once_are_handled_one_after_the_other(
+    db_url: str,
+    settings_for: Callable[[str], Settings],
+    recognizer: TeachableRecognizer,
+    route: Route,
+) -> None:
+    bot = await start_bot(settings_for(db_url), recognizer, route)
+    try:
+        await bot.say("anna", "Hallo")
+        await bot.say("anna", "/idee")
+        # the second answers the question the first one leads to: it must wait for it
+        replies = said(await bot.say_together("anna", ["ja", "Bücherschrank am Weiher"]))
+        assert replies.index("Wie soll sie heißen") < replies.index("Beschreiben Sie")
+    finally:
+        await bot.app.close()
+
+
+@ROUTES
+async def test_a_conversation_another_process_moved_on_is_continued_not_overwritten(
+    db_url: str,
+    settings_for: Callable[[str], Settings],
+    recognizer: TeachableRecognizer,
+    route: Route,
+) -> None:
+    bot = await start_bot(settings_for(db_url), recognizer, route)
+    other = another_process(bot.app)
+    try:
+        await bot.say("anna", "Hallo")
+        await bot.say("anna", "/idee")
+        assert "Wie soll sie heißen" in said(await bot.say("anna", "ja", dispatcher=other))
+        # this process answers the title; the other one still remembers the step before
+        assert "Beschreiben Sie" in said(await bot.say("anna", "Bücherschrank am Weiher"))
+        described = said(
+            await bot.say("anna", "Ein offener Schrank mit Büchern zum Tauschen.", dispatcher=other)
+        )
+        assert "Zu welchem Thema" in described  # not the title question again
+        assert "schiefgegangen" not in described
+    finally:
+        await bot.app.close()
+
+
+@ROUTES
+async def test_a_citizen_erased_mid_conversation_starts_afresh_without_an_apology(
+    db_url: str,
+    settings_for: Callable[[str], Settings],
+    recognizer: TeachableRecognizer,
+    route: Route,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.dispatcher")
+    bot = await start_bot(settings_for(db_url), recognizer, route)
+    try:
+        await bot.say("anna", "Hallo")
+        await bot.say("anna", "/idee")
+        async with bot.app.sessions() as session, session.begin():
+            citizen_id = await session.scalar(
+                select(ChannelIdentity.citizen_id).where(ChannelIdentity.user_key == "anna")
+            )
+            assert citizen_id is not None
+            assert await erase_citizen(session, citizen_id)  # on another channel, say
+        answer = said(await bot.say("anna", "ja"))
+        assert "schiefgegangen" not in answer
+        assert "Wie soll sie heißen" not in answer  # the erased conversation is gone
+        async with bot.app.sessions() as session:
+            new_id = await session.scalar(
+                select(ChannelIdentity.citizen_id).where(ChannelIdentity.user_key == "anna")
+            )
+        assert new_id is not None and new_id != citizen_id
+    finally:
+        await bot.app.close()
+
+
+@ROUTES
+async def test_after_erasure_in_the_chat_the_goodbye_still_arrives_unlinked(
+    db_url: str,
+    settings_for: Callable[[str], Settings],
+    recognizer: TeachableRecognizer,
+    route: Route,
+) -> None:
+    bot = await start_bot(settings_for(db_url), recognizer, route)
+    try:
+        await bot.say("anna", "Hallo")
+        await bot.say("anna", "/loeschen")
+        goodbye = await bot.say("anna", "Ja, alles löschen")
+        assert "gelöscht" in said(goodbye)
+        async with bot.app.sessions() as session:
+            citizens = await session.scalar(select(func.count()).select_from(Citizen))
+            conversations = await session.scalar(select(func.count()).select_from(Conversation))
+            linked = await session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.citizen_id.is_not(None))
+            )
+        assert (citizens, conversations, linked) == (0, 0, 0)
+        assert "Musterstadt" in said(await bot.say("anna", "Hallo"))  # a new start, not an error
     finally:
         await bot.app.close()
 
@@ -100,7 +255,7 @@ async def test_a_failure_gets_an_apology_and_the_message_can_come_again(
     bot = await start_bot(settings_for(db_url), recognizer)
     failures = [RuntimeError("database went away")]
 
-    def flaky_services(session: AsyncSession, channel: str) -> StoreServices:
+    def flaky_services(session: Callable[[], AsyncSession], channel: str) -> StoreServices:
         if failures:
             raise failures.pop()
         return services_factory(app.settings)(session, channel)
@@ -124,28 +279,6 @@ async def test_a_failure_gets_an_apology_and_the_message_can_come_again(
         assert "Musterstadt" in said(bot.channel.take("anna"))
     finally:
         await app.close()
-
-
-async def test_after_erasure_the_goodbye_still_arrives_and_nothing_points_to_the_citizen(
-    db_url: str, settings_for: Callable[[str], Settings], recognizer: TeachableRecognizer
-) -> None:
-    bot = await start_bot(settings_for(db_url), recognizer)
-    try:
-        await bot.say("anna", "Hallo")
-        await bot.say("anna", "/loeschen")
-        goodbye = await bot.say("anna", "Ja, alles löschen")
-        assert "gelöscht" in said(goodbye)
-        async with bot.app.sessions() as session:
-            citizens = await session.scalar(select(func.count()).select_from(Citizen))
-            linked = await session.scalar(
-                select(func.count())
-                .select_from(OutboxMessage)
-                .where(OutboxMessage.citizen_id.is_not(None))
-            )
-        assert citizens == 0
-        assert linked == 0
-    finally:
-        await bot.app.close()
 
 
 async def test_writing_again_after_blocking_makes_the_citizen_reachable(

@@ -11,7 +11,7 @@ from flows.engine import advance
 from flows.library import FlowLibrary, FlowSource, load_definitions
 from flows.types import ConversationState, Reply, TurnContext, UserInput
 from nlu.types import Entity, NluResult
-from tests.flows.fake_services import NOW, FakeServices
+from tests.flows.fakes import NOW, FakeServices
 
 VARIABLES = {
     "town": "Musterstadt",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from tests.flows.chat import Chat
-from tests.flows.fake_services import NOW, Question
+from tests.flows.fakes import NOW, Question
 
 
 def with_public_answer() -> Chat:
     chat = Chat()
-    chat.services.questions.append(
+    chat.services.question_rows.append(
         Question(
             "Q-1",
             None,
@@ -31,7 +31,7 @@ async def test_similar_answer_helps_and_nothing_is_stored() -> None:
     assert "Beantwortet das Ihre Frage?" in chat.text
     await chat.say("ja")
     assert "Schön, dass ich helfen konnte" in chat.text
-    assert len(chat.services.questions) == 1
+    assert len(chat.services.question_rows) == 1
 
 
 async def test_question_is_stored_with_a_reference_after_consent() -> None:
@@ -41,7 +41,7 @@ async def test_question_is_stored_with_a_reference_after_consent() -> None:
     await chat.press("trotzdem")
     await chat.agree()
     assert "Ihre Nummer: Q-2" in chat.text
-    assert chat.services.questions[-1].citizen == 7
+    assert chat.services.question_rows[-1].citizen == 7
     assert chat.state.flow_id is None and chat.state.options
 
 

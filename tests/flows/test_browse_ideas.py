@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flows.services import StatusChangeView
+from flows.ports.ideas import StatusChangeView
 from tests.flows.chat import Chat
-from tests.flows.fake_services import NOW
+from tests.flows.fakes import NOW
 
 
 def with_ideas(count: int = 7) -> Chat:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.flows.chat import Chat
-from tests.flows.fake_services import NOW, Consultation, Participation, playground
+from tests.flows.fakes import NOW, Consultation, Participation, playground
 
 
 def closed_with_answers() -> Chat:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from tests.flows.chat import Chat
-from tests.flows.fake_services import NOW, Consultation, playground
+from tests.flows.fakes import NOW, Consultation, playground
 
 
 async def joined() -> Chat:

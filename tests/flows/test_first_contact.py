@@ -19,7 +19,7 @@ async def test_first_message_in_english_answers_in_english() -> None:
     await chat.say("Hi there, what can you do?", intent="help", language="en")
     assert "citizens' chat" in chat.text
     assert chat.state.language == "en"
-    assert chat.services.citizens[7]["language"] == "en"
+    assert chat.services.citizen_rows[7]["language"] == "en"
 
 
 async def test_platform_hint_wins_over_a_single_ambiguous_word() -> None:
@@ -77,7 +77,7 @@ async def test_consent_then_the_flow_continues_where_it_was() -> None:
     await chat.say("/idee")
     await chat.say("ja")
     assert "record_consent" in chat.services.calls
-    assert chat.services.citizens[7]["consent"] == "2026-01"
+    assert chat.services.citizen_rows[7]["consent"] == "2026-01"
     assert "Wie soll sie heißen" in chat.text
     assert chat.state.flow_id == "propose_idea"
 

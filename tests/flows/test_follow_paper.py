@@ -22,8 +22,8 @@ async def test_a_known_paper_is_described_and_followed() -> None:
 
 async def test_following_twice_says_so() -> None:
     chat = Chat()
-    await chat.services.record_consent(7, "1")
-    await chat.services.subscribe(7, "paper", "2026/123")
+    await chat.services.citizens.record_consent(7, "1")
+    await chat.services.subscriptions.add(7, "paper", "2026/123")
     await chat.say("/paper", language="en")
     await chat.say("council paper 2026/123")
     assert "Council paper 2026/123" in chat.text and "Geändert beschlossen" in chat.text

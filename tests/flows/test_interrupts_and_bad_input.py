@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flows.types import ConversationState, UserInput
 from tests.flows.chat import Chat
-from tests.flows.fake_services import FakeServices
+from tests.flows.fakes.consultations import FakeConsultations
 
 
 async def in_consultation() -> Chat:
@@ -79,7 +79,7 @@ async def test_language_switch_in_the_middle_asks_the_same_step_again() -> None:
     chat = await in_consultation()
     await chat.say("english please")
     assert "I'll write in English" in chat.text and "Question 1 of 5" in chat.text
-    assert chat.services.citizens[7]["language"] == "en"
+    assert chat.services.citizen_rows[7]["language"] == "en"
     await chat.say("auf deutsch")
     assert "Frage 1 von 5" in chat.text and chat.state.language == "de"
 
@@ -95,13 +95,14 @@ async def test_language_command_offers_both_languages() -> None:
     assert chat.state.language == "de"
 
 
-class BrokenServices(FakeServices):
-    async def consultations(self, *args: object, **kwargs: object) -> list[object]:  # type: ignore[override]
+class BrokenConsultations(FakeConsultations):
+    async def listed(self, *args: object, **kwargs: object) -> list[object]:  # type: ignore[override]
         raise RuntimeError("database is gone")
 
 
 async def test_a_failing_service_gives_a_friendly_error_and_a_clean_state() -> None:
-    chat = Chat(services=BrokenServices())
+    chat = Chat()
+    chat.services.consultations = BrokenConsultations(chat.services)
     await chat.say("Hallo", intent="greet")
     await chat.say("/umfragen")
     assert "etwas schiefgegangen" in chat.text

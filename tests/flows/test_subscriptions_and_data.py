@@ -26,10 +26,10 @@ async def test_subscribe_to_a_topic_list_and_remove() -> None:
 
 async def test_contributions_show_ideas_questions_and_consultations() -> None:
     chat = Chat()
-    await chat.services.record_consent(7, "1")
-    await chat.services.create_idea(7, "Bänke im Park", "Mehr Bänke bitte", "umwelt", None, "de")
-    await chat.services.create_question(7, "Wann kommt der Sperrmüll?", "de")
-    await chat.services.save_answer(7, 1, "age", "small")
+    await chat.services.citizens.record_consent(7, "1")
+    await chat.services.ideas.create(7, "Bänke im Park", "Mehr Bänke bitte", "umwelt", None, "de")
+    await chat.services.questions.create(7, "Wann kommt der Sperrmüll?", "de")
+    await chat.services.consultations.save_answer(7, 1, "age", "small")
     await chat.say("was ist aus meinen beiträgen geworden", intent="my_contributions")
     assert "I-1 Bänke im Park – eingereicht" in chat.text
     assert "Q-1 Wann kommt der Sperrmüll? – offen" in chat.text

@@ -30,13 +30,15 @@ class Ticks:
 
 async def open_titles(sessions: Sessions, cache: ContentCache) -> list[str]:
     async with sessions() as session:
-        found = await StoreServices(session, content=cache).consultations("de", NOW, "open")
+        found = await StoreServices(session, content=cache).consultations.listed("de", NOW, "open")
     return [view.title for view in found]
 
 
 async def topic_names(sessions: Sessions, cache: ContentCache) -> list[str]:
     async with sessions() as session:
-        return [topic.name for topic in await StoreServices(session, content=cache).topics("en")]
+        return [
+            topic.name for topic in await StoreServices(session, content=cache).topics.listed("en")
+        ]
 
 
 async def seeded(db_sessions: Sessions) -> Sessions:
@@ -115,11 +117,11 @@ async def test_without_a_shared_cache_each_turn_reads_the_store(
     sessions = await seeded(db_sessions)
     async with sessions() as session:
         services = StoreServices(session)
-        assert "Nature" not in [t.name for t in await services.topics("en")]
+        assert "Nature" not in [t.name for t in await services.topics.listed("en")]
     async with db_engine.begin() as connection:
         await connection.execute(text("UPDATE topics SET name_en = 'Nature' WHERE slug = 'umwelt'"))
     async with sessions() as session:
-        assert "Nature" in [t.name for t in await StoreServices(session).topics("en")]
+        assert "Nature" in [t.name for t in await StoreServices(session).topics.listed("en")]
 
 
 async def test_lists_from_memory_keep_the_stores_order(db_sessions: Sessions) -> None:
@@ -135,7 +137,9 @@ async def test_lists_from_memory_keep_the_stores_order(db_sessions: Sessions) ->
         for status in ("open", "upcoming", "closed"):
             async with sessions() as session:
                 stored = await list_consultations(session, now, status)
-                kept = await StoreServices(session, content=cached).consultations("en", now, status)
+                kept = await StoreServices(session, content=cached).consultations.listed(
+                    "en", now, status
+                )
             assert [view.id for view in kept] == [row.id for row in stored]
             assert {view.status for view in kept} <= {status}
             shown += len(kept)

@@ -8,12 +8,11 @@ second process or a restart never sends one twice, and a run that failed sends i
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -135,7 +134,6 @@ async def _notice_once(
     now: datetime,
     kind: notices.NoticeKind,
     event_time: Callable[[Consultation], datetime],
-    audience: Callable[[Consultation], Awaitable[Select[int]]],
     payloads: Callable[[Consultation], dict[str, dict[str, Any]]],
     priority: int,
 ) -> tuple[int, int]:
@@ -150,7 +148,7 @@ async def _notice_once(
             continue
         sent = await enqueue_for_citizens(
             session,
-            await audience(consultation),
+            await notices.notice_audience(session, consultation, kind),
             payloads(consultation),
             priority=priority,
             dedupe_prefix=f"consultation-{consultation.id}-{kind}",
@@ -167,16 +165,11 @@ async def announce_openings(
     session: AsyncSession, settings: Settings, now: datetime
 ) -> tuple[int, int]:
     """Tell subscribers about consultations that opened; (consultations, messages)."""
-
-    async def audience(consultation: Consultation) -> Select[int]:
-        return await notices.opening_audience(session, consultation)
-
     return await _notice_once(
         session,
         now,
         notices.OPENED,
         lambda consultation: consultation.opens_at,
-        audience,
         lambda consultation: opening_payloads(settings, consultation),
         OPENING_PRIORITY,
     )
@@ -212,16 +205,11 @@ async def thank_participants(
     session: AsyncSession, settings: Settings, now: datetime
 ) -> tuple[int, int]:
     """Thank those who submitted, with the way to the results; (consultations, messages)."""
-
-    async def audience(consultation: Consultation) -> Select[int]:
-        return notices.participants(consultation.id)
-
     return await _notice_once(
         session,
         now,
         notices.CLOSED,
         lambda consultation: consultation.closes_at,
-        audience,
         lambda consultation: thanks_payloads(settings, consultation),
         NOTICE_PRIORITY,
     )

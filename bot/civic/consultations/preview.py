@@ -2,37 +2,35 @@
 
 The preview opens the consultation the way a link does (`/start c-ID`), presses "start"
 and answers every question with a sample answer, up to the review before submitting. The
-engine talks to `PreviewServices`, which holds the one consultation in memory: a draft
-that was never saved looks exactly like a stored one, and nothing is written anywhere.
+engine talks to `PreviewPorts`, which hold the one consultation in memory: a draft that
+was never saved looks exactly like a stored one, and nothing is written anywhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any, NoReturn
 
 from flows import engine
 from flows.library import FlowLibrary
-from flows.services import (
+from flows.ports.citizens import CitizenView
+from flows.ports.consultations import (
     AnswerValue,
     ChoiceView,
-    CitizenView,
     ConsultationQuestionView,
     ConsultationResultsView,
     ConsultationStatus,
     ConsultationView,
-    ContributionsView,
-    CouncilPaperView,
-    IdeaOrder,
-    IdeaSummaryView,
-    IdeaView,
     ParticipationView,
-    PublicAnswerView,
-    SubscriptionKind,
-    SubscriptionView,
-    TopicView,
 )
+from flows.ports.council import CouncilPort
+from flows.ports.ideas import IdeaPort
+from flows.ports.personal_data import PersonalDataPort
+from flows.ports.questions import QuestionPort
+from flows.ports.subscriptions import SubscriptionPort
+from flows.ports.topics import TopicPort, TopicView
 from flows.steps.consultation import DONE
 from flows.types import ConversationState, Option, TurnContext, UserInput
 from storage.consultation_spec import ConsultationSpec
@@ -93,9 +91,22 @@ def consultation_view(
     )
 
 
+class SampleCitizen:
+    """The one citizen of a preview: consenting, the language chosen by the page."""
+
+    async def get(self, citizen_id: int) -> CitizenView:
+        return CitizenView(citizen_id, "de", True, datetime(2026, 1, 1, tzinfo=UTC))
+
+    async def record_consent(self, citizen_id: int, notice_version: str) -> None:
+        """The sample citizen has agreed already."""
+
+    async def set_language(self, citizen_id: int, language: str) -> None:
+        """The preview's language is chosen by the page."""
+
+
 @dataclass
-class PreviewServices:
-    """flows.services.Services for one consultation and one consenting sample citizen."""
+class OneConsultation:
+    """The consultations port for the previewed consultation alone; answers stay in memory."""
 
     spec: ConsultationSpec
     consultation_id: int
@@ -105,37 +116,19 @@ class PreviewServices:
     def _view(self, language: str, now: datetime) -> ConsultationView:
         return consultation_view(self.spec, self.consultation_id, language, now, self.topic_name)
 
-    async def citizen(self, citizen_id: int) -> CitizenView:
-        return CitizenView(citizen_id, "de", True, datetime(2026, 1, 1, tzinfo=UTC))
-
-    async def record_consent(self, citizen_id: int, notice_version: str) -> None:
-        """The sample citizen has agreed already."""
-
-    async def set_language(self, citizen_id: int, language: str) -> None:
-        """The preview's language is chosen by the page."""
-
-    async def topics(self, language: str) -> Sequence[TopicView]:
-        return (
-            [TopicView(self.spec.topic, self.topic_name or self.spec.topic)]
-            if self.spec.topic
-            else []
-        )
-
-    async def consultations(
+    async def listed(
         self, language: str, now: datetime, status: ConsultationStatus = "open"
     ) -> Sequence[ConsultationView]:
         view = self._view(language, now)
         return [view] if view.status == status else []
 
-    async def consultation(
-        self, reference: str, language: str, now: datetime
-    ) -> ConsultationView | None:
+    async def find(self, reference: str, language: str, now: datetime) -> ConsultationView | None:
         wanted = reference.strip().lower().removeprefix("c-")
         if wanted in (str(self.consultation_id), self.spec.slug):
             return self._view(language, now)
         return None
 
-    async def consultation_results(
+    async def results(
         self, reference: str, language: str, now: datetime
     ) -> ConsultationResultsView | None:
         """A preview has no participants, so no results."""
@@ -153,67 +146,40 @@ class PreviewServices:
     ) -> None:
         self.answers[question_key] = value
 
-    async def submit_participation(
-        self, citizen_id: int, consultation_id: int, now: datetime
-    ) -> str:
+    async def submit(self, citizen_id: int, consultation_id: int, now: datetime) -> str:
         raise PreviewOnly("the preview stops before submitting")
 
-    async def similar_public_questions(
-        self, text: str, language: str, limit: int = 3
-    ) -> Sequence[PublicAnswerView]:
-        return []
 
-    async def create_question(self, citizen_id: int, text: str, language: str) -> str:
-        raise PreviewOnly("questions are not part of the consultation preview")
+class NotOffered:
+    """A port the preview does not offer: whatever a flow asks of it raises PreviewOnly."""
 
-    async def create_idea(
-        self,
-        citizen_id: int,
-        title: str,
-        description: str,
-        topic_slug: str | None,
-        place: str | None,
-        language: str,
-    ) -> str:
-        raise PreviewOnly("ideas are not part of the consultation preview")
+    def __init__(self, concept: str) -> None:
+        self._concept = concept
 
-    async def ideas(
-        self,
-        language: str,
-        order: IdeaOrder = "newest",
-        topic_slug: str | None = None,
-        offset: int = 0,
-        limit: int = 5,
-    ) -> Sequence[IdeaSummaryView]:
-        return []
+    def __getattr__(self, name: str) -> Callable[..., Coroutine[Any, Any, NoReturn]]:
+        if name.startswith("_"):  # copy, pickle and friends look for optional dunders
+            raise AttributeError(name)
 
-    async def idea(self, reference: str, citizen_id: int, language: str) -> IdeaView | None:
-        return None
+        async def refuse(*args: object, **kwargs: object) -> NoReturn:
+            raise PreviewOnly(f"the consultation preview does not offer {self._concept}")
 
-    async def support_idea(self, citizen_id: int, idea_id: int) -> str:
-        raise PreviewOnly("ideas are not part of the consultation preview")
+        return refuse
 
-    async def council_paper(self, reference: str) -> CouncilPaperView | None:
-        """A consultation preview knows no council data."""
-        return None
 
-    async def subscribe(self, citizen_id: int, kind: SubscriptionKind, target: str) -> bool:
-        return True
+class PreviewPorts:
+    """flows.ports.Ports for one consultation and one consenting sample citizen."""
 
-    async def subscriptions(self, citizen_id: int, language: str) -> Sequence[SubscriptionView]:
-        return []
-
-    async def unsubscribe(self, citizen_id: int, kind: SubscriptionKind, target: str) -> bool:
-        return False
-
-    async def contributions(self, citizen_id: int, language: str) -> ContributionsView:
-        return ContributionsView((), (), ())
-
-    async def export_data(self, citizen_id: int) -> str:
-        raise PreviewOnly("personal data is not part of the consultation preview")
-
-    async def erase_citizen(self, citizen_id: int) -> None:
-        raise PreviewOnly("personal data is not part of the consultation preview")
+    def __init__(
+        self, spec: ConsultationSpec, consultation_id: int, topic_name: str | None
+    ) -> None:
+        self.citizens = SampleCitizen()
+        self.consultations = OneConsultation(spec, consultation_id, topic_name)
+        self.topics: TopicPort = NotOffered("topics")
+        self.questions: QuestionPort = NotOffered("questions")
+        self.ideas: IdeaPort = NotOffered("ideas")
+        self.council: CouncilPort = NotOffered("council papers")
+        self.subscriptions: SubscriptionPort = NotOffered("subscriptions")
+        self.personal_data: PersonalDataPort = NotOffered("personal data")
 
 
 def _sample_input(
@@ -257,7 +223,7 @@ async def play_preview(
     topic_name: str | None = None,
 ) -> list[Bubble]:
     """The conversation from opening the consultation to the review before submitting."""
-    services = PreviewServices(spec, consultation_id, topic_name)
+    ports = PreviewPorts(spec, consultation_id, topic_name)
     ctx = TurnContext(
         PREVIEW_CITIZEN,
         _preview_time(spec, now),
@@ -274,7 +240,7 @@ async def play_preview(
     # each question takes one answer (two for a multiple choice), plus start and review
     for _ in range(2 * len(spec.questions) + 3):
         bubbles.append(Bubble("citizen", shown))
-        turn = await engine.advance(state, user_input, ctx, library, services)
+        turn = await engine.advance(state, user_input, ctx, library, ports)
         state = turn.state
         bubbles += [Bubble("bot", reply.text, reply.options) for reply in turn.replies]
         asked = state.slots.get("_question")

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.civic.decisions import create_decision
 from storage.council import paper_of_agenda_item
-from storage.decisions import DRAFT, decision_by_external_id
-from storage.models.civic import Decision, Topic
+from storage.decisions import DRAFT, decision_by_external_id, delete_decision, update_decision
+from storage.models.civic import Topic
 from storage.models.council import CouncilAgendaItem, CouncilPaper
 from storage.topics import list_topics
 
@@ -73,7 +73,7 @@ async def apply_results(
             continue
         if item.deleted or not (item.result or "").strip():
             if existing is not None:
-                await session.delete(existing)
+                await delete_decision(session, existing)
                 changes.removed += 1
             continue
         paper = await paper_of_agenda_item(session, item)
@@ -99,29 +99,18 @@ async def apply_results(
                 paper_reference=reference,
             )
             changes.created.append(decision_id)
-        elif _refresh(existing, item, paper, link, reference):
+        elif await update_decision(session, existing, _wanted(item, paper, link, reference)):
             changes.updated += 1
-    await session.flush()
     return changes
 
 
-def _refresh(
-    decision: Decision,
-    item: CouncilAgendaItem,
-    paper: CouncilPaper | None,
-    link: str | None,
-    reference: str | None,
-) -> bool:
-    """Bring a draft up to date with the council's data; staff's topic choice stays."""
-    wanted = {
+def _wanted(
+    item: CouncilAgendaItem, paper: CouncilPaper | None, link: str | None, reference: str | None
+) -> dict[str, object]:
+    """A draft as the council's data has it now; staff's topic choice stays."""
+    return {
         "title": _title(item, paper)[:300],
         "text": draft_text(item),
         "link": link,
         "paper_reference": reference,
     }
-    changed = False
-    for name, value in wanted.items():
-        if getattr(decision, name) != value:
-            setattr(decision, name, value)
-            changed = True
-    return changed

@@ -24,12 +24,7 @@ MAX_SOURCE = 200_000  # characters; the largest shipped flow has about 9 000
 
 
 def _simulators(request: Request) -> Simulators:
-    found: Simulators | None = getattr(request.app.state, "flow_simulators", None)
-    if found is None:
-        found = Simulators()
-        request.app.state.flow_simulators = found
-        mitreden(request).on_close.append(found.close_all)
-    return found
+    return mitreden(request).simulators
 
 
 def _flow_id(request: Request) -> str | None:
@@ -138,14 +133,16 @@ async def flow_submit(request: Request) -> Response:
         await flash(request, "success", "flowedit.saved")
         return _back(flow_id)
     if action == "test":
-        result = await flow_admin.test_draft(app.sessions, flow_id, app.settings, app.recognizer)
+        result = await flow_admin.test_draft(
+            app.sessions, flow_id, app.settings, app.recognizer, app.build_bot
+        )
         return await _editor(request, flow_id, result=result)
 
     async def audit(session: AsyncSession, version: int) -> None:
         await record_audit(session, user.name, "flow.publish", f"{flow_id} v{version}", None, now)
 
     result = await flow_admin.publish_draft(
-        app.sessions, flow_id, user.name, now, app.settings, app.recognizer, audit
+        app.sessions, flow_id, user.name, now, app.settings, app.recognizer, app.build_bot, audit
     )
     if not result.published:
         return await _editor(request, flow_id, result=result, status_code=422)
@@ -182,7 +179,15 @@ async def flow_rollback(request: Request) -> Response:
         await record_audit(session, user.name, "flow.rollback", f"{flow_id} v{new}", detail, now)
 
     result = await flow_admin.roll_back(
-        app.sessions, flow_id, int(version), user.name, now, app.settings, app.recognizer, audit
+        app.sessions,
+        flow_id,
+        int(version),
+        user.name,
+        now,
+        app.settings,
+        app.recognizer,
+        app.build_bot,
+        audit,
     )
     if not result.published:
         notice = translate(request_language(request), "flowedit.rollback_refused", version=version)
@@ -241,7 +246,7 @@ async def flow_try(request: Request) -> Response:
         return await _editor(request, flow_id, result=result, status_code=422, notice=notice)
     simulator = simulators.get(key)
     if simulator is None or form_text(form, "restart") or simulator.flows != tuple(flows):
-        simulator = await simulators.open(key, app.settings, app.recognizer, flows)
+        simulator = await simulators.open(key, app.settings, app.recognizer, app.build_bot, flows)
     text, choice = form_text(form, "text").strip()[:4000], form_text(form, "choice")
     if choice:
         label = next((label for label, value in simulator.options if value == choice), choice)

@@ -35,13 +35,7 @@ def number_format(language: str) -> Any:
 
 
 def _trainer(request: Request) -> nlu_admin.Trainer:
-    found: nlu_admin.Trainer | None = getattr(request.app.state, "nlu_trainer", None)
-    if found is None:
-        app = mitreden(request)
-        found = nlu_admin.Trainer(app.sessions, app.settings)
-        request.app.state.nlu_trainer = found
-        app.on_close.append(found.wait)
-    return found
+    return mitreden(request).trainer
 
 
 def _to(path: str) -> RedirectResponse:

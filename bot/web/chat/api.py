@@ -41,7 +41,7 @@ async def status(request: Request) -> Response:
 
 
 async def preflight(request: Request) -> Response:
-    runtime = await chat_runtime(request)
+    runtime = chat_runtime(request)
     if not origin_allowed(request, runtime.origins):
         return _forbidden_origin()
     return Response(status_code=204, headers=preflight_headers(request))
@@ -49,7 +49,7 @@ async def preflight(request: Request) -> Response:
 
 async def new_session(request: Request) -> Response:
     """A fresh session id and its token; the page keeps both (in memory, or with consent)."""
-    runtime = await chat_runtime(request)
+    runtime = chat_runtime(request)
     if not origin_allowed(request, runtime.origins):
         return _forbidden_origin()
     headers = cors_headers(request)
@@ -60,7 +60,7 @@ async def new_session(request: Request) -> Response:
 
 
 async def webhook(request: Request) -> Response:
-    runtime = await chat_runtime(request)
+    runtime = chat_runtime(request)
     if not origin_allowed(request, runtime.origins):
         return _forbidden_origin()
     headers = cors_headers(request)
@@ -88,7 +88,7 @@ async def webhook(request: Request) -> Response:
         return bot_says(TOO_LONG, 413)
     if not text.strip():
         return bot_says(EMPTY, 200)
-    replies = await runtime.answers.answer(
+    replies = await runtime.answer(
         InboundMessage(
             ConversationKey(CHANNEL, sender, sender),
             text.strip(),
@@ -100,7 +100,7 @@ async def webhook(request: Request) -> Response:
 
 
 async def events(request: Request) -> Response:
-    runtime = await chat_runtime(request)
+    runtime = chat_runtime(request)
     if not origin_allowed(request, runtime.origins):
         return _forbidden_origin()
     headers = cors_headers(request)
@@ -114,7 +114,7 @@ async def events(request: Request) -> Response:
         return JSONResponse({"error": "too many open pages for this session"}, 429, headers)
     after = _last_seen(request)
     return StreamingResponse(
-        event_stream(runtime.channel, runtime.app.sessions, sender, after),
+        event_stream(runtime.channel, runtime.sessions, sender, after),
         media_type="text/event-stream",
         headers={**headers, "Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -9,7 +9,7 @@ from importlib.resources import files
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from bot.app import App
+from bot.web.parts import Running
 
 TITLES = {"de": "Chat mit {town}", "en": "Chat with {town}"}
 # the page's own script and styles only; the chat talks to this server and nothing else
@@ -33,7 +33,7 @@ async def widget(request: Request) -> Response:
 
 
 async def chat_page(request: Request) -> Response:
-    app: App = request.app.state.mitreden
+    app: Running = request.app.state.mitreden
     language = request.query_params.get("lang", app.settings.default_language)
     language = language if language in TITLES else "de"
     title = TITLES[language].format(town=app.settings.town)

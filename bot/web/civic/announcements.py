@@ -1,9 +1,10 @@
 """Staff pages for announcements: compose, preview per channel, audience size, send now or
 later, live progress, cancel.
 
-The delivery engine (bot/civic/announcements.py) does the work; these pages only ask it. The
-progress page polls a small JSON endpoint (/announcements/ID/progress.json) once a second
-and also shows the figures as text that screen readers announce politely.
+The delivery engine (bot/civic/announcements.py) does the work; these pages only ask it and
+its storage (storage/announcements.py). The progress page polls a small JSON endpoint
+(/announcements/ID/progress.json) once a second and also shows the figures as text that
+screen readers announce politely.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -29,9 +29,9 @@ from bot.web.auth import staff_user
 from bot.web.civic.channel_preview import matrix_preview, telegram_preview
 from bot.web.i18n import request_language, translate
 from bot.web.templating import mitreden, render
-from storage.models.civic import Consultation
-from storage.models.core import ChannelIdentity
-from storage.models.delivery import Broadcast
+from storage.announcements import Audience, AudienceSize, announcement_by_id, audience_size
+from storage.consultations import all_consultations
+from storage.models.delivery import Announcement
 from storage.topics import list_topics, topic_name
 
 FINISHED = ("done", "cancelled")
@@ -55,12 +55,6 @@ class AnnouncementForm:
         return "all"
 
 
-@dataclass(frozen=True)
-class AudienceSize:
-    people: int
-    chats: int
-
-
 def _form_of(data: FormData) -> AnnouncementForm:
     def text(name: str, default: str = "") -> str:
         value = data.get(name, default)
@@ -78,18 +72,6 @@ def _form_of(data: FormData) -> AnnouncementForm:
     )
 
 
-async def audience_size(session: AsyncSession, audience: announcements.Audience) -> AudienceSize:
-    """People in the audience, and the chats that will get a message (one per channel)."""
-    citizens = announcements.audience_citizens(audience)
-    people = await session.scalar(select(func.count()).select_from(citizens.subquery()))
-    chats = await session.scalar(
-        select(func.count(ChannelIdentity.id)).where(
-            ChannelIdentity.citizen_id.in_(citizens), ChannelIdentity.blocked_at.is_(None)
-        )
-    )
-    return AudienceSize(int(people or 0), int(chats or 0))
-
-
 def _audience_label(
     text: str, language: str, topics: dict[str, str], titles: dict[str, str]
 ) -> str:
@@ -105,10 +87,10 @@ def _audience_label(
 
 async def _labels(session: AsyncSession, language: str) -> tuple[dict[str, str], dict[str, str]]:
     topics = {t.slug: topic_name(t, language) for t in await list_topics(session)}
-    consultations = await session.scalars(
-        select(Consultation).order_by(Consultation.closes_at.desc())
-    )
-    titles = {str(c.id): (c.title_en if language == "en" else c.title_de) for c in consultations}
+    titles = {
+        str(c.id): (c.title_en if language == "en" else c.title_de)
+        for c in await all_consultations(session)
+    }
     return topics, titles
 
 
@@ -132,7 +114,7 @@ async def list_page(request: Request) -> Response:
     )
 
 
-def _previews(form: AnnouncementForm, audience: announcements.Audience) -> dict[str, Any]:
+def _previews(form: AnnouncementForm, audience: Audience) -> dict[str, Any]:
     previews = {}
     for language in ("de", "en"):
         text = (form.text_en if language == "en" else "") or form.text_de
@@ -235,7 +217,7 @@ async def compose(request: Request) -> Response:
                 created_by=user.name,
                 now=now,
             )
-            row = await session.get(Broadcast, announcement_id)
+            row = await announcement_by_id(session, announcement_id)
             await record_audit(
                 session,
                 user.name,
@@ -314,10 +296,10 @@ def _summary(progress: announcements.AnnouncementProgress, percent: int, languag
     ) + "".join(f" {part}" for part in (rate, left) if part)
 
 
-async def _progress(request: Request) -> tuple[Broadcast, announcements.AnnouncementProgress]:
+async def _progress(request: Request) -> tuple[Announcement, announcements.AnnouncementProgress]:
     raw = request.path_params["announcement_id"]
     async with mitreden(request).sessions() as session:
-        row = await session.get(Broadcast, int(raw)) if raw.isdigit() else None
+        row = await announcement_by_id(session, int(raw)) if raw.isdigit() else None
         if row is None:
             raise HTTPException(404)
         progress = await announcements.announcement_progress(session, row.id, datetime.now(UTC))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -36,9 +35,10 @@ from storage.consultation_editing import (
 )
 from storage.consultation_results import consultation_results
 from storage.consultation_spec import ConsultationSpec
-from storage.consultations import consultation_status
+from storage.consultations import all_consultations, consultation_by_id, consultation_status
 from storage.export import export_consultation
-from storage.models.civic import Consultation, Participation
+from storage.models.civic import Consultation
+from storage.participations import participation_counts
 from storage.topics import list_topics, topic_by_slug, topic_name
 
 KIND_KEYS = ("single", "multiple", "scale", "yesno", "text")
@@ -46,7 +46,9 @@ KIND_KEYS = ("single", "multiple", "scale", "yesno", "text")
 
 async def _consultation(session: AsyncSession, consultation_id: str) -> Consultation:
     found = (
-        await session.get(Consultation, int(consultation_id)) if consultation_id.isdigit() else None
+        await consultation_by_id(session, int(consultation_id))
+        if consultation_id.isdigit()
+        else None
     )
     if found is None:
         raise HTTPException(404)
@@ -61,25 +63,9 @@ async def list_page(request: Request) -> Response:
     app = mitreden(request)
     now = datetime.now(UTC)
     async with app.sessions() as session:
-        rows = list(
-            (
-                await session.scalars(
-                    select(Consultation).order_by(Consultation.closes_at.desc(), Consultation.id)
-                )
-            ).all()
-        )
-        counted = await session.execute(
-            select(Participation.consultation_id, func.count(Participation.id)).group_by(
-                Participation.consultation_id
-            )
-        )
-        started = {row[0]: int(row[1]) for row in counted}
-        counted = await session.execute(
-            select(Participation.consultation_id, func.count(Participation.id))
-            .where(Participation.submitted_at.is_not(None))
-            .group_by(Participation.consultation_id)
-        )
-        submitted = {row[0]: int(row[1]) for row in counted}
+        rows = await all_consultations(session)
+        started = await participation_counts(session)
+        submitted = await participation_counts(session, submitted_only=True)
     items = [
         {
             "row": row,
@@ -224,11 +210,9 @@ async def save(request: Request) -> Response:
     now = datetime.now(UTC)
     try:
         async with app.sessions() as session, session.begin():
-            row = await session.get(Consultation, consultation.id) if consultation else None
+            row = await consultation_by_id(session, consultation.id) if consultation else None
             topic = await topic_by_slug(session, spec.topic) if spec.topic else None
-            saved = await apply_spec(
-                session, row or Consultation(), spec, topic.id if topic else None
-            )
+            saved = await apply_spec(session, row, spec, topic.id if topic else None)
             await record_audit(
                 session,
                 user.name,

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -27,11 +26,20 @@ from bot.staff.sessions import add_flash
 from bot.web.auth import staff_user
 from bot.web.i18n import request_language, translate
 from bot.web.templating import mitreden, render
-from storage.decisions import DRAFT, audience, link_decision, linked_ids, list_decisions
-from storage.ideas import find_idea
-from storage.models.civic import Consultation, Decision, Idea, Topic
-from storage.models.core import OutboxMessage
-from storage.topics import list_topics, topic_by_slug, topic_name
+from storage.consultations import all_consultations, consultation_by_id, consultations_by_ids
+from storage.decisions import (
+    DRAFT,
+    audience_size,
+    decision_by_id,
+    delivery_counts,
+    link_decision,
+    linked_ids,
+    list_decisions,
+    update_decision,
+)
+from storage.ideas import find_idea, idea_refs
+from storage.models.civic import Decision
+from storage.topics import list_topics, topic_by_id, topic_by_slug, topic_name
 
 MAX_TITLE = 300
 MAX_TEXT = 20_000
@@ -60,7 +68,7 @@ def _message(de: str, en: str) -> dict[str, str]:
 
 
 async def _decision(session: AsyncSession, raw: str) -> Decision:
-    found = await session.get(Decision, int(raw)) if raw.isdigit() else None
+    found = await decision_by_id(session, int(raw)) if raw.isdigit() else None
     if found is None:
         raise HTTPException(404)
     return found
@@ -130,7 +138,7 @@ async def _check(
         )
     consultation_ids = []
     for consultation_id in form.consultations:
-        if await session.get(Consultation, consultation_id) is None:
+        if await consultation_by_id(session, consultation_id) is None:
             problems["consultations"] = _message("Unbekannte Umfrage.", "Unknown consultation.")
         else:
             consultation_ids.append(consultation_id)
@@ -140,9 +148,7 @@ async def _check(
 
 
 async def _choices(session: AsyncSession, language: str) -> dict[str, object]:
-    consultations = list(
-        (await session.scalars(select(Consultation).order_by(Consultation.closes_at.desc()))).all()
-    )
+    consultations = await all_consultations(session)
     return {
         "topics": [(t.slug, topic_name(t, language)) for t in await list_topics(session)],
         "consultation_choices": [
@@ -231,12 +237,8 @@ async def create(request: Request) -> Response:
 
 async def _stored_form(session: AsyncSession, decision: Decision) -> DecisionForm:
     idea_ids, consultation_ids = await linked_ids(session, decision.id)
-    refs = [
-        ref
-        for ref in await session.scalars(select(Idea.ref).where(Idea.id.in_(idea_ids)))
-        if ref is not None
-    ]
-    topic = await session.get(Topic, decision.topic_id) if decision.topic_id else None
+    refs = await idea_refs(session, idea_ids)
+    topic = await topic_by_id(session, decision.topic_id)
     return DecisionForm(
         title=decision.title,
         text=decision.text,
@@ -270,9 +272,16 @@ async def update(request: Request) -> Response:
         checked, problems = await _check(session, form)
         if checked is not None:
             topic = await topic_by_slug(session, checked.topic_slug) if checked.topic_slug else None
-            decision.title, decision.text = form.title, form.text
-            decision.link = form.link or None
-            decision.topic_id = topic.id if topic else None
+            await update_decision(
+                session,
+                decision,
+                {
+                    "title": form.title,
+                    "text": form.text,
+                    "link": form.link or None,
+                    "topic_id": topic.id if topic else None,
+                },
+            )
             await link_decision(session, decision.id, checked.idea_ids, checked.consultation_ids)
             await record_audit(
                 session,
@@ -290,40 +299,15 @@ async def update(request: Request) -> Response:
     return RedirectResponse(f"/decisions/{decision.id}", status_code=303)
 
 
-async def _audience_size(session: AsyncSession, decision: Decision) -> int:
-    topic = await session.get(Topic, decision.topic_id) if decision.topic_id else None
-    counted = await session.scalar(
-        select(func.count()).select_from(audience(decision, topic).subquery())
-    )
-    return int(counted or 0)
-
-
-async def _deliveries(session: AsyncSession, decision_id: int) -> dict[str, int]:
-    rows = await session.execute(
-        select(OutboxMessage.state, func.count())
-        .where(
-            OutboxMessage.cause == "decision",
-            OutboxMessage.dedupe_key.like(f"decision:{decision_id}:%"),
-        )
-        .group_by(OutboxMessage.state)
-    )
-    return {state: int(count) for state, count in rows.all()}
-
-
 async def detail_page(request: Request) -> Response:
     language = request_language(request)
     async with mitreden(request).sessions() as session:
         decision = await _decision(session, request.path_params["decision_id"])
         form = await _stored_form(session, decision)
-        topic = await session.get(Topic, decision.topic_id) if decision.topic_id else None
-        consultations = [
-            c
-            for c in await session.scalars(
-                select(Consultation).where(Consultation.id.in_(form.consultations))
-            )
-        ]
-        people = await _audience_size(session, decision)
-        deliveries = await _deliveries(session, decision.id)
+        topic = await topic_by_id(session, decision.topic_id)
+        consultations = await consultations_by_ids(session, form.consultations)
+        people = await audience_size(session, decision)
+        deliveries = await delivery_counts(session, decision.id)
     return await render(
         request,
         "civic/decision.html",

@@ -16,8 +16,7 @@ from bot.web.civic.charts_view import result_charts
 from bot.web.i18n import request_language
 from bot.web.templating import mitreden, render
 from storage.consultation_results import consultation_results
-from storage.consultations import consultation_status, localized
-from storage.models.civic import Consultation
+from storage.consultations import consultation_by_id, consultation_status, localized
 
 
 async def public_results(request: Request) -> Response:
@@ -26,7 +25,7 @@ async def public_results(request: Request) -> Response:
     raw_id = request.path_params["consultation_id"]
     now = datetime.now(UTC)
     async with app.sessions() as session:
-        consultation = await session.get(Consultation, int(raw_id)) if raw_id.isdigit() else None
+        consultation = await consultation_by_id(session, int(raw_id)) if raw_id.isdigit() else None
         if consultation is None or consultation_status(consultation, now) != "closed":
             title = localized(consultation, language)[0] if consultation is not None else ""
             return await render(

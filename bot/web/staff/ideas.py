@@ -22,8 +22,8 @@ from bot.web.i18n import request_language, translate
 from bot.web.templating import mitreden, render
 from storage import idea_merging
 from storage.ideas import IDEA_STATUSES, find_idea, status_history
-from storage.models.civic import Idea, Topic
-from storage.topics import topic_name
+from storage.models.civic import Idea
+from storage.topics import topic_by_id, topic_name
 
 PAGE_SIZE = 50
 
@@ -76,7 +76,7 @@ async def detail(request: Request, extra: dict[str, Any] | None = None) -> Respo
     async with app.sessions() as session:
         idea = await _idea(session, request)
         history = await status_history(session, idea.id)
-        topic = await session.get(Topic, idea.topic_id) if idea.topic_id else None
+        topic = await topic_by_id(session, idea.topic_id)
     return await render(
         request,
         "staff/idea.html",

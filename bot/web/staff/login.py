@@ -24,7 +24,6 @@ from bot.web.csrf import FIELD, LOGIN_COOKIE, new_login_token, tokens_match
 from bot.web.i18n import LANGUAGE_COOKIE, LANGUAGES, request_language, translate
 from bot.web.templating import mitreden, render
 from storage import staff
-from storage.models.staff import StaffAccount
 
 MAX_NAME = 200
 
@@ -121,7 +120,7 @@ async def login(request: Request) -> Response:
         )
     async with app.sessions() as session, session.begin():
         await throttle.note_success(session, name)
-        fresh = await session.get(StaffAccount, account.id)
+        fresh = await staff.account_by_id(session, account.id)
         if fresh is None or not fresh.active:
             return await _login_page(request, error=translate(language, "login.wrong"), status=401)
         fresh.last_login_at = now
@@ -154,7 +153,7 @@ async def change_language(request: Request) -> Response:
     language = str(form.get("language", ""))
     if language in LANGUAGES:
         async with app.sessions() as session, session.begin():
-            account = await session.get(StaffAccount, user.id)
+            account = await staff.account_by_id(session, user.id)
             if account is not None:
                 account.language = language
     return RedirectResponse(safe_next(str(form.get("next", "/"))), status_code=303)

@@ -18,7 +18,7 @@ from bot.web.i18n import request_language, translate
 from bot.web.templating import mitreden, render
 from storage import question_inbox
 from storage.models.civic import Question
-from storage.questions import question_by_ref, similar_public_questions
+from storage.questions import question_by_id, question_by_ref, similar_public_questions
 from storage.staff import active_account_names
 from storage.topics import list_topics, topic_by_slug, topic_name
 
@@ -158,7 +158,7 @@ async def assign(request: Request) -> Response:
         if wanted and wanted not in names:
             await add_flash(session, user, "error", translate(language, "questions.no_such_staff"))
             return _back(question)
-        row = await session.get(Question, question.id)
+        row = await question_by_id(session, question.id)
         assert row is not None
         await question_inbox.assign(session, row, wanted or None)
         await record_audit(session, user.name, "question.assign", row.ref or "", {"to": wanted})
@@ -179,7 +179,7 @@ async def publicity(request: Request) -> Response:
     form = await request.form()
     public = form.get("public") == "yes"
     async with app.sessions() as session, session.begin():
-        row = await session.get(Question, question.id)
+        row = await question_by_id(session, question.id)
         assert row is not None
         if row.status != "answered":
             await add_flash(session, user, "error", translate(language, "questions.not_answered"))

@@ -1,4 +1,8 @@
-"""The `mitreden` command as operators and scripts use it: real processes, piped input."""
+"""The `mitreden` command as operators and scripts use it: piped input, output, exit codes.
+
+The command runs in this process (see support.py); `test_the_installed_command_works` starts
+the installed `mitreden` once as a real process.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,13 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.bot.cli.support import Mitreden
+
 REPO = Path(__file__).resolve().parents[3]
-Runner = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture(scope="module")
@@ -22,27 +26,40 @@ def nlu_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def mitreden(tmp_path: Path, nlu_cache: Path) -> Runner:
-    """Runs the command in a fresh working folder with its own SQLite database."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("MITREDEN_")}
-    env.update(
+def mitreden(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    nlu_cache: Path,
+) -> Mitreden:
+    """The command in a fresh working folder with its own SQLite database."""
+    return Mitreden(
+        monkeypatch,
+        capsys,
+        tmp_path,
         MITREDEN_DATABASE_URL=f"sqlite:///{tmp_path / 'data' / 'mitreden.db'}",
         MITREDEN_NLU_CACHE_DIR=str(nlu_cache),
-        MITREDEN_CONFIG=str(tmp_path / "mitreden.toml"),
     )
 
-    def run(*args: str, stdin: str = "", **settings: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "bot.cli.main", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            env={**env, **settings, "PYTHONPATH": str(REPO)},
-            timeout=120,
-        )
 
-    return run
+def test_the_installed_command_works(tmp_path: Path) -> None:
+    """The one real process: the `mitreden` script this environment installed."""
+    database = tmp_path / "mitreden.db"
+    env = {name: value for name, value in os.environ.items() if not name.startswith("MITREDEN_")}
+    env.update(
+        MITREDEN_DATABASE_URL=f"sqlite:///{database}",
+        MITREDEN_CONFIG=str(tmp_path / "mitreden.toml"),
+    )
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("mitreden")), "db", "upgrade"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    assert (result.returncode, result.stdout) == (0, "The database is up to date.\n"), result.stderr
+    assert database.stat().st_size > 0
 
 
 def json_turns(output: str) -> list[list[dict[str, object]]]:
@@ -58,7 +75,7 @@ def json_turns(output: str) -> list[list[dict[str, object]]]:
     return turns[:-1]
 
 
-def test_a_script_can_hold_a_conversation_in_json_lines(mitreden: Runner) -> None:
+def test_a_script_can_hold_a_conversation_in_json_lines(mitreden: Mitreden) -> None:
     result = mitreden("chat", "--json", "--user", "anna", stdin="Hallo\n2\nabbrechen\n")
     assert result.returncode == 0, result.stderr
     turns = json_turns(result.stdout)
@@ -68,14 +85,14 @@ def test_a_script_can_hold_a_conversation_in_json_lines(mitreden: Runner) -> Non
     assert any("Spielplatz" in str(message["text"]) for message in turns[1])
 
 
-def test_piped_plain_text_numbers_the_options(mitreden: Runner) -> None:
+def test_piped_plain_text_numbers_the_options(mitreden: Mitreden) -> None:
     result = mitreden("chat", stdin="hi there\n")
     assert result.returncode == 0, result.stderr
     assert "Welcome" in result.stdout or "Hello" in result.stdout
     assert "  1) " in result.stdout
 
 
-def test_a_staff_answer_reaches_the_citizen_in_the_next_chat(mitreden: Runner) -> None:
+def test_a_staff_answer_reaches_the_citizen_in_the_next_chat(mitreden: Mitreden) -> None:
     asked = mitreden(
         "chat",
         "--json",
@@ -99,7 +116,7 @@ def test_a_staff_answer_reaches_the_citizen_in_the_next_chat(mitreden: Runner) -
     assert "Q-99999" in unknown.stderr
 
 
-def test_export_shows_published_ideas_as_open_data(mitreden: Runner) -> None:
+def test_export_shows_published_ideas_as_open_data(mitreden: Mitreden) -> None:
     mitreden("chat", stdin="hallo\n")
     result = mitreden("export", "ideas", "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -112,7 +129,7 @@ def test_export_shows_published_ideas_as_open_data(mitreden: Runner) -> None:
     assert csv.stdout.count("\n") > 1
 
 
-def test_a_broken_flow_file_is_named_with_its_line(mitreden: Runner, tmp_path: Path) -> None:
+def test_a_broken_flow_file_is_named_with_its_line(mitreden: Mitreden, tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
     broken.write_text("id: broken\nsteps:\n  - id: start\n    type: say\n    text: [unclosed\n")
     result = mitreden("flows", "validate", str(broken))
@@ -123,7 +140,7 @@ def test_a_broken_flow_file_is_named_with_its_line(mitreden: Runner, tmp_path: P
     assert shipped.returncode == 0, shipped.stdout
 
 
-def test_importing_a_consultation_file(mitreden: Runner, tmp_path: Path) -> None:
+def test_importing_a_consultation_file(mitreden: Mitreden, tmp_path: Path) -> None:
     result = mitreden(
         "consultations", "import", str(REPO / "docs" / "examples" / "consultation.yml")
     )
@@ -137,7 +154,7 @@ def test_importing_a_consultation_file(mitreden: Runner, tmp_path: Path) -> None
     assert "bad.yml" in failed.stderr
 
 
-def test_config_is_printed_without_secrets(mitreden: Runner, tmp_path: Path) -> None:
+def test_config_is_printed_without_secrets(mitreden: Mitreden, tmp_path: Path) -> None:
     (tmp_path / "mitreden.toml").write_text('town = "Kleinhausen"\ntelegram_token = "123:SECRET"\n')
     result = mitreden("config")
     assert result.returncode == 0, result.stderr
@@ -146,7 +163,7 @@ def test_config_is_printed_without_secrets(mitreden: Runner, tmp_path: Path) -> 
     assert "SECRET" not in result.stdout
 
 
-def test_an_unreachable_database_gets_one_clear_line(mitreden: Runner, tmp_path: Path) -> None:
+def test_an_unreachable_database_gets_one_clear_line(mitreden: Mitreden, tmp_path: Path) -> None:
     result = mitreden(
         "export", "ideas", MITREDEN_DATABASE_URL="postgresql://bot:geheim@127.0.0.1:9/mitreden"
     )

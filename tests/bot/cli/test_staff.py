@@ -1,46 +1,29 @@
-"""`mitreden staff` as an operator uses it: a real process, the password piped in."""
+"""`mitreden staff` as an operator uses it: the password piped in, run in this process."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.bot.cli.support import Mitreden
 from tests.bot.web.support import PASSWORD
-
-REPO = Path(__file__).resolve().parents[3]
-Runner = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture
-def mitreden(tmp_path: Path) -> Runner:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("MITREDEN_")}
-    env.update(
+def mitreden(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> Mitreden:
+    return Mitreden(
+        monkeypatch,
+        capsys,
+        tmp_path,
         MITREDEN_DATABASE_URL=f"sqlite:///{tmp_path / 'mitreden.db'}",
         MITREDEN_DEMO_DATA="false",
-        MITREDEN_CONFIG=str(tmp_path / "mitreden.toml"),
-        PYTHONPATH=str(REPO),
     )
 
-    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "bot.cli.main", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            env=env,
-            timeout=120,
-        )
 
-    return run
-
-
-def test_staff_command_creates_lists_disables_and_resets(mitreden: Runner) -> None:
+def test_staff_command_creates_lists_disables_and_resets(mitreden: Mitreden) -> None:
     short = mitreden("staff", "add", "anna", "--role", "admin", "--password-stdin", stdin="short\n")
     assert short.returncode == 1 and "at least 10 characters" in short.stderr
     made = mitreden("staff", "add", "anna", "--role", "admin", "--password-stdin", stdin=PASSWORD)

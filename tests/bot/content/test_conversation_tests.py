@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_app
 from bot.config import Settings
 from bot.content.conversation_tests import (
     TranscriptError,
@@ -29,7 +30,7 @@ async def test_a_wrong_expectation_fails_and_shows_what_the_bot_said(
         "name: wrong\nturns:\n  - say: Hallo\n    expect: [Das sagt der Bot nie]\n"
         "  - press: Knopf, den es nicht gibt\n",
     )
-    outcome = await run_transcript(path, Settings(nlu_cache_dir=None), recognizer)
+    outcome = await run_transcript(path, Settings(nlu_cache_dir=None), recognizer, build_app)
     assert not outcome.passed
     assert "Das sagt der Bot nie" in outcome.failures[0]
     assert any("Musterstadt" in failure for failure in outcome.failures)
@@ -43,7 +44,7 @@ async def test_the_command_counts_passes_and_failures(
     (tmp_path / "broken.yml").write_text("turns: [[[", encoding="utf-8")
     out = io.StringIO()
     monkeypatch.setattr("bot.content.conversation_tests.create_recognizer", lambda **_: recognizer)
-    code = await run_files([tmp_path], Settings(nlu_cache_dir=None), out)
+    code = await run_files([tmp_path], Settings(nlu_cache_dir=None), build_app, out)
     assert code == 1
     assert "1 passed, 1 failed" in out.getvalue()
     assert "broken.yml" in out.getvalue()

@@ -78,7 +78,7 @@ async def test_a_broken_draft_is_kept_and_its_problems_name_their_lines(app: App
         editing = await flow_admin.open_editor(session, "thanks")
     assert editing is not None and editing.is_draft and editing.source == broken
     result = await flow_admin.publish_draft(
-        app.sessions, "thanks", "ada", NOW, app.settings, app.recognizer
+        app.sessions, "thanks", "ada", NOW, app.settings, app.recognizer, build_app
     )
     assert not result.published and result.problems[0].line == 10
     async with app.sessions() as session:
@@ -101,7 +101,7 @@ async def test_publishing_runs_the_flow_tests_and_a_failing_test_stops_it(app: A
     changed = SHIPPED["thanks"].replace("Gern geschehen!", "Sehr gern!")
     assert await save(app.sessions, "thanks", changed) == []
     result = await flow_admin.publish_draft(
-        app.sessions, "thanks", "ada", NOW, app.settings, app.recognizer
+        app.sessions, "thanks", "ada", NOW, app.settings, app.recognizer, build_app
     )
     assert not result.published and result.tests.ran and not result.tests.passed
     failure = "\n".join(result.tests.outcomes[0].failures)
@@ -114,10 +114,12 @@ async def test_publishing_runs_the_flow_tests_and_a_failing_test_stops_it(app: A
 async def test_publish_diff_and_roll_back(app: App) -> None:
     changed = SHIPPED["thanks"].replace("Gern geschehen!", "Gern geschehen, wirklich!")
     assert await save(app.sessions, "thanks", changed) == []
-    tested = await flow_admin.test_draft(app.sessions, "thanks", app.settings, app.recognizer)
+    tested = await flow_admin.test_draft(
+        app.sessions, "thanks", app.settings, app.recognizer, build_app
+    )
     assert tested.tests.ran and tested.tests.passed and not tested.published
     result = await flow_admin.publish_draft(
-        app.sessions, "thanks", "ada", NOW, app.settings, app.recognizer
+        app.sessions, "thanks", "ada", NOW, app.settings, app.recognizer, build_app
     )
     assert result.version == 2 and result.tests.passed
     await app.reload_flows()
@@ -136,7 +138,7 @@ async def test_publish_diff_and_roll_back(app: App) -> None:
     assert listed["thanks"].changed_by == "ada" and listed["thanks"].title == "Danke"
 
     back = await flow_admin.roll_back(
-        app.sessions, "thanks", 1, "ada", NOW, app.settings, app.recognizer
+        app.sessions, "thanks", 1, "ada", NOW, app.settings, app.recognizer, build_app
     )
     assert back.version == 3
     await app.reload_flows()
@@ -158,7 +160,7 @@ async def test_a_running_conversation_keeps_its_version_when_a_new_one_is_publis
     changed = changed.replace("min_length: 10", "min_length: 3")
     assert await save(app.sessions, "ask_question", changed) == []
     result = await flow_admin.publish_draft(
-        app.sessions, "ask_question", "ada", NOW, app.settings, app.recognizer
+        app.sessions, "ask_question", "ada", NOW, app.settings, app.recognizer, build_app
     )
     assert result.version == 2 and not result.tests.ran  # no test names it in this folder
     await app.reload_flows()
@@ -175,7 +177,7 @@ async def test_another_process_picks_up_a_publication(
         changed = SHIPPED["thanks"].replace("Gern geschehen!", "Gern geschehen, sagt der Bot!")
         await save(app.sessions, "thanks", changed)
         await flow_admin.publish_draft(
-            app.sessions, "thanks", "ada", NOW, app.settings, app.recognizer
+            app.sessions, "thanks", "ada", NOW, app.settings, app.recognizer, build_app
         )
         before = other.library.current("thanks")
         await other.refresh_content()
@@ -192,7 +194,9 @@ async def test_shipped_flows_do_not_undo_an_administrators_version(
 ) -> None:
     changed = SHIPPED["thanks"].replace("Gern geschehen!", "Gern geschehen, sagt der Bot!")
     await save(app.sessions, "thanks", changed)
-    await flow_admin.publish_draft(app.sessions, "thanks", "ada", NOW, settings, recognizer)
+    await flow_admin.publish_draft(
+        app.sessions, "thanks", "ada", NOW, settings, recognizer, build_app
+    )
     restarted = await build_app(settings, {"test": RecordingChannel("test")}, recognizer=recognizer)
     try:
         assert "sagt der Bot" in await first_contact(restarted, "dora", "danke dir")
@@ -214,10 +218,10 @@ async def test_tests_and_simulators_leave_the_running_bots_topics_alone(
         assert (await app.recognizer.parse("Ideen zum Hafen")).entity("topic") == "hafen"
         current = await flow_admin.current_flow_sources(app.sessions)
         run = await flow_admin.run_tests(
-            "thanks", current["thanks"], current, settings, app.recognizer
+            "thanks", current["thanks"], current, settings, app.recognizer, build_app
         )
         simulator = await simulators.open(
-            ("login", "thanks"), settings, app.recognizer, sorted(current.items())
+            ("login", "thanks"), settings, app.recognizer, build_app, sorted(current.items())
         )
         await simulators.send(simulator, "Ideen zum Hafen")
         assert run.ran and run.passed
@@ -237,7 +241,7 @@ async def test_a_running_process_checks_for_publications_by_itself(
         changed = SHIPPED["thanks"].replace("Gern geschehen!", "Gern geschehen, von selbst!")
         await save(app.sessions, "thanks", changed)
         result = await flow_admin.publish_draft(
-            app.sessions, "thanks", "ada", NOW, app.settings, app.recognizer
+            app.sessions, "thanks", "ada", NOW, app.settings, app.recognizer, build_app
         )
         assert result.version == 2
         for _ in range(600):  # until its periodic check has run (at most 30 s)

@@ -83,7 +83,7 @@ async def test_edit_train_activate_and_roll_back(app: App) -> None:
         async with app.sessions() as session, session.begin():
             assert await nlu_admin.activate(session, version_id, NOW) is not None
         await app.refresh_content()
-        assert app.nlu_serving == version_id
+        assert app.served.nlu_serving == version_id
         assert (await app.recognizer.parse(NEW_WORD)).intent == "propose_idea"
         assert (await other.recognizer.parse(NEW_WORD)).intent != "propose_idea"
         await other.refresh_content()  # what its periodic check does
@@ -94,7 +94,7 @@ async def test_edit_train_activate_and_roll_back(app: App) -> None:
     async with app.sessions() as session, session.begin():  # back to the shipped data
         assert await nlu_admin.activate(session, None, NOW) is None
     await app.refresh_content()
-    assert app.nlu_serving is None
+    assert app.served.nlu_serving is None
     assert (await app.recognizer.parse(NEW_WORD)).intent != "propose_idea"
 
 

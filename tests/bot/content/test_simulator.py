@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from bot.app import prepare_database
+from bot.app import build_app, prepare_database
 from bot.config import Settings
 from bot.content import flows as flow_admin
 from bot.content.simulator import Simulators
@@ -33,7 +33,9 @@ async def test_the_simulator_chats_with_the_draft_and_keeps_real_data_apart(
             assert await flow_admin.save_draft(session, "thanks", changed, "ada", NOW) == []
         flows, problems = await flow_admin.flows_to_try(sessions, "thanks")
         assert problems == [] and dict(flows)["thanks"] == changed
-        simulator = await simulators.open(("login-1", "thanks"), settings, recognizer, flows)
+        simulator = await simulators.open(
+            ("login-1", "thanks"), settings, recognizer, build_app, flows
+        )
         await simulators.send(simulator, "Hallo")
         assert ("💡 Idee vorschlagen", "/idee") in simulator.options
         replies = await simulators.send(simulator, "danke")

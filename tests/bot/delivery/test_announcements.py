@@ -21,7 +21,7 @@ from bot.civic.announcements import (
 from bot.delivery.worker import DeliveryWorker
 from bot.messages import Outbound
 from storage.models import (
-    Broadcast,
+    Announcement,
     Consultation,
     OutboxMessage,
     Participation,
@@ -91,7 +91,7 @@ async def test_an_announcement_to_all_reaches_every_consenting_chat_in_its_langu
     await release_due_announcements(db_sessions, START + timedelta(seconds=7))
     async with db_sessions() as session:
         progress = await announcement_progress(session, announcement, START + timedelta(minutes=1))
-        stored = await session.get(Broadcast, announcement)
+        stored = await session.get(Announcement, announcement)
     assert (progress.state, progress.sent, progress.remaining, progress.seconds_left) == (
         "done",
         3,
@@ -172,7 +172,7 @@ async def test_a_wrong_audience_is_refused_with_a_plain_message(
     with pytest.raises(ValueError, match=message):
         await announce(db_sessions, audience)
     async with db_sessions() as session:
-        assert await session.scalar(select(Broadcast.id)) is None
+        assert await session.scalar(select(Announcement.id)) is None
 
 
 async def test_empty_long_or_past_announcements_are_refused(
@@ -314,7 +314,7 @@ async def test_the_list_shows_the_newest_first(
 async def test_a_finished_announcement_keeps_its_tally_after_its_messages_are_deleted(
     db_sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    from bot.civic.retention import forget_finished_deliveries
+    from storage.retention import forget_finished_deliveries
 
     async with db_sessions() as session, session.begin():
         for n in range(5):

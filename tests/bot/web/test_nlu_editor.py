@@ -71,7 +71,7 @@ async def test_edit_train_use_and_go_back(admin: StaffClient, web_app: App, web:
     assert "Die Daten sind in Ordnung" in page.text and 'action="/admin/nlu/train"' in page.text
     started = await admin.post_form("/admin/nlu/train")
     assert started.headers["location"] == "/admin/nlu/versions/1"
-    await web.state.nlu_trainer.wait()
+    await web.state.mitreden.trainer.wait()
     report = await admin.get("/admin/nlu/versions/1")
     assert "5-fache Kreuzvalidierung" in report.text and "Genauigkeit" in report.text
     assert "propose_idea" in report.text and 'http-equiv="refresh"' not in report.text

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.civic.consultations.preview import play_preview
+import pytest
+
+from bot.civic.consultations.preview import PreviewOnly, PreviewPorts, play_preview
 from flows import builtin_texts
 from storage.consultation_spec import ConsultationSpec
 from tests.flows.chat import VARIABLES, shipped_library
@@ -80,3 +82,13 @@ async def test_the_preview_in_english_and_informal_german() -> None:
     assert english[1].text.startswith("📋 Benches") and english[-1].text.startswith("Almost done!")
     assert "Question 3 of 5" in "".join(b.text for b in english)
     assert any(b.text.startswith("Fast geschafft! Das sind deine Antworten") for b in informal)
+
+
+async def test_the_preview_offers_the_consultation_and_a_consenting_citizen_nothing_else() -> None:
+    ports = PreviewPorts(SPEC, 7, None)
+    assert (await ports.citizens.get(1)).consent_given
+    assert (await ports.consultations.find("c-7", "en", NOW)) is not None
+    with pytest.raises(PreviewOnly, match="does not offer ideas"):
+        await ports.ideas.create(1, "Bänke", "Mehr Bänke", None, None, "de")
+    with pytest.raises(PreviewOnly, match="stops before submitting"):
+        await ports.consultations.submit(1, 7, NOW)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.app import build_app
 from bot.civic.council.sync import sync_council
 from bot.civic.decisions import publish_decision
 from bot.content.conversation_tests import Conversation
@@ -29,7 +30,7 @@ async def bot(
             "nlu_cache_dir": None,
         }
     )
-    conversation = Conversation(settings, recognizer, None)
+    conversation = Conversation(settings, recognizer, build_app, None)
     await conversation.start()
     assert conversation.app is not None
     report = await sync_council(conversation.app.sessions, settings, NOW)

@@ -23,14 +23,14 @@ async def _proposed(sessions: Sessions, language: str) -> str:
     async with sessions() as session, session.begin():
         citizen, _ = await resolve_citizen(session, "telegram", "7", "chat-7", language, NOW)
         await set_language(session, citizen, language)
-        return await StoreServices(session, "telegram").create_idea(
+        return await StoreServices(session, "telegram").ideas.create(
             citizen, "Trinkbrunnen am Markt", "Im Sommer fehlt Wasser.", None, None, language
         )
 
 
 async def _visible_to_others(sessions: Sessions) -> list[str]:
     async with sessions() as session:
-        return [idea.ref for idea in await StoreServices(session).ideas("de", limit=50)]
+        return [idea.ref for idea in await StoreServices(session).ideas.published("de", limit=50)]
 
 
 async def _notices(sessions: Sessions) -> list[str]:

@@ -1,0 +1,174 @@
+"""Where each conversation stands, for the dispatcher: read, remembered, written.
+
+- Read: a known citizen and their conversation come in one query; a new or moved
+  identity takes the full way (creating the citizen, noting the last contact).
+- Remembered: where one process owns the store (SQLite), who the citizen is and where the
+  conversation stands stay in memory between messages, so most messages read nothing.
+  An entry unused for a few minutes is read again (retention or an erasure on another
+  channel may have changed the store), and the dispatcher drops it on any failure.
+- Written: always with the row version the turn read, so an out-of-date memory or another
+  process's write makes the write fail (`StaleConversation`) instead of losing an answer.
+  A turn that wrote nothing else leaves its state to the group commit: the states of
+  concurrent turns share one transaction, and each caller returns only once its own state
+  is committed, so an answer is never sent for a state a crash could lose.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.messages import ConversationKey, InboundMessage
+from flows.types import ConversationState
+from storage import conversations, identities
+from storage.conversations import StaleConversation
+from storage.identities import LAST_SEEN_PRECISION
+
+REMEMBER_SECONDS = 300.0  # how long an idle conversation is trusted from memory
+REMEMBER_MAX = 100_000  # conversations kept in memory (a few hundred bytes each)
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Known:
+    """Who writes and where their conversation stands, as of row `version` (0: no row)."""
+
+    citizen_id: int
+    state: dict[str, Any]
+    version: int
+    seen: float = 0.0  # monotonic time of the last use, for memory
+
+
+class Conversations:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        remember: bool,
+        default_language: str = "de",
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._sessions = sessions
+        self._remember = remember
+        self._default_language = default_language
+        self._monotonic = monotonic
+        self._known: OrderedDict[ConversationKey, Known] = OrderedDict()
+        self._waiting: list[tuple[Row, asyncio.Future[None]]] = []
+        self._flushing: asyncio.Task[None] | None = None
+        self.commits = 0  # transactions the group commit took, for benchmarks
+
+    # memory
+
+    def recall(self, key: ConversationKey) -> Known | None:
+        known = self._known.get(key)
+        if known is None:
+            return None
+        if self._monotonic() - known.seen > REMEMBER_SECONDS:
+            del self._known[key]
+            return None
+        return known
+
+    def keep(
+        self, key: ConversationKey, citizen_id: int, state: dict[str, Any], version: int
+    ) -> None:
+        if not self._remember:
+            return
+        self._known[key] = Known(citizen_id, state, version, self._monotonic())
+        self._known.move_to_end(key)
+        if len(self._known) > REMEMBER_MAX:
+            self._known.popitem(last=False)
+
+    def forget(self, key: ConversationKey) -> None:
+        self._known.pop(key, None)
+
+    # reading
+
+    async def load(self, session: AsyncSession, message: InboundMessage, now: datetime) -> Known:
+        """Citizen and state from the store, inside the caller's transaction."""
+        key = message.key
+        found = await conversations.find_known(session, key.channel, key.chat, key.user)
+        if found is not None and now - found.last_seen_at <= LAST_SEEN_PRECISION:
+            state = found.state or ConversationState(language=found.language).to_json()
+            return Known(found.citizen_id, state, found.version)
+        language = message.language_hint or self._default_language
+        language = language if language in ("de", "en") else "de"
+        # in a group the chat is the group's; the citizen's own address must not change
+        citizen_id, created = await identities.resolve_citizen(
+            session,
+            key.channel,
+            key.user,
+            None if message.group_chat else key.chat,
+            language,
+            now,
+        )
+        if created:  # nothing more to read about someone who just arrived
+            return Known(citizen_id, ConversationState(language=language).to_json(), 0)
+        stored = await conversations.find_state(session, key.channel, key.chat, key.user)
+        if stored is not None:
+            return Known(citizen_id, stored.state, stored.version)
+        language = await identities.citizen_language(session, citizen_id) or "de"
+        return Known(citizen_id, ConversationState(language=language).to_json(), 0)
+
+    async def load_alone(self, message: InboundMessage, now: datetime) -> Known:
+        """`load` in a short transaction of its own (it may note the citizen's visit)."""
+        async with self._sessions() as session, session.begin():
+            return await self.load(session, message, now)
+
+    # writing
+
+    @staticmethod
+    async def save(session: AsyncSession, row: Row) -> None:
+        """Write one state inside the turn's own transaction."""
+        if await conversations.save_states(session, [row]):
+            raise StaleConversation(f"conversation {row['channel']}/{row['chat']} moved on")
+
+    async def save_grouped(self, row: Row) -> None:
+        """Write one state with other turns' states; returns once it is committed."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((row, done))
+        if self._flushing is None:
+            self._flushing = asyncio.create_task(self._flush())
+        await done
+
+    async def _flush(self) -> None:
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting, []
+                await self._commit(batch)
+        finally:
+            self._flushing = None
+
+    async def _commit(self, batch: list[tuple[Row, asyncio.Future[None]]]) -> None:
+        try:
+            async with self._sessions() as session, session.begin():
+                stale = await conversations.save_states(session, [row for row, _ in batch])
+            self.commits += 1
+        except Exception as error:
+            if len(batch) > 1:
+                # one bad row (a citizen erased meanwhile) must not fail the others
+                for single in batch:
+                    await self._commit([single])
+                return
+            _settle(batch[0][1], error)
+            return
+        for row, done in batch:
+            conversation = (row["channel"], row["chat"], row["user_key"])
+            moved_on = StaleConversation(f"conversation {row['channel']}/{row['chat']} moved on")
+            _settle(done, moved_on if conversation in stale else None)
+
+
+def _settle(done: asyncio.Future[None], error: BaseException | None) -> None:
+    if done.done():  # the caller may have gone (a closed connection)
+        return
+    if error is None:
+        done.set_result(None)
+    else:
+        done.set_exception(error)
