@@ -32,8 +32,8 @@ from bot.staff.accounts import create_account
 from bot.web.server import create_web_app
 from nlu.factory import create_recognizer
 from storage.announcements import audience_size
-from storage.consultation_editing import apply_spec
-from storage.consultation_spec import ConsultationSpec
+from storage.consultations.editing import apply_spec
+from storage.consultations.spec import ConsultationSpec
 from storage.models.civic import Consultation, Participation, ParticipationAnswer
 from storage.models.core import Citizen
 from tests.bot.delivery.databases import add_recipients, postgres_database, sqlite_database

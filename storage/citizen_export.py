@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.consultations.participations import participations_of
 from storage.ideas import ideas_of, status_history
 from storage.models.civic import (
     ConsentRecord,
@@ -18,7 +19,6 @@ from storage.models.civic import (
     Subscription,
 )
 from storage.models.core import ChannelIdentity, Citizen, Conversation, OutboxMessage
-from storage.participations import participations_of
 from storage.questions import questions_of
 from storage.topics import topics_by_id
 

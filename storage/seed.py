@@ -11,8 +11,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.consultation_import import upsert_consultation
-from storage.consultation_spec import ConsultationSpec
+from storage.consultations.file_import import upsert_consultation
+from storage.consultations.spec import ConsultationSpec
 from storage.ideas import change_status, create_idea
 from storage.models.civic import Consultation, Idea, Topic
 from storage.questions import create_question, record_answer

@@ -10,15 +10,15 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.civic.ports.citizens import StoreCitizens
-from bot.civic.ports.consultations import StoreConsultations
-from bot.civic.ports.council import StoreCouncil
-from bot.civic.ports.ideas import StoreIdeas
-from bot.civic.ports.personal_data import StorePersonalData
-from bot.civic.ports.questions import StoreQuestions
-from bot.civic.ports.store import TurnStore
-from bot.civic.ports.subscriptions import StoreSubscriptions
-from bot.civic.ports.topics import StoreTopics
+from bot.civic.citizens import StoreCitizens
+from bot.civic.consultations.port import StoreConsultations
+from bot.civic.council.port import StoreCouncil
+from bot.civic.ideas.port import StoreIdeas
+from bot.civic.personal_data import StorePersonalData
+from bot.civic.questions.port import StoreQuestions
+from bot.civic.subscriptions import StoreSubscriptions
+from bot.civic.topics import StoreTopics
+from bot.civic.turn_store import TurnStore
 from storage.base import utcnow
 from storage.content_cache import ContentCache
 

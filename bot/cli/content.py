@@ -104,7 +104,7 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _consultations_import(args: argparse.Namespace) -> int:
-    from storage.consultation_import import ConsultationFileError, import_consultations
+    from storage.consultations.file_import import ConsultationFileError, import_consultations
 
     try:
         slugs = with_store(args.settings, lambda session: import_consultations(session, args.file))
@@ -128,7 +128,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _questions_answer(args: argparse.Namespace) -> int:
-    from bot.civic.questions import answer_question
+    from bot.civic.questions.answers import answer_question
 
     now = datetime.now(UTC)
     try:

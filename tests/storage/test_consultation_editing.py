@@ -8,21 +8,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.consultation_editing import (
+from storage.consultations import consultation_questions, find_consultation
+from storage.consultations.editing import (
     BreaksAnswers,
     SlugTaken,
     apply_spec,
     describe_conflict,
     spec_of,
 )
-from storage.consultation_import import ConsultationFileError, import_consultations
-from storage.consultation_results import consultation_results
-from storage.consultation_spec import ConsultationSpec
-from storage.consultations import consultation_questions, find_consultation
+from storage.consultations.file_import import ConsultationFileError, import_consultations
+from storage.consultations.participations import answers_of, find_participation, save_answer, submit
+from storage.consultations.results import consultation_results
+from storage.consultations.spec import ConsultationSpec
 from storage.export import export_consultation
 from storage.identities import resolve_citizen
 from storage.models.civic import Consultation
-from storage.participations import answers_of, find_participation, save_answer, submit
 from storage.seed import seed_demo
 
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.consultation_import import (
+from storage.consultations import consultation_questions, find_consultation
+from storage.consultations.file_import import (
     ConsultationFileError,
     import_consultations,
     parse_consultations,
 )
-from storage.consultations import consultation_questions, find_consultation
+from storage.consultations.participations import answers_of, find_participation, save_answer
 from storage.identities import resolve_citizen
-from storage.participations import answers_of, find_participation, save_answer
 from storage.topics import upsert_topic
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "consultation.yml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage.question_similarity import content_words, similarity
+from storage.questions.similarity import content_words, similarity
 from storage.references import make_reference, parse_reference
 
 

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.consultations import consultation_questions, find_consultation, list_consultations
+from storage.consultations.participations import save_answer, submit
 from storage.export import export
 from storage.ideas import add_support, find_idea, published_ideas
 from storage.identities import resolve_citizen
-from storage.participations import save_answer, submit
 from storage.questions import answered_public_questions, create_question
 from storage.seed import ensure_default_topics, seed_demo
 from storage.topics import list_topics

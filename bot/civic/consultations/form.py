@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from flows.formatting import DEFAULT_ZONE
-from storage.consultation_spec import ConsultationSpec
+from storage.consultations.spec import ConsultationSpec
 
 KINDS = ("single", "multiple", "scale", "yesno", "text")
 MAX_QUESTIONS = 40

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.delivery.notices import NOTICE_PRIORITY
 from flows.formatting import date
-from storage import consultation_notices as notices
+from storage.consultations import notices
 from storage.models.civic import Consultation
 from storage.outbox import enqueue_for_citizens
 

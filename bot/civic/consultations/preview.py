@@ -33,7 +33,7 @@ from flows.ports.subscriptions import SubscriptionPort
 from flows.ports.topics import TopicPort, TopicView
 from flows.steps.consultation import DONE
 from flows.types import ConversationState, Option, TurnContext, UserInput
-from storage.consultation_spec import ConsultationSpec
+from storage.consultations.spec import ConsultationSpec
 
 PREVIEW_CITIZEN = 1
 SAMPLE_TEXT = {"de": "(Beispielantwort)", "en": "(sample answer)"}

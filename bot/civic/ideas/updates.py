@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery.notices import NOTICE_PRIORITY
 from flows.formatting import IDEA_STATUS
 from storage import outbox
-from storage.idea_merging import followers, merge_into
 from storage.ideas import IDEA_STATUSES, change_status, find_idea
+from storage.ideas.merging import followers, merge_into
 from storage.models.civic import Idea
 
 MAX_NOTE = 1000

@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from bot.web.i18n import translate
 from bot.web.result_charts import BarValue, bar_chart, share
-from storage.consultation_results import Results
+from storage.consultations.results import Results
 
 
 @dataclass(frozen=True)

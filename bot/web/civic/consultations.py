@@ -25,7 +25,8 @@ from bot.web.auth import staff_user
 from bot.web.civic.charts_view import result_charts
 from bot.web.i18n import request_language, translate
 from bot.web.templating import mitreden, render
-from storage.consultation_editing import (
+from storage.consultations import all_consultations, consultation_by_id, consultation_status
+from storage.consultations.editing import (
     BreaksAnswers,
     SlugTaken,
     apply_spec,
@@ -33,12 +34,11 @@ from storage.consultation_editing import (
     participation_count,
     spec_of,
 )
-from storage.consultation_results import consultation_results
-from storage.consultation_spec import ConsultationSpec
-from storage.consultations import all_consultations, consultation_by_id, consultation_status
+from storage.consultations.participations import participation_counts
+from storage.consultations.results import consultation_results
+from storage.consultations.spec import ConsultationSpec
 from storage.export import export_consultation
 from storage.models.civic import Consultation
-from storage.participations import participation_counts
 from storage.topics import list_topics, topic_by_slug, topic_name
 
 KIND_KEYS = ("single", "multiple", "scale", "yesno", "text")

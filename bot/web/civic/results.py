@@ -15,8 +15,8 @@ from starlette.routing import BaseRoute, Route
 from bot.web.civic.charts_view import result_charts
 from bot.web.i18n import request_language
 from bot.web.templating import mitreden, render
-from storage.consultation_results import consultation_results
 from storage.consultations import consultation_by_id, consultation_status, localized
+from storage.consultations.results import consultation_results
 
 
 async def public_results(request: Request) -> Response:

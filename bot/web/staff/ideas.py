@@ -20,8 +20,8 @@ from bot.staff.sessions import add_flash
 from bot.web.auth import staff_user
 from bot.web.i18n import request_language, translate
 from bot.web.templating import mitreden, render
-from storage import idea_merging
 from storage.ideas import IDEA_STATUSES, find_idea, status_history
+from storage.ideas import merging as idea_merging
 from storage.models.civic import Idea
 from storage.topics import topic_by_id, topic_name
 

@@ -10,14 +10,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.civic.questions import answer_question
+from bot.civic.questions.answers import answer_question
 from bot.staff.audit import record_audit
 from bot.staff.sessions import add_flash
 from bot.web.auth import staff_user
 from bot.web.i18n import request_language, translate
 from bot.web.templating import mitreden, render
-from storage import question_inbox
 from storage.models.civic import Question
+from storage.questions import inbox as question_inbox
 from storage.questions import question_by_id, question_by_ref, similar_public_questions
 from storage.staff import active_account_names
 from storage.topics import list_topics, topic_by_slug, topic_name

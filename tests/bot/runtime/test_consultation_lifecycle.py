@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.civic.consultations.lifecycle import run_consultation_lifecycle
 from bot.config import Settings
-from storage import participations, subscriptions
+from storage import subscriptions
+from storage.consultations import participations
 from storage.database import create_engine, session_factory
 from storage.identities import resolve_citizen
 from storage.models.civic import Consultation, ConsultationQuestion, Subscription, Topic

@@ -15,8 +15,7 @@ from bot.config import Settings
 from bot.messages import ConversationKey, InboundMessage
 from flows.types import Reply
 from nlu.types import TeachableRecognizer
-from storage import participations
-from storage.consultations import consultation_questions
+from storage.consultations import consultation_questions, participations
 from storage.models.civic import Consultation, ConsultationQuestion
 from storage.models.core import ChannelIdentity
 

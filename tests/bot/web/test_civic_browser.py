@@ -18,8 +18,8 @@ from bot.app import App
 from bot.channels.recording import RecordingChannel
 from storage.citizens import record_consent
 from storage.consultations import find_consultation
+from storage.consultations.participations import save_answer, submit
 from storage.identities import resolve_citizen
-from storage.participations import save_answer, submit
 from storage.seed import ensure_default_topics, seed_demo
 
 # read at import: a fixture clears the environment of MITREDEN_* settings for each test

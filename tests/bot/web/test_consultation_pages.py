@@ -15,10 +15,10 @@ from sqlalchemy import select
 from bot.app import App
 from nlu.types import IntentRecognizer
 from storage.consultations import find_consultation
+from storage.consultations.participations import save_answer, submit
 from storage.identities import resolve_citizen
 from storage.models.civic import Consultation
 from storage.models.staff import AuditEntry
-from storage.participations import save_answer, submit
 from storage.seed import seed_demo
 from tests.bot.web.support import StaffClient, add_staff, running_app, staff_client
 

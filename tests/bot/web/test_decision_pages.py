@@ -13,12 +13,12 @@ from bot.channels.recording import RecordingChannel
 from bot.civic.decisions import create_decision
 from nlu.types import IntentRecognizer
 from storage.consultations import find_consultation
+from storage.consultations.participations import save_answer, submit
 from storage.ideas import add_support, find_idea
 from storage.identities import resolve_citizen
 from storage.models.civic import Decision
 from storage.models.core import OutboxMessage
 from storage.models.staff import AuditEntry
-from storage.participations import save_answer, submit
 from storage.seed import seed_demo
 from storage.subscriptions import subscribe
 from tests.bot.web.support import StaffClient, add_staff, running_app, staff_client

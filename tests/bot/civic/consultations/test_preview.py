@@ -8,7 +8,7 @@ import pytest
 
 from bot.civic.consultations.preview import PreviewOnly, PreviewPorts, play_preview
 from flows import builtin_texts
-from storage.consultation_spec import ConsultationSpec
+from storage.consultations.spec import ConsultationSpec
 from tests.flows.chat import VARIABLES, shipped_library
 
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)

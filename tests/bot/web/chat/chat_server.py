@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.app import App, build_app
 from bot.channels.web import end_web_streams, web_channels
-from bot.civic.questions import answer_question
+from bot.civic.questions.answers import answer_question
 from bot.config import Settings
 from bot.web.server import WebServer, create_web_app
 from nlu.types import IntentRecognizer

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from bot.civic.ports.consultations import participations_of
-from bot.civic.ports.ideas import summaries
-from bot.civic.ports.questions import questions_of
-from bot.civic.ports.store import TurnStore
+from bot.civic.consultations.port import participations_of
+from bot.civic.ideas.port import summaries
+from bot.civic.questions.port import questions_of
+from bot.civic.turn_store import TurnStore
 from flows.ports.personal_data import ContributionsView
 from storage import citizens, ideas
 from storage.citizen_export import citizen_data

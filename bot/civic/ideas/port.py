@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import cast
 
-from bot.civic.ports.store import TurnStore
-from bot.civic.ports.topics import topic_view
+from bot.civic.topics import topic_view
+from bot.civic.turn_store import TurnStore
 from flows.ports.ideas import (
     IdeaOrder,
     IdeaStatus,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flows.ports.ideas import SupportOutcome
-from tests.bot.civic.ports.turns import (
+from tests.bot.civic.turns import (
     Clock,
     Sessions,
     new_citizen,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storage.seed import seed_demo
-from tests.bot.civic.ports.turns import NOW, Clock, Sessions
+from tests.bot.civic.turns import NOW, Clock, Sessions
 
 
 @pytest.fixture

@@ -15,8 +15,14 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.consultation_spec import ConsultationSpec, OptionSpec, QuestionSpec, ScaleLabels, Texts
 from storage.consultations import consultation_questions
+from storage.consultations.spec import (
+    ConsultationSpec,
+    OptionSpec,
+    QuestionSpec,
+    ScaleLabels,
+    Texts,
+)
 from storage.models.civic import (
     Consultation,
     ConsultationQuestion,

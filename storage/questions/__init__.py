@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.civic import Question
-from storage.question_similarity import similarity
+from storage.questions.similarity import similarity
 from storage.references import QUESTION, make_reference, parse_reference
 
 MIN_SIMILARITY = 0.6

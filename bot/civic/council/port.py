@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.civic.ports.store import TurnStore
+from bot.civic.turn_store import TurnStore
 from flows.ports.council import CouncilPaperView
 from storage import council
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.bot.civic.ports.turns import (
+from tests.bot.civic.turns import (
     Clock,
     Sessions,
     services,

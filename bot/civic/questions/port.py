@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.civic.ports.store import TurnStore
+from bot.civic.turn_store import TurnStore
 from flows.ports.questions import PublicAnswerView, QuestionStatusView
 from storage import questions
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storage.questions import question_by_ref, record_answer
-from tests.bot.civic.ports.turns import (
+from tests.bot.civic.turns import (
     NOW,
     Clock,
     Sessions,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.civic.questions import answer_question
+from bot.civic.questions.answers import answer_question
 from storage.citizens import erase_citizen, set_language
 from storage.identities import resolve_citizen
 from storage.models.core import OutboxMessage

@@ -7,7 +7,7 @@ import pytest
 from storage.models.civic import (
     ConsentRecord,
 )
-from tests.bot.civic.ports.turns import (
+from tests.bot.civic.turns import (
     Clock,
     Sessions,
     count,

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from bot.civic.ports.store import TurnStore
-from bot.civic.ports.topics import topic_view
+from bot.civic.topics import topic_view
+from bot.civic.turn_store import TurnStore
 from flows.ports.consultations import (
     AnswerValue,
     ChoiceView,
@@ -22,8 +22,9 @@ from flows.ports.consultations import (
     QuestionResultView,
     ResultLineView,
 )
-from storage import consultations, participations, subscriptions
-from storage.consultation_results import consultation_results
+from storage import consultations, subscriptions
+from storage.consultations import participations
+from storage.consultations.results import consultation_results
 from storage.content_cache import ConsultationEntry, TopicEntry, consultation_entry
 from storage.models.civic import Consultation, ConsultationQuestion
 

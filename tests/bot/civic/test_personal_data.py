@@ -17,7 +17,7 @@ from storage.models.civic import (
     Subscription,
 )
 from storage.models.core import ChannelIdentity, Citizen, Conversation, OutboxMessage
-from tests.bot.civic.ports.turns import (
+from tests.bot.civic.turns import (
     NOW,
     Clock,
     Sessions,

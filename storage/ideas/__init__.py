@@ -15,7 +15,7 @@ from storage.models.civic import Idea, IdeaStatusChange, IdeaSupport
 from storage.references import IDEA, make_reference, parse_reference
 
 IDEA_STATUSES = ("submitted", "in_review", "accepted", "rejected", "implemented")
-# "merged": a duplicate folded into another idea (see storage.idea_merging); hidden like rejected
+# "merged": a duplicate folded into another idea (see storage.ideas.merging); hidden like rejected
 MODERATION_STATES = ("pending", "published", "rejected", "merged")
 SupportResult = Literal["added", "already", "own_idea"]
 

@@ -10,7 +10,7 @@ from flows.ports.consultations import ConsultationClosed
 from storage.models.civic import (
     ParticipationAnswer,
 )
-from tests.bot.civic.ports.turns import (
+from tests.bot.civic.turns import (
     NOW,
     Clock,
     Sessions,

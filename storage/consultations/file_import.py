@@ -13,8 +13,8 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.consultation_editing import BreaksAnswers, apply_spec, describe_conflict
-from storage.consultation_spec import ConsultationSpec
+from storage.consultations.editing import BreaksAnswers, apply_spec, describe_conflict
+from storage.consultations.spec import ConsultationSpec
 from storage.models.civic import Consultation
 from storage.topics import list_topics, topic_by_slug
 from storage.yaml_lines import LocatedYaml, load_located

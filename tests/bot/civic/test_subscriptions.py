@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bot.civic.ports.turns import (
+from tests.bot.civic.turns import (
     Clock,
     Sessions,
     new_citizen,

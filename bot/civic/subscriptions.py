@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import cast
 
-from bot.civic.ports.store import TurnStore
+from bot.civic.turn_store import TurnStore
 from flows.ports.subscriptions import SubscriptionKind, SubscriptionView
 from storage import consultations, council, ideas, subscriptions
 
