@@ -24,7 +24,7 @@ from bot.delivery.batched_writes import BatchedWrites
 from bot.delivery.payloads import payload_to_reply
 from bot.delivery.rate_limits import RateLimits
 from bot.messages import Outbound
-from storage import outbox, reachability
+from storage import outbox, reachability, sending
 from storage.chat_locks import Chat, ChatLocks, chat_locks_for
 
 log = logging.getLogger(__name__)
@@ -165,18 +165,18 @@ class DeliveryWorker:
         async with self._delivered:
             self._delivered.notify_all()
 
-    async def _claim(self, chats: int) -> dict[Chat, list[outbox.ClaimedMessage]]:
+    async def _claim(self, chats: int) -> dict[Chat, list[sending.ClaimedMessage]]:
         now = self._clock()
         before = self._locks.held()
         try:
             async with self._sessions() as session, session.begin():
-                claimed = await outbox.claim_due(
+                claimed = await sending.claim_due(
                     session, list(self._adapters), now, chats, self._locks
                 )
         except BaseException:  # nothing was claimed: the chats taken for it are free again
             await self._locks.unlock(self._locks.held() - before)
             raise
-        grouped: dict[Chat, list[outbox.ClaimedMessage]] = defaultdict(list)
+        grouped: dict[Chat, list[sending.ClaimedMessage]] = defaultdict(list)
         for message in claimed:
             grouped[(message.channel, message.address)].append(message)
         return grouped
@@ -185,11 +185,11 @@ class DeliveryWorker:
         """Give back messages of chats no live worker holds (a crashed run's claims)."""
         try:
             async with self._sessions() as session:
-                candidates = await outbox.abandoned_chats(session, list(self._adapters))
+                candidates = await sending.abandoned_chats(session, list(self._adapters))
             taken = await self._locks.try_lock(candidates)
             try:
                 async with self._sessions() as session, session.begin():
-                    return await outbox.release_claims(session, taken)
+                    return await sending.release_claims(session, taken)
             finally:
                 await self._locks.unlock(taken)
         finally:
@@ -205,7 +205,7 @@ class DeliveryWorker:
         grouped = await self._claim(self._batch)
         limit = asyncio.Semaphore(self._parallel)
 
-        async def serve(messages: list[outbox.ClaimedMessage]) -> int:
+        async def serve(messages: list[sending.ClaimedMessage]) -> int:
             async with limit:
                 return await self._serve_chat(messages)
 
@@ -224,7 +224,7 @@ class DeliveryWorker:
         """Free the chats this worker holds (the database connection behind its locks)."""
         await self._locks.close()
 
-    async def _serve_chat(self, messages: list[outbox.ClaimedMessage]) -> int:
+    async def _serve_chat(self, messages: list[sending.ClaimedMessage]) -> int:
         """Send one chat's messages in order; after a failure the rest wait, so the order
         holds. Returns how many were sent."""
         sent = 0
@@ -245,13 +245,13 @@ class DeliveryWorker:
             async with self._sessions() as session, session.begin():
                 if result.outcome == "blocked":
                     for waiting in later:
-                        await outbox.mark_failed(session, waiting, "blocked: by the citizen")
+                        await sending.mark_failed(session, waiting, "blocked: by the citizen")
                 else:
-                    await outbox.unclaim(session, later, retry_at or self._clock())
+                    await sending.unclaim(session, later, retry_at or self._clock())
             return sent
         return sent
 
-    async def _wait_for_turn(self, message: outbox.ClaimedMessage) -> None:
+    async def _wait_for_turn(self, message: sending.ClaimedMessage) -> None:
         """The chat's turn first, then a channel slot: a waiting chat holds no slot."""
         wait = self._limits.chat_turn(message.channel, message.address)
         if wait > 0:
@@ -262,21 +262,21 @@ class DeliveryWorker:
 
     async def _put_back(self, ids: list[int]) -> None:
         async with self._sessions() as session, session.begin():
-            await outbox.unclaim(session, ids, self._clock())
+            await sending.unclaim(session, ids, self._clock())
 
-    async def _may_send(self, message: outbox.ClaimedMessage) -> bool:
+    async def _may_send(self, message: sending.ClaimedMessage) -> bool:
         return await self._permits.submit(message.id)
 
     async def _start_sending(self, ids: list[int]) -> set[int]:
         async with self._sessions() as session, session.begin():
-            return await outbox.start_sending_many(session, ids, self._clock())
+            return await sending.start_sending_many(session, ids, self._clock())
 
     async def _mark_sent(self, ids: list[int]) -> set[int]:
         async with self._sessions() as session, session.begin():
-            await outbox.mark_sent_many(session, ids, self._clock())
+            await sending.mark_sent_many(session, ids, self._clock())
         return set(ids)
 
-    async def _send(self, message: outbox.ClaimedMessage) -> SendResult:
+    async def _send(self, message: sending.ClaimedMessage) -> SendResult:
         adapter = self._adapters[message.channel]
         outbound = Outbound(
             message.id, message.channel, message.address, payload_to_reply(message.payload)
@@ -287,7 +287,7 @@ class DeliveryWorker:
             log.exception("channel %s failed to send message %d", message.channel, message.id)
             return SendResult("retry", f"{type(error).__name__}: {error}")
 
-    async def _record(self, message: outbox.ClaimedMessage, result: SendResult) -> datetime | None:
+    async def _record(self, message: sending.ClaimedMessage, result: SendResult) -> datetime | None:
         """Store the outcome; returns when the message is due again, if it is."""
         if result.outcome == "sent":
             await self._sent.submit(message.id)
@@ -306,10 +306,10 @@ class DeliveryWorker:
                     self._limits.pause(channel, result.retry_after)
                 else:
                     wait = backoff(attempts)
-                await outbox.retry_later(session, message_id, now + wait, result.detail or "retry")
+                await sending.retry_later(session, message_id, now + wait, result.detail or "retry")
                 return now + wait
             else:
-                await outbox.mark_failed(session, message_id, f"{result.outcome}: {result.detail}")
+                await sending.mark_failed(session, message_id, f"{result.outcome}: {result.detail}")
                 if result.outcome == "blocked":
                     # no further deliveries to this chat until the citizen unblocks the bot
                     await reachability.mark_address_blocked(session, channel, address, now)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.base import Capabilities, InboundSink, SendResult
 from bot.delivery.worker import MAX_ATTEMPTS, DeliveryWorker
 from bot.messages import Outbound
-from storage import outbox
+from storage import outbox, sending
 from storage.models import OutboxMessage
 
 
@@ -135,7 +135,7 @@ async def test_messages_a_crashed_worker_had_claimed_are_sent_after_the_restart(
     clock = Clock()
     await queue(db_sessions, "eins", "zwei")
     async with db_sessions() as session, session.begin():
-        claimed = await outbox.claim_due(session, ["scripted"], clock(), 10)
+        claimed = await sending.claim_due(session, ["scripted"], clock(), 10)
     assert len(claimed) == 2  # the worker died before it could send or record them
 
     channel = ScriptedChannel([])

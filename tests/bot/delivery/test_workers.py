@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.base import SendResult
 from bot.delivery.worker import DeliveryWorker
 from bot.messages import Outbound
-from storage import outbox
+from storage import outbox, sending
 from storage.chat_locks import PostgresChatLocks
 from tests.bot.delivery.people import START, RecordingChannel
 
@@ -94,7 +94,7 @@ async def test_a_dead_workers_chats_are_taken_over_at_once_a_live_ones_never(
             )
     first = PostgresChatLocks(postgres_url)
     async with postgres_sessions() as session, session.begin():
-        claimed = await outbox.claim_due(session, ["telegram"], START, 10, first)
+        claimed = await sending.claim_due(session, ["telegram"], START, 10, first)
     assert [message.payload["text"] for message in claimed] == ["eins", "zwei"]
 
     channel = RecordingChannel()

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.civic.retention import RetentionPolicy, apply_retention
 from bot.config import Settings
-from storage import inbound, outbox
+from storage import inbound, outbox, sending
 from storage.ideas import create_idea
 from storage.identities import resolve_citizen
 from storage.models.civic import Idea
@@ -55,9 +55,9 @@ async def _message(
     )
     assert message_id is not None
     if state == outbox.SENT:
-        await outbox.mark_sent(session, message_id, created + timedelta(minutes=1))
+        await sending.mark_sent(session, message_id, created + timedelta(minutes=1))
     elif state == outbox.FAILED:
-        await outbox.mark_failed(session, message_id, "blocked")
+        await sending.mark_failed(session, message_id, "blocked")
     elif state == outbox.CANCELLED:
         row = await session.get(OutboxMessage, message_id)
         assert row is not None

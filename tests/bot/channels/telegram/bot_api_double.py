@@ -237,7 +237,8 @@ class BotApiDouble:
         mine = self._poll.generation
 
         def ready() -> list[dict[str, Any]]:
-            return [u for u in self.state.queue if allowed is None or _kind(u) in allowed][:limit]
+            wanted = [u for u in self.state.queue if allowed is None or updates.kind(u) in allowed]
+            return wanted[:limit]
 
         found = ready()
         deadline = time.monotonic() + timeout
@@ -392,10 +393,6 @@ class BotApiDouble:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._pusher
             self._pusher = None
-
-
-def _kind(update: dict[str, Any]) -> str:
-    return next(key for key in update if key != "update_id")
 
 
 __all__ = ["BotApiDouble", "BotMessage", "Citizen", "Group"]

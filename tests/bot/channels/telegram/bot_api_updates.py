@@ -112,3 +112,8 @@ def member_change(citizen: Citizen, bot: dict[str, Any], status: str) -> dict[st
         "old_chat_member": member(old),
         "new_chat_member": member(new),
     }
+
+
+def kind(update: dict[str, Any]) -> str:
+    """ "message", "callback_query", "my_chat_member", …: what an update carries."""
+    return next(key for key in update if key != "update_id")
