@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import AsyncAdaptedQueuePool
 
+from storage.fair_pool import FairAsyncPool
 from storage.session_writes import WriteTrackingSession
 from storage.sqlite_driver import DRIVER as SQLITE_DRIVER
 
@@ -48,7 +48,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # between our own tasks into an orderly queue at the pool, and BEGIN IMMEDIATE makes
         # a transaction take the write lock up front, so two processes never deadlock on
         # upgrading a read lock (which SQLite reports as "database is locked" at once).
-        if kwargs.setdefault("poolclass", AsyncAdaptedQueuePool) is AsyncAdaptedQueuePool:
+        if kwargs.setdefault("poolclass", FairAsyncPool) is FairAsyncPool:
             kwargs["pool_size"] = 1  # whatever was asked: the pool size setting is PostgreSQL's
             kwargs.setdefault("max_overflow", 0)
             kwargs.setdefault("pool_timeout", 120)
@@ -58,6 +58,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     if "poolclass" not in kwargs:
+        kwargs["poolclass"] = FairAsyncPool
         # a fixed set of connections: under load, tasks wait a moment for one instead of
         # opening and closing connections beyond the pool (each costs more than a message)
         kwargs.setdefault("pool_size", 10)
