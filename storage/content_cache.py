@@ -17,7 +17,7 @@ from datetime import datetime
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -129,22 +129,18 @@ def _bump() -> None:
     _generation += 1
 
 
-def _after_flush(session: Session, _flush_context: Any) -> None:
+def note_flush(session: Session) -> None:
+    """Called by the session (storage/session_writes.py) before it flushes its changes."""
     if _touches_cached(chain(session.new, session.dirty, session.deleted)):
         session.info["content_changed"] = True
         _bump()
 
 
-def _after_commit(session: Session) -> None:
+def note_commit(session: Session) -> None:
     # again at commit: a cache filled between the flush and the commit read the old rows
     if session.info.pop("content_changed", False):
         _bump()
 
 
-def _after_soft_rollback(session: Session, _previous: Any) -> None:
+def note_rollback(session: Session) -> None:
     session.info.pop("content_changed", None)
-
-
-event.listen(Session, "after_flush", _after_flush)
-event.listen(Session, "after_commit", _after_commit)
-event.listen(Session, "after_soft_rollback", _after_soft_rollback)
