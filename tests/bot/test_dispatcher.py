@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Literal
 
 import pytest
@@ -89,125 +88,87 @@ def said(replies: list[Reply]) -> str:
     return "\n".join(reply.text for reply in replies)
 
 
-ROUTES = pytest.mark.parametrize("route", ["outbox", "direct"])
-
-
-@ROUTES
-async def test_the_same_platform_message_is_answered_once(
+@pytest.fixture(params=["outbox", "direct"])
+async def bot(
+    request: pytest.FixtureRequest,
     db_url: str,
     settings_for: Callable[[str], Settings],
     recognizer: TeachableRecognizer,
-    route: Route,
-) -> None:
-    bot = await start_bot(settings_for(db_url), recognizer, route)
+) -> AsyncIterator[Bot]:
+    """The bot on both databases and both reply routes; "anna" already said hello."""
+    started = await start_bot(settings_for(db_url), recognizer, request.param)
     try:
-        first = await bot.say("anna", "Hallo", platform_id="update-1")
-        again = await bot.say("anna", "Hallo", platform_id="update-1")
-        assert "Musterstadt" in said(first)
-        assert again == []
-        assert "Wie soll sie heißen" not in said(await bot.say("anna", "ja", platform_id="2"))
+        await started.say("anna", "Hallo", platform_id="hello")
+        yield started
     finally:
-        await bot.app.close()
+        await started.app.close()
 
 
-@ROUTES
-async def test_messages_of_one_chat_at_once_are_handled_one_after_the_other(
-    db_url: str,
-    settings_for: Callable[[str], Settings],
-    recognizer: TeachableRecognizer,
-    route: Route,
-) -> None:
-    bot = await start_bot(settings_for(db_url), recognizer, route)
-    try:
-        await bot.say("anna", "Hallo")
-        await bot.say("anna", "/idee")
-        # the second answers the question the first one leads to: it must wait for it
-        replies = said(await bot.say_together("anna", ["ja", "Bücherschrank am Weiher"]))
-        assert replies.index("Wie soll sie heißen") < replies.index("Beschreiben Sie")
-    finally:
-        await bot.app.close()
+async def at_the_idea_title(bot: Bot, dispatcher: Dispatcher | None = None) -> None:
+    await bot.say("anna", "/idee", dispatcher=dispatcher)
+    assert "Wie soll sie heißen" in said(await bot.say("anna", "ja", dispatcher=dispatcher))
 
 
-@ROUTES
+async def test_the_same_platform_message_is_answered_once(bot: Bot) -> None:
+    assert await bot.say("anna", "Hallo", platform_id="hello") == []
+    assert "Womit kann ich helfen" in said(await bot.say("anna", "Hallo", platform_id="again"))
+
+
+async def test_messages_of_one_chat_at_once_are_handled_one_after_the_other(bot: Bot) -> None:
+    await bot.say("anna", "/idee")
+    # the second answers the question the first one leads to: it must wait for it
+    replies = said(await bot.say_together("anna", ["ja", "Bücherschrank am Weiher"]))
+    assert replies.index("Wie soll sie heißen") < replies.index("Beschreiben Sie")
+
+
 async def test_a_conversation_another_process_moved_on_is_continued_not_overwritten(
-    db_url: str,
-    settings_for: Callable[[str], Settings],
-    recognizer: TeachableRecognizer,
-    route: Route,
+    bot: Bot,
 ) -> None:
-    bot = await start_bot(settings_for(db_url), recognizer, route)
     other = another_process(bot.app)
-    try:
-        await bot.say("anna", "Hallo")
-        await bot.say("anna", "/idee")
-        assert "Wie soll sie heißen" in said(await bot.say("anna", "ja", dispatcher=other))
-        # this process answers the title; the other one still remembers the step before
-        assert "Beschreiben Sie" in said(await bot.say("anna", "Bücherschrank am Weiher"))
-        described = said(
-            await bot.say("anna", "Ein offener Schrank mit Büchern zum Tauschen.", dispatcher=other)
-        )
-        assert "Zu welchem Thema" in described  # not the title question again
-        assert "schiefgegangen" not in described
-    finally:
-        await bot.app.close()
+    await at_the_idea_title(bot, dispatcher=other)
+    # this process answers the title; the other one still remembers the step before
+    assert "Beschreiben Sie" in said(await bot.say("anna", "Bücherschrank am Weiher"))
+    described = said(
+        await bot.say("anna", "Ein offener Schrank mit Büchern zum Tauschen.", dispatcher=other)
+    )
+    assert "Zu welchem Thema" in described  # not the title question again
+    assert "schiefgegangen" not in described
 
 
-@ROUTES
 async def test_a_citizen_erased_mid_conversation_starts_afresh_without_an_apology(
-    db_url: str,
-    settings_for: Callable[[str], Settings],
-    recognizer: TeachableRecognizer,
-    route: Route,
-    caplog: pytest.LogCaptureFixture,
+    bot: Bot,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.dispatcher")
-    bot = await start_bot(settings_for(db_url), recognizer, route)
-    try:
-        await bot.say("anna", "Hallo")
-        await bot.say("anna", "/idee")
-        async with bot.app.sessions() as session, session.begin():
-            citizen_id = await session.scalar(
-                select(ChannelIdentity.citizen_id).where(ChannelIdentity.user_key == "anna")
-            )
-            assert citizen_id is not None
-            assert await erase_citizen(session, citizen_id)  # on another channel, say
-        answer = said(await bot.say("anna", "ja"))
-        assert "schiefgegangen" not in answer
-        assert "Wie soll sie heißen" not in answer  # the erased conversation is gone
-        async with bot.app.sessions() as session:
-            new_id = await session.scalar(
-                select(ChannelIdentity.citizen_id).where(ChannelIdentity.user_key == "anna")
-            )
-        assert new_id is not None and new_id != citizen_id
-    finally:
-        await bot.app.close()
+    await at_the_idea_title(bot)
+    async with bot.app.sessions() as session, session.begin():
+        citizen_id = await session.scalar(
+            select(ChannelIdentity.citizen_id).where(ChannelIdentity.user_key == "anna")
+        )
+        assert citizen_id is not None
+        assert await erase_citizen(session, citizen_id)  # on another channel, say
+    answer = said(await bot.say("anna", "Bücherschrank am Weiher"))
+    assert "schiefgegangen" not in answer
+    assert "Beschreiben Sie" not in answer  # the erased conversation is gone
+    async with bot.app.sessions() as session:
+        new_id = await session.scalar(
+            select(ChannelIdentity.citizen_id).where(ChannelIdentity.user_key == "anna")
+        )
+    assert new_id is not None and new_id != citizen_id
 
 
-@ROUTES
-async def test_after_erasure_in_the_chat_the_goodbye_still_arrives_unlinked(
-    db_url: str,
-    settings_for: Callable[[str], Settings],
-    recognizer: TeachableRecognizer,
-    route: Route,
-) -> None:
-    bot = await start_bot(settings_for(db_url), recognizer, route)
-    try:
-        await bot.say("anna", "Hallo")
-        await bot.say("anna", "/loeschen")
-        goodbye = await bot.say("anna", "Ja, alles löschen")
-        assert "gelöscht" in said(goodbye)
-        async with bot.app.sessions() as session:
-            citizens = await session.scalar(select(func.count()).select_from(Citizen))
-            conversations = await session.scalar(select(func.count()).select_from(Conversation))
-            linked = await session.scalar(
-                select(func.count())
-                .select_from(OutboxMessage)
-                .where(OutboxMessage.citizen_id.is_not(None))
-            )
-        assert (citizens, conversations, linked) == (0, 0, 0)
-        assert "Musterstadt" in said(await bot.say("anna", "Hallo"))  # a new start, not an error
-    finally:
-        await bot.app.close()
+async def test_after_erasure_in_the_chat_the_goodbye_still_arrives_unlinked(bot: Bot) -> None:
+    await bot.say("anna", "/loeschen")
+    goodbye = await bot.say("anna", "Ja, alles löschen")
+    assert "gelöscht" in said(goodbye)
+    async with bot.app.sessions() as session:
+        citizens = await session.scalar(select(func.count()).select_from(Citizen))
+        conversations = await session.scalar(select(func.count()).select_from(Conversation))
+        linked = await session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.citizen_id.is_not(None))
+        )
+    assert (citizens, conversations, linked) == (0, 0, 0)
+    assert "Musterstadt" in said(await bot.say("anna", "Hallo"))  # a new start, not an error
 
 
 async def test_two_messages_at_once_are_answered_in_the_order_they_came(
