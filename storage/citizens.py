@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from storage.database import empty_wal_after_commit
 from storage.models.civic import (
     ConsentRecord,
     Idea,
@@ -83,4 +84,6 @@ async def erase_citizen(session: AsyncSession, citizen_id: int) -> bool:
     # the ORM statements also update or forget objects this session loaded earlier, so none
     # is written back over the erasure
     await session.execute(delete(Citizen).where(Citizen.id == citizen_id))
+    # SQLite's WAL file still holds older copies of the deleted rows until a checkpoint
+    await empty_wal_after_commit(session)
     return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,9 @@ from storage.session_writes import WriteTrackingSession
 from storage.sqlite_driver import DRIVER as SQLITE_DRIVER
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+_EMPTY_WAL_ON_RELEASE = "mitreden_empty_wal_on_release"
+
+log = logging.getLogger(__name__)
 
 
 def normalise_url(url: str) -> str:
@@ -75,12 +79,39 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # deleted rows are overwritten with zeros, not only marked free: an erased citizen
+        # must not stay readable in the file (many SQLite builds have this off by default)
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, record: Any) -> None:
+        if record.info.pop(_EMPTY_WAL_ON_RELEASE, False) and dbapi_connection is not None:
+            _empty_wal(dbapi_connection)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         # straight to sqlite3: the statement needs none of SQLAlchemy's execution machinery
         connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
+def _empty_wal(dbapi_connection: Any) -> None:
+    busy, _, _ = dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    if busy:
+        log.warning(
+            "the SQLite WAL file could not be emptied after an erasure: another process was "
+            "reading; it is emptied at the next erasure or when the bot stops"
+        )
+
+
+async def empty_wal_after_commit(session: AsyncSession) -> None:
+    """On SQLite: once this session's transaction is over and its connection released, every
+    page is copied from the WAL file into the database file and the WAL file is emptied, so
+    data this transaction deleted leaves no older copy in the WAL. Nothing on PostgreSQL."""
+    connection = await session.connection()
+    if connection.dialect.name == "sqlite":
+        # kept with the DBAPI connection, so it holds however the transaction ends
+        connection.info[_EMPTY_WAL_ON_RELEASE] = True
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.staff import AuditEntry, LoginThrottle, StaffAccount, StaffSession
@@ -141,44 +142,43 @@ async def delete_expired_sessions(
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def delete_stale_throttles(session: AsyncSession, before: datetime) -> int:
-    """Counters whose window and lock are both over."""
+async def delete_stale_throttles(
+    session: AsyncSession, *, window_before: datetime, lock_before: datetime
+) -> int:
+    """Counters nobody needs any more: never locked and their window is over, or their
+    last lock ended before `lock_before`."""
     result = await session.execute(
         delete(LoginThrottle).where(
-            LoginThrottle.first_failure_at < before,
-            or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < before),
+            or_(
+                and_(
+                    LoginThrottle.locked_until.is_(None),
+                    LoginThrottle.first_failure_at < window_before,
+                ),
+                LoginThrottle.locked_until < lock_before,
+            )
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def throttle_state(session: AsyncSession, key: str) -> LoginThrottle | None:
-    return await session.get(LoginThrottle, key)
-
-
-async def record_failure(
-    session: AsyncSession,
-    key: str,
-    now: datetime,
-    *,
-    window: timedelta,
-    limit: int,
-    lock_for: timedelta,
-) -> None:
-    """Counts one failed login; `limit` failures within `window` lock the key for `lock_for`."""
-    row = await session.get(LoginThrottle, key)
-    if row is None:
-        row = LoginThrottle(key=key, failures=0, first_failure_at=now)
-        session.add(row)
-    if now - row.first_failure_at > window:
-        row.failures = 0
-        row.first_failure_at = now
-    row.failures += 1
-    if row.failures >= limit:
-        row.locked_until = now + lock_for
-        row.failures = 0
-        row.first_failure_at = now
-    await session.flush()
+async def throttle_for_update(session: AsyncSession, key: str, now: datetime) -> LoginThrottle:
+    """The counter of `key` (a new one when there is none), locked until the transaction
+    ends: concurrent logins in any process count one after the other. PostgreSQL locks the
+    row (FOR UPDATE); on SQLite the transaction's BEGIN IMMEDIATE already holds the file's
+    write lock."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    await session.execute(
+        insert(LoginThrottle)
+        .values(key=key, failures=0, first_failure_at=now, lockouts=0)
+        .on_conflict_do_nothing()
+    )
+    query = (
+        select(LoginThrottle)
+        .where(LoginThrottle.key == key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.scalars(query)).one()
 
 
 async def clear_failures(session: AsyncSession, key: str) -> None:

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.config import Settings
+from bot.staff import throttle
 from storage import staff
 
 COOKIE = "mitreden_session"
@@ -100,9 +101,7 @@ async def forget_expired(
             seen_before=now - timedelta(minutes=settings.web_session_idle_minutes),
             created_before=now - timedelta(hours=settings.web_session_max_hours),
         )
-        await staff.delete_stale_throttles(
-            session, now - timedelta(minutes=settings.web_login_lock_minutes)
-        )
+        await throttle.forget_stale(session, now, settings)
     return gone
 
 

@@ -45,7 +45,8 @@ class StaffSession(Base):
 
 
 class LoginThrottle(Base):
-    """Failed logins per account ("account:NAME") or per address ("address:IP")."""
+    """Login attempts not yet proven right, per account and address ("login:NAME@IP") and
+    per address ("address:IP"); `lockouts` counts the locks in a row, each longer."""
 
     __tablename__ = "login_throttle"
 
@@ -53,6 +54,7 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     first_failure_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class AuditEntry(Base):

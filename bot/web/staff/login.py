@@ -90,12 +90,11 @@ async def login(request: Request) -> Response:
         )
     address = request.client.host if request.client else "unknown"
     now = datetime.now(UTC)
+    # the attempt is counted and committed before the check: guesses sent at once must not
+    # all reach the (slow, argon2) check before the first one is counted
     async with app.sessions() as session, session.begin():
-        until = await throttle.locked_until(
-            session, [throttle.account_key(name), throttle.address_key(address)], now
-        )
-        account = await staff.account_by_name(session, name) if name else None
-        stored_hash = account.password_hash if account is not None and account.active else None
+        until = await throttle.admit(session, name, address, now, app.settings)
+        account = await staff.account_by_name(session, name) if name and until is None else None
     if until is not None:
         return await _login_page(
             request,
@@ -104,10 +103,12 @@ async def login(request: Request) -> Response:
             next_path=next_path,
             status=429,
         )
-    # the hash is checked outside the transaction: argon2 is slow on purpose
-    if account is None or not await verify_password(stored_hash, password):
+    stored_hash = account.password_hash if account is not None and account.active else None
+    # checked outside the transaction: argon2 is slow on purpose. An unknown name is checked
+    # against a dummy hash, so the answer time does not tell which names exist.
+    right = await verify_password(stored_hash, password)
+    if account is None or not right:
         async with app.sessions() as session, session.begin():
-            await throttle.note_failure(session, name, address, now, app.settings)
             await record_audit(
                 session, name or "?", "login.failed", "", {"address": address}, now=now
             )
@@ -119,7 +120,7 @@ async def login(request: Request) -> Response:
             status=401,
         )
     async with app.sessions() as session, session.begin():
-        await throttle.note_success(session, name)
+        await throttle.note_success(session, name, address, now)
         fresh = await staff.account_by_id(session, account.id)
         if fresh is None or not fresh.active:
             return await _login_page(request, error=translate(language, "login.wrong"), status=401)

@@ -2,24 +2,56 @@
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import func, select, update
 from starlette.applications import Starlette
 
 from bot.app import App
 from bot.web.server import create_web_app
 from nlu.types import IntentRecognizer
-from storage.models.staff import AuditEntry, StaffAccount, StaffSession
+from storage.models.staff import AuditEntry, LoginThrottle, StaffAccount, StaffSession
 from tests.bot.web.support import PASSWORD, StaffClient, add_staff, csrf_of, log_in, running_app
 
 
-def _client(web: Starlette, base: str = "http://test") -> httpx.AsyncClient:
+def _client(
+    web: Starlette, base: str = "http://test", address: str = "127.0.0.1"
+) -> httpx.AsyncClient:
+    """A browser at `address`."""
     return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=web), base_url=base, headers={"accept": "text/html"}
+        transport=httpx.ASGITransport(app=web, client=(address, 50000)),
+        base_url=base,
+        headers={"accept": "text/html"},
     )
+
+
+@pytest.fixture
+def password_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The hashes the real argon2 hasher checked a password against, in order."""
+    checked: list[str] = []
+    real_verify = PasswordHasher.verify
+
+    def verify(hasher: PasswordHasher, stored: str, password: str) -> bool:
+        checked.append(stored)
+        return real_verify(hasher, stored, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", verify)
+    return checked
+
+
+async def _let_time_pass(app: App, minutes: int) -> None:
+    """Moves the login counters back, as if `minutes` had passed."""
+    gone = timedelta(minutes=minutes)
+    async with app.sessions() as session, session.begin():
+        for row in (await session.scalars(select(LoginThrottle))).all():
+            row.first_failure_at -= gone
+            if row.locked_until is not None:
+                row.locked_until -= gone
 
 
 async def test_every_page_needs_a_login_except_the_public_ones(web: Starlette) -> None:
@@ -35,7 +67,7 @@ async def test_every_page_needs_a_login_except_the_public_ones(web: Starlette) -
         assert (await client.get("/login")).status_code == 200
         assert (await client.get("/static/staff.css")).status_code == 200
         # the citizens' routes are not behind the gate: no redirect, no CSRF refusal
-        for path in ("/webhooks/rest/webhook", "/chat", "/results/1"):
+        for path in ("/webhooks/rest/session", "/chat", "/results/1"):
             response = await client.post(path, json={"sender": "x", "message": "hi"})
             assert response.status_code not in (303, 401, 403), path
 
@@ -105,6 +137,95 @@ async def test_one_address_guessing_many_accounts_is_stopped(web_app: App, web: 
             await log_in(client, f"user{number}", "guess")
         response = await log_in(client, "anna")
     assert response.status_code == 429
+
+
+async def test_an_unknown_name_costs_one_password_check_like_a_real_one(
+    web_app: App, web: Starlette, password_checks: list[str]
+) -> None:
+    await add_staff(web_app, "anna")
+    await add_staff(web_app, "carl")
+    async with web_app.sessions() as session, session.begin():
+        await session.execute(
+            update(StaffAccount).where(StaffAccount.name == "carl").values(active=False)
+        )
+    checks = []
+    async with _client(web) as client:
+        for name in ("anna", "nobody", "carl", ""):
+            before = len(password_checks)
+            assert (await log_in(client, name, "a wrong guess")).status_code == 401
+            checks.append(len(password_checks) - before)
+    # the same work for every name, so the answer time does not tell which names exist
+    assert checks == [1, 1, 1, 1]
+
+
+async def test_guesses_sent_at_once_are_checked_only_as_often_as_the_limit_allows(
+    db_url: str, recognizer: IntentRecognizer, password_checks: list[str]
+) -> None:
+    # on PostgreSQL two bot processes share the database and the guesses; SQLite's file lock
+    # serialises processes anyway, and two engines in one event loop would wait on each other
+    processes = 2 if db_url.startswith("postgresql") else 1
+    async with AsyncExitStack() as stack:
+        apps = [
+            await stack.enter_async_context(running_app(db_url, recognizer, {}))
+            for _ in range(processes)
+        ]
+        await add_staff(apps[0], "anna", "admin")
+        webs = [create_web_app(app) for app in apps]
+        clients = [
+            await stack.enter_async_context(_client(webs[number % processes]))
+            for number in range(40)
+        ]
+        answers = await asyncio.gather(
+            *(log_in(client, "anna", f"guess {n}") for n, client in enumerate(clients))
+        )
+    assert sorted(answer.status_code for answer in answers) == [401] * 5 + [429] * 35
+    assert len(password_checks) == 5
+
+
+async def test_guesses_from_elsewhere_do_not_lock_the_administrator_out(
+    web_app: App, web: Starlette
+) -> None:
+    await add_staff(web_app, "anna", "admin")
+    async with _client(web, address="203.0.113.9") as attacker:
+        answers = [(await log_in(attacker, "anna", f"guess {n}")).status_code for n in range(8)]
+    assert answers == [401] * 5 + [429] * 3
+    async with _client(web, address="198.51.100.7") as desk:
+        assert (await log_in(desk, "anna")).status_code == 303
+    async with _client(web, address="203.0.113.9") as attacker:
+        assert (await log_in(attacker, "anna")).status_code == 429  # even with the password
+
+
+async def test_each_lock_in_a_row_lasts_twice_as_long_until_a_right_password(
+    web_app: App, web: Starlette
+) -> None:
+    await add_staff(web_app, "anna")
+
+    async def guessing_until_locked(client: httpx.AsyncClient) -> str:
+        for _ in range(5):
+            assert (await log_in(client, "anna", "guess")).status_code == 401
+        locked = await log_in(client, "anna")
+        assert locked.status_code == 429
+        return locked.text
+
+    async with _client(web) as client:
+        for minutes in (15, 30, 60):
+            assert f"{minutes} Minute" in await guessing_until_locked(client)
+            await _let_time_pass(web_app, minutes + 1)
+        assert (await log_in(client, "anna")).status_code == 303  # ends the series
+        assert "15 Minute" in await guessing_until_locked(client)
+
+
+async def test_right_passwords_do_not_use_up_an_address_allowance(
+    sqlite_url: str, recognizer: IntentRecognizer
+) -> None:
+    async with running_app(sqlite_url, recognizer, {}, web_login_max_failures_per_address=3) as app:
+        await add_staff(app, "anna")
+        web = create_web_app(app)
+        for _ in range(4):  # a shared office address, say
+            async with _client(web) as client:
+                assert (await log_in(client, "anna")).status_code == 303
+        async with _client(web) as client:
+            assert (await log_in(client, "anna", "a typo")).status_code == 401
 
 
 async def test_logout_needs_the_csrf_token_and_ends_the_session(admin: StaffClient) -> None:
@@ -198,7 +319,6 @@ async def test_hourly_clean_up_forgets_expired_sessions_and_old_counters(
     web_app: App, admin: StaffClient
 ) -> None:
     from bot.runtime.scheduler import shared_jobs
-    from storage.models.staff import LoginThrottle
 
     async with _client(create_web_app(web_app)) as other:
         await log_in(other, "anna", "wrong password")  # a failure counter
