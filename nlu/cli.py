@@ -66,7 +66,8 @@ def _backend_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_predict(args: argparse.Namespace, stdin: TextIO | None = None) -> int:
-    """One JSON object per input line: text, intent, confidence, entities, language."""
+    """One JSON object per input line: text, intent, confidence, entities, language and the
+    ranking of the best intents with their calibrated confidences."""
     recognizer = _recognizer(args)
     if recognizer is None:
         return 2
@@ -100,6 +101,7 @@ def result_as_json(result: NluResult) -> dict[str, object]:
             for e in result.entities
         ],
         "language": result.language,
+        "ranking": [{"intent": name, "confidence": score} for name, score in result.ranking],
     }
 
 

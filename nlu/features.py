@@ -1,4 +1,5 @@
-"""The features the embedded model sees: words, word pairs and character n-grams of each word."""
+"""The features the embedded model sees: words, character n-grams of each word, word pairs and
+words in the scope of a negation."""
 
 from __future__ import annotations
 
@@ -9,6 +10,21 @@ from nlu.normalize import normalize, tokens
 
 CHAR_MIN = 2
 CHAR_MAX = 5
+
+
+def _listing(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Words that turn what follows around: "keine updates mehr" wants the opposite of "updates".
+NEGATIONS = _listing(
+    """
+    nicht nich net ned nit nimmer nimma nimmi kein keine keinen keiner keinem keene keen koane
+    nichts nix nie niemals ohne genug schluss stop stopp aufhoren no not dont don't doesn't
+    never nothing none without quit anymore longer
+    """
+)
+NEGATION_SCOPE = 3  # words after a negation that carry its mark
 
 
 def words_of(normalized: str) -> list[str]:
@@ -31,14 +47,26 @@ def word_features(word: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def pair_features(words: list[str]) -> list[str]:
-    """Neighbouring word pairs, which carry negation and word order ("nicht mehr")."""
-    return [f"b:{first} {second}" for first, second in pairwise(words)]
+def context_features(words: list[str]) -> list[str]:
+    """Features of words in their context: neighbouring pairs ("nicht mehr") and the words a
+    negation reaches ("keine weiteren mitteilungen" marks "weiteren" and "mitteilungen")."""
+    found = [f"b:{first} {second}" for first, second in pairwise(words)]
+    reach = 0
+    for word in words:
+        if word in NEGATIONS:
+            reach = NEGATION_SCOPE
+            found.append("n:")
+        elif reach and word.isalpha():
+            found.append(f"n:{word}")
+            reach -= 1
+        elif not word.isalnum():
+            reach = 0  # a question mark or an emoji ends the clause
+    return found
 
 
 def features(text: str) -> list[str]:
     """Feature strings of a raw message, used for training; parsing computes the same."""
     words = words_of(normalize(text))
     found = [feature for word in words for feature in word_features(word)]
-    found.extend(pair_features(words))
+    found.extend(context_features(words))
     return found

@@ -17,7 +17,7 @@ import sklearn
 from nlu.classifier import IntentModel
 
 log = logging.getLogger(__name__)
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: calibration temperature and negation features
 
 
 def cache_file(cache_dir: Path, digest: str) -> Path:

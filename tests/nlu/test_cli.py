@@ -33,7 +33,8 @@ def test_predict_prints_one_json_object_per_line(
     first, second, empty = (json.loads(line) for line in lines)
     assert first["text"] == "hallo"
     assert first["intent"] == "greet"
-    assert set(first) >= {"text", "intent", "confidence", "entities"}
+    assert set(first) >= {"text", "intent", "confidence", "entities", "ranking"}
+    assert first["ranking"][0] == {"intent": "greet", "confidence": first["confidence"]}
     assert {(e["entity"], e["value"]) for e in second["entities"]} == {
         ("topic", "verkehr"),
         ("idea", "I-4"),

@@ -10,6 +10,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from nlu import classifier
+from nlu.calibration import softmax
 from nlu.embedded import EmbeddedRecognizer
 from nlu.features import features
 from nlu.training_data import TrainingDataError, load_training_data
@@ -35,6 +36,17 @@ from nlu.types import FALLBACK_INTENT, INTENTS
         ("danke!!", "thanks"),
         ("keine updates mehr bitte", "unsubscribe"),
         ("wie wird das wetter morgen", "out_of_scope"),
+        # negations mean the opposite of the words they negate
+        ("bitte nicht mehr schicken", "unsubscribe"),
+        ("no longer interested", "unsubscribe"),
+        ("ich will keine neuigkeiten zur kita mehr", "unsubscribe"),
+        # a request after a greeting is the request
+        ("hallo, wann hat der wertstoffhof am samstag auf?", "ask_question"),
+        ("hi! what happened to my idea about the playground?", "my_contributions"),
+        (
+            "moin, hat schon jemand auf meine frage zu den parkplätzen geantwortet?",
+            "my_contributions",
+        ),
     ],
 )
 async def test_what_citizens_write(recognizer: EmbeddedRecognizer, text: str, intent: str) -> None:
@@ -52,6 +64,22 @@ async def test_result_carries_entities_language_and_ranking(recognizer: Embedded
     assert 0.0 < result.confidence <= 1.0
     assert len(result.ranking) == 5
     assert all(name in INTENTS for name, _ in result.ranking)
+
+
+def test_ranking_carries_the_calibrated_confidences(recognizer: EmbeddedRecognizer) -> None:
+    text = "schickt mir infos, wenn es was neues zum freibad gibt"
+    model = recognizer.loaded.model
+    scores = model.scores(text)
+    assert scores is not None
+    calibrated = softmax(scores, model.temperature)
+    result = recognizer.parse_now(text)
+    assert result.ranking[0] == (result.intent, result.confidence)
+    for name, confidence in result.ranking:
+        assert confidence == pytest.approx(calibrated[model.classes.index(name)], abs=1e-4)
+    confidences = [confidence for _, confidence in result.ranking]
+    assert confidences == sorted(confidences, reverse=True)
+    # fitted on held-out predictions, the temperature is not the untouched 1.0
+    assert model.temperature != 1.0
 
 
 @pytest.mark.parametrize(
@@ -142,11 +170,15 @@ def test_fast_scoring_matches_scikit_learn(tiny_data: Path) -> None:
     model = classifier.train_model(texts, labels)
     vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True)
     reference = LogisticRegression(
-        C=classifier.REGULARISATION_C, solver="saga", tol=1e-3, max_iter=3000, random_state=0
+        C=classifier.REGULARISATION_C,
+        solver="saga",
+        tol=classifier.TOLERANCE,
+        max_iter=3000,
+        random_state=0,
     ).fit(vectorizer.fit_transform(texts), labels)
-    probe = ["wann ist das rathaus offen", "mehr radwege bitte", "tschüssi", "ok danke!!"]
-    expected = reference.predict_proba(vectorizer.transform(probe))
+    probe = ["wann ist das rathaus offen", "mehr radwege bitte", "tschüssi", "keine news mehr!!"]
+    expected = reference.decision_function(vectorizer.transform(probe))
     for text, row in zip(probe, expected, strict=True):
         fast = dict(model.rank(text))
         got = np.array([fast[name] for name in reference.classes_])
-        assert np.allclose(got, row, atol=1e-6)
+        assert np.allclose(got, softmax(row, model.temperature), atol=1e-6)

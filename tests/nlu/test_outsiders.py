@@ -1,0 +1,76 @@
+"""Messages in outsiders' words (tests/nlu/data/outsiders.yml): a blind set written before the
+model was tuned, in styles unlike the training data. It is never copied into the training
+data, and the recogniser understands it in both languages and for every intent."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from nlu.embedded import EmbeddedRecognizer
+from nlu.evaluation import evaluate, format_report
+from nlu.language import detect_language
+from nlu.paraphrases import near_duplicates
+from nlu.training_data import load_training_data
+from nlu.types import FALLBACK_INTENT, INTENTS, NluResult
+
+OUTSIDERS = Path(__file__).parent / "data" / "outsiders.yml"
+
+
+def test_the_set_is_large_and_covers_every_intent_in_both_languages() -> None:
+    examples = load_training_data([OUTSIDERS]).examples
+    assert len(examples) >= 300
+    assert {e.intent for e in examples} == set(INTENTS)
+    languages = {detect_language(e.text) for e in examples}
+    assert {"de", "en"} <= languages
+
+
+def test_no_outsider_message_nor_a_near_copy_is_in_the_training_data() -> None:
+    trained = [e.text for e in load_training_data().examples]
+    outsiders = [e.text for e in load_training_data([OUTSIDERS]).examples]
+    assert near_duplicates(outsiders, trained) == []
+
+
+def test_a_copy_with_a_typo_or_an_emoji_counts_as_a_copy() -> None:
+    trained = ["zeig mir was du kannst", "Danke!", "thx", "👍"]
+    found = near_duplicates(["Zeig mal was du kannst", "danke 🙏", "no thx", "🤣"], trained)
+    assert found == [("Zeig mal was du kannst", "zeig mir was du kannst"), ("danke 🙏", "Danke!")]
+
+
+def answers_to_outsiders(recognizer: EmbeddedRecognizer) -> dict[str, NluResult]:
+    return {e.text: recognizer.parse_now(e.text) for e in load_training_data([OUTSIDERS]).examples}
+
+
+def test_outsiders_are_understood(recognizer: EmbeddedRecognizer) -> None:
+    # Floors a little below what was measured once the data and model were final (0.907; de
+    # 0.925, en 0.881; lowest F1 0.769): they keep it from sliding back towards the 0.819
+    # measured before. The issue's targets (0.93, 0.90 per language, 0.85 per intent) are
+    # not reached yet; see docs/nlu.md.
+    examples = load_training_data([OUTSIDERS]).examples
+    answers = answers_to_outsiders(recognizer)
+    evaluation = evaluate(examples, lambda text: (answers[text].intent, answers[text].confidence))
+    report = format_report(evaluation)
+    assert evaluation.accuracy >= 0.89, report
+    weak = [(s.intent, round(s.f1, 2)) for s in evaluation.scores if s.support and s.f1 < 0.75]
+    assert weak == [], report
+    missed = {m.text for m in evaluation.misses}
+    right: dict[str, list[bool]] = defaultdict(list)
+    for example in examples:
+        right[detect_language(example.text) or "?"].append(example.text not in missed)
+    for language, floor in (("de", 0.90), ("en", 0.86)):
+        accuracy = sum(right[language]) / len(right[language])
+        assert accuracy >= floor, f"{language}: {accuracy:.3f}\n{report}"
+
+
+def test_a_confidence_means_what_it_says(recognizer: EmbeddedRecognizer) -> None:
+    # Of the answers given with about 80 % confidence, about 80 % are right: the gap between
+    # confidence and accuracy, averaged over bins, stays small (0.11 before calibration).
+    examples = load_training_data([OUTSIDERS]).examples
+    answers = answers_to_outsiders(recognizer)
+
+    def best(text: str) -> tuple[str, float]:
+        ranking = answers[text].ranking
+        return ranking[0] if ranking else (FALLBACK_INTENT, 0.0)
+
+    evaluation = evaluate(examples, best)
+    assert evaluation.calibration_error <= 0.07, format_report(evaluation, show_misses=False)
