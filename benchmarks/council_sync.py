@@ -140,6 +140,7 @@ async def main(papers: int, meetings: int, follower_count: int) -> None:
                 database_url=f"sqlite:///{Path(folder) / 'bench.db'}",
                 demo_data="true",
                 oparl_system_url=server.system_url,
+                oparl_allowed_networks="127.0.0.1",  # the test server is on loopback
             )
             await followers(settings, follower_count)
             engine, sessions = await prepare_database(settings)

@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     )
     web_login_lock_minutes: int = Field(15, ge=1, description="how long a login lock lasts")
     web_timezone: str = Field("Europe/Berlin", description="times in the staff app are shown here")
+    web_header_timeout: float = Field(
+        10.0, gt=0, description="seconds a client may take to send a request's headers"
+    )
+    web_body_timeout: float = Field(
+        30.0, gt=0, description="seconds a client may take to send a request's body"
+    )
     open_data_licence: str = Field(
         "CC BY 4.0", description="licence named in open-data exports (or dl-de/by-2-0)"
     )
@@ -91,6 +97,22 @@ class Settings(BaseSettings):
     )
     oparl_timeout: float = Field(
         30.0, gt=0, description="seconds to wait for one answer of the OParl server"
+    )
+    oparl_connect_timeout: float = Field(
+        10.0, gt=0, description="seconds to wait for a connection to the OParl server"
+    )
+    oparl_max_bytes: int = Field(
+        16 * 1024 * 1024, ge=1024, description="largest answer of the OParl server read"
+    )
+    oparl_allowed_hosts: str = Field(
+        "",
+        description="comma-separated further hosts (host or host:port) the council data may "
+        "lead to; the system address's own host is always allowed",
+    )
+    oparl_allowed_networks: str = Field(
+        "",
+        description="comma-separated addresses or networks (e.g. 10.20.0.0/16) the OParl "
+        "server may be reached at although they are private, loopback or link-local",
     )
     oparl_results_days: int = Field(
         90, ge=1, description="only results of meetings in the last N days become drafts"
@@ -110,6 +132,24 @@ class Settings(BaseSettings):
         300, description="messages one network address may send per minute, all sessions"
     )
     web_chat_max_chars: int = Field(2000, description="longest web chat message accepted")
+    web_chat_frontend_secret: SecretStr | None = Field(
+        None,
+        description="lets a trusted front end (a server that signs its users in) chat as any"
+        " sender by sending this instead of the sender's token; unset: every sender needs its"
+        " own token",
+    )
+    web_chat_sessions_per_address: int = Field(
+        20, ge=1, description="new web chat sessions one network address may start per minute"
+    )
+    web_chat_streams_per_address: int = Field(
+        100, ge=1, description="web chat pages one network address may keep listening at once"
+    )
+    web_chat_delivery_days: float = Field(
+        14.0,
+        gt=0,
+        description="a message for a web chat whose page stays closed this long is given up"
+        " (counted as not reachable)",
+    )
 
     delivery_batch: int = Field(50, description="chats a delivery worker claims at once")
     delivery_parallel: int = Field(32, description="chats a delivery worker serves at once")
@@ -151,6 +191,12 @@ class Settings(BaseSettings):
     retention_inbound_days: float = Field(
         7.0, gt=0, description="keep platform message ids (to drop redeliveries) this many days"
     )
+    retention_anonymous_citizen_days: float = Field(
+        30.0,
+        gt=0,
+        description="forget a chat partner who never consented and left nothing after this"
+        " many idle days",
+    )
     retention_inactive_citizen_days: float | None = Field(
         None,
         gt=0,
@@ -179,6 +225,17 @@ class Settings(BaseSettings):
     matrix_store_dir: Path = Path("./data/matrix")
     matrix_device_name: str = Field(
         "mitreden", description="how the bot's session is named in Matrix clients"
+    )
+    matrix_trust: Literal["tofu", "verified"] = Field(
+        "tofu",
+        description="which devices get the keys to the bot's encrypted answers: tofu trusts "
+        "a device the first time it is seen (a later new device with a warning in the log); "
+        "verified only those listed in matrix_verified_keys",
+    )
+    matrix_verified_keys: str = Field(
+        "",
+        description="comma-separated Ed25519 session keys of the devices trusted when "
+        "matrix_trust is verified (Element shows them under Settings → Sessions)",
     )
 
     @classmethod

@@ -180,7 +180,8 @@ async def items_of_papers_synced_since(
 async def latest_item_for_paper(
     session: AsyncSession, paper_external_id: str
 ) -> CouncilAgendaItem | None:
-    """The latest agenda item that dealt with the paper (for its status)."""
+    """The latest public agenda item of a meeting that took place that dealt with the paper
+    (for its status in the chat)."""
     item_ids = select(CouncilConsultation.agenda_item_external_id).where(
         CouncilConsultation.paper_external_id == paper_external_id
     )
@@ -191,6 +192,8 @@ async def latest_item_for_paper(
         select(CouncilAgendaItem)
         .where(
             CouncilAgendaItem.deleted.is_(False),
+            CouncilAgendaItem.public.is_(True),
+            CouncilAgendaItem.meeting_cancelled.is_(False),
             (CouncilAgendaItem.external_id.in_(item_ids))
             | (CouncilAgendaItem.consultation_external_id.in_(consultation_ids)),
         )
@@ -209,23 +212,28 @@ class SyncMark:
     last_attempt_at: datetime | None
     last_success_at: datetime | None
     last_error: str | None
+    last_warning: str | None = None
+
+
+def _mark(row: CouncilSyncState) -> SyncMark:
+    return SyncMark(
+        row.list_url,
+        row.synced_until,
+        row.last_attempt_at,
+        row.last_success_at,
+        row.last_error,
+        row.last_warning,
+    )
 
 
 async def sync_mark(session: AsyncSession, list_url: str) -> SyncMark:
     row = await session.get(CouncilSyncState, list_url)
-    if row is None:
-        return SyncMark(list_url, None, None, None, None)
-    return SyncMark(
-        row.list_url, row.synced_until, row.last_attempt_at, row.last_success_at, row.last_error
-    )
+    return SyncMark(list_url, None, None, None, None) if row is None else _mark(row)
 
 
 async def all_sync_marks(session: AsyncSession) -> list[SyncMark]:
     rows = await session.scalars(select(CouncilSyncState).order_by(CouncilSyncState.list_url))
-    return [
-        SyncMark(r.list_url, r.synced_until, r.last_attempt_at, r.last_success_at, r.last_error)
-        for r in rows
-    ]
+    return [_mark(row) for row in rows]
 
 
 async def record_sync(
@@ -235,14 +243,17 @@ async def record_sync(
     now: datetime,
     synced_until: datetime | None = None,
     error: str | None = None,
+    warning: str | None = None,
 ) -> None:
-    """Record an attempt. Success moves the mark to `synced_until`; a failure keeps it."""
+    """Record an attempt. Success moves the mark to `synced_until`; a failure keeps it.
+    Error and warning are those of this attempt: a server that was fixed loses them."""
     row = await session.get(CouncilSyncState, list_url)
     if row is None:
         row = CouncilSyncState(list_url=list_url)
         session.add(row)
     row.last_attempt_at = now
     row.last_error = error
+    row.last_warning = warning
     if error is None:
         row.last_success_at = now
         row.synced_until = synced_until

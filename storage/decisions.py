@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Select,
     String,
     and_,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     or_,
     select,
     union,
+    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,9 +35,10 @@ from storage.models.civic import (
     decision_ideas,
 )
 from storage.models.core import Citizen, OutboxMessage
+from storage.outbox import CANCELLED, CLAIMED, FAILED, PENDING
 from storage.topics import topic_by_id
 
-DRAFT, PUBLISHED = "draft", "published"
+DRAFT, PUBLISHED, WITHDRAWN = "draft", "published", "withdrawn"
 SOURCES = ("staff", "oparl")
 
 
@@ -53,6 +56,8 @@ async def add_decision(
     source: str = "staff",
     external_id: str | None = None,
     paper_reference: str | None = None,
+    council_result: str | None = None,
+    corrects_id: int | None = None,
 ) -> Decision:
     if source not in SOURCES:
         raise ValueError(f"unknown decision source {source!r}")
@@ -65,6 +70,8 @@ async def add_decision(
         source=source,
         external_id=external_id,
         paper_reference=paper_reference,
+        council_result=council_result,
+        corrects_id=corrects_id,
         created_by=created_by,
         created_at=now,
     )
@@ -227,3 +234,71 @@ async def delivery_counts(session: AsyncSession, decision_id: int) -> dict[str, 
         .group_by(OutboxMessage.state)
     )
     return {state: int(count) for state, count in rows.all()}
+
+
+# corrections: a council result changed after its decision was published
+
+
+async def corrections_of(session: AsyncSession, decision_id: int) -> list[Decision]:
+    """The corrections of a published decision, oldest first."""
+    rows = await session.scalars(
+        select(Decision).where(Decision.corrects_id == decision_id).order_by(Decision.id)
+    )
+    return list(rows.all())
+
+
+async def published_by_external_id(
+    session: AsyncSession, external_ids: Sequence[str]
+) -> dict[str, Decision]:
+    """The published decisions made from these council objects, by their OParl id."""
+    found: dict[str, Decision] = {}
+    wanted = sorted(set(external_ids))
+    for start in range(0, len(wanted), 500):  # well below every backend's parameter limit
+        rows = await session.scalars(
+            select(Decision).where(
+                Decision.external_id.in_(wanted[start : start + 500]),
+                Decision.status == PUBLISHED,
+            )
+        )
+        found.update((row.external_id, row) for row in rows if row.external_id)
+    return found
+
+
+async def correction_drafts(session: AsyncSession) -> list[Decision]:
+    """Corrections waiting for staff, oldest first."""
+    rows = await session.scalars(
+        select(Decision)
+        .where(Decision.corrects_id.is_not(None), Decision.status == DRAFT)
+        .order_by(Decision.id)
+    )
+    return list(rows.all())
+
+
+def _messages_of(decision_ids: Sequence[int]) -> ColumnElement[bool]:
+    return and_(
+        OutboxMessage.cause == "decision",
+        or_(*(OutboxMessage.dedupe_key.like(f"decision:{i}:%") for i in decision_ids)),
+    )
+
+
+def told_citizens(decision_ids: Sequence[int]) -> Select[int]:
+    """Citizens who were told (or are about to be told) about any of these decisions."""
+    told: Select[Any] = select(OutboxMessage.citizen_id).where(  # no NULL passes the filter
+        _messages_of(decision_ids),
+        OutboxMessage.citizen_id.is_not(None),
+        OutboxMessage.state.not_in([FAILED, CANCELLED]),
+    )
+    return told
+
+
+async def cancel_decision_messages(session: AsyncSession, decision_ids: Sequence[int]) -> int:
+    """Withdraw the decisions' messages that were not handed to a platform yet."""
+    if not decision_ids:
+        return 0
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(_messages_of(decision_ids), OutboxMessage.state.in_([PENDING, CLAIMED]))
+        .values(state=CANCELLED, last_error="the decision was withdrawn")
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -8,13 +8,19 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.civic.council.mapping import web_link
 from storage import outbox
 from storage.decisions import (
     DRAFT,
     PUBLISHED,
+    WITHDRAWN,
     add_decision,
     audience,
+    cancel_decision_messages,
+    corrections_of,
     decision_by_id,
+    delete_decision,
+    told_citizens,
     update_decision,
 )
 from storage.models.civic import Decision, Topic
@@ -27,6 +33,8 @@ MAX_TEXT = 1200  # a chat message stays readable; the link leads to the full tex
 _TEXTS = {
     "de": {
         "head": "📣 Neue Entscheidung",
+        "correction": "📣 Korrektur: Eine Entscheidung, von der Sie gehört haben, "
+        "hat sich geändert",
         "topic": " zum Thema „{topic}“",
         "paper": "Vorlage {reference}",
         "more": "Mehr dazu: {link}",
@@ -34,6 +42,7 @@ _TEXTS = {
     },
     "en": {
         "head": "📣 New decision",
+        "correction": "📣 Correction: a decision you heard about has changed",
         "topic": " on “{topic}”",
         "paper": "Council paper {reference}",
         "more": "Read more: {link}",
@@ -65,12 +74,16 @@ async def create_decision(
     source: str = "staff",
     external_id: str | None = None,
     paper_reference: str | None = None,
+    council_result: str | None = None,
 ) -> int:
     """Store a draft decision and return its id. Raises ValueError for an empty title or
-    text, or a topic that does not exist. Does not commit."""
+    text, a link that is not an http(s) address, or a topic that does not exist. Does not
+    commit."""
     title, text = title.strip(), text.strip()
     if not title or not text:
         raise ValueError("a decision needs a title and a text")
+    if link and link.strip() and web_link(link) is None:
+        raise ValueError("a decision's link must be an http(s) address")
     topic_id = None
     if topic_slug:
         topic = await topic_by_slug(session, topic_slug)
@@ -90,14 +103,15 @@ async def create_decision(
         source=source,
         external_id=external_id,
         paper_reference=paper_reference,
+        council_result=council_result,
     )
     return decision.id
 
 
 def decision_message(decision: Decision, topic: Topic | None, language: str) -> str:
     texts = _TEXTS[language]
-    head = texts["head"]
-    if topic is not None:
+    head = texts["head"] if decision.corrects_id is None else texts["correction"]
+    if topic is not None and decision.corrects_id is None:
         name = topic.name_en if language == "en" else topic.name_de
         head += texts["topic"].format(topic=name)
     lines = [f"{head}:", decision.title]
@@ -118,12 +132,16 @@ async def publish_decision(
 ) -> int:
     """Publish the decision and queue it to everyone concerned; returns messages queued.
 
-    Publishing again queues nothing new: each chat has one dedupe key per decision.
-    Raises LookupError for an unknown decision. Does not commit.
+    A correction goes to those who were told about the decision it corrects (or about an
+    earlier correction of it), and to nobody else. Publishing again queues nothing new: each
+    chat has one dedupe key per decision. Raises LookupError for an unknown decision and
+    ValueError for a withdrawn one. Does not commit.
     """
     decision = await decision_by_id(session, decision_id)
     if decision is None:
         raise LookupError(f"no decision {decision_id}")
+    if decision.status == WITHDRAWN:
+        raise ValueError(f"decision {decision_id} was withdrawn and is not published again")
     if decision.status != PUBLISHED:
         await update_decision(
             session, decision, {"status": PUBLISHED, "published_at": now, "published_by": by}
@@ -136,9 +154,13 @@ async def publish_decision(
         }
         for language in ("de", "en")
     }
+    if decision.corrects_id is None:
+        citizens = audience(decision, topic)
+    else:
+        citizens = told_citizens(await _told_about(session, decision.corrects_id))
     return await outbox.enqueue_for_citizens(
         session,
-        audience(decision, topic),
+        citizens,
         payloads,
         priority=DECISION_PRIORITY,
         dedupe_prefix=f"decision:{decision.id}",
@@ -147,4 +169,33 @@ async def publish_decision(
     )
 
 
-__all__ = ["DRAFT", "PUBLISHED", "create_decision", "decision_message", "publish_decision"]
+async def _told_about(session: AsyncSession, decision_id: int) -> list[int]:
+    """The decision and its published corrections: what citizens may have heard."""
+    corrections = await corrections_of(session, decision_id)
+    return [decision_id, *(c.id for c in corrections if c.status == PUBLISHED)]
+
+
+async def withdraw_decision(session: AsyncSession, decision: Decision) -> int:
+    """Take a published decision and its corrections out of citizens' view: messages not
+    yet handed to a platform are cancelled, a correction draft is dropped. Returns how many
+    messages were cancelled. Does not commit."""
+    published = [decision.id]
+    for correction in await corrections_of(session, decision.id):
+        if correction.status == DRAFT:
+            await delete_decision(session, correction)
+        else:
+            published.append(correction.id)
+            await update_decision(session, correction, {"status": WITHDRAWN})
+    await update_decision(session, decision, {"status": WITHDRAWN})
+    return await cancel_decision_messages(session, published)
+
+
+__all__ = [
+    "DRAFT",
+    "PUBLISHED",
+    "WITHDRAWN",
+    "create_decision",
+    "decision_message",
+    "publish_decision",
+    "withdraw_decision",
+]

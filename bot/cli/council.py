@@ -55,6 +55,7 @@ def _sync(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     from storage.council import all_sync_marks
+    from storage.decisions import correction_drafts
 
     async def listing(session: AsyncSession) -> list[str]:
         lines = []
@@ -63,7 +64,16 @@ def _status(args: argparse.Namespace) -> int:
             line = f"{mark.list_url}\tlast read completely: {done}"
             if mark.last_error:
                 line += f"\tlast error: {mark.last_error}"
+            if mark.last_warning:
+                line += f"\tlast warning: {mark.last_warning}"
             lines.append(line)
+        corrections = await correction_drafts(session)
+        if corrections:
+            numbers = ", ".join(str(draft.id) for draft in corrections)
+            lines.append(
+                f"A published result changed: correction drafts {numbers} wait for review "
+                "(mitreden council drafts, then mitreden council publish)."
+            )
         return lines
 
     lines = with_store(args.settings, listing, write=False)
@@ -82,8 +92,11 @@ def _drafts(args: argparse.Namespace) -> int:
         for draft in reversed(drafts):
             topic = topics[draft.topic_id].slug if draft.topic_id in topics else "no topic"
             paper = f"paper {draft.paper_reference}" if draft.paper_reference else "no paper"
+            source = draft.source
+            if draft.corrects_id is not None:
+                source = f"CORRECTION of {draft.corrects_id}"
             lines.append(
-                f"{draft.id}\t{draft.created_at:%Y-%m-%d}\t{draft.source}\t{topic}\t{paper}"
+                f"{draft.id}\t{draft.created_at:%Y-%m-%d}\t{source}\t{topic}\t{paper}"
                 f"\t{draft.title}"
             )
         return lines
@@ -104,6 +117,9 @@ def _publish(args: argparse.Namespace) -> int:
         )
     except LookupError:
         print(f"mitreden: there is no decision {args.id}", file=sys.stderr)
+        return 1
+    except ValueError as error:  # withdrawn: the council no longer shows it publicly
+        print(f"mitreden: {error}", file=sys.stderr)
         return 1
     print(f"Decision {args.id} published; {queued} message(s) on their way.")
     return 0

@@ -242,7 +242,8 @@ class Decision(Base):
     )
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    # "draft" until staff (or the automatic publishing of council results) release it
+    # "draft" until staff (or the automatic publishing of council results) release it;
+    # "withdrawn" when the council's data no longer lets citizens see it
     status: Mapped[str] = mapped_column(String(16), default="draft", server_default="draft")
     # "staff" (written by hand) or "oparl" (a council result); `external_id` is the OParl id
     source: Mapped[str] = mapped_column(String(16), default="staff", server_default="staff")
@@ -250,6 +251,12 @@ class Decision(Base):
     paper_reference: Mapped[str | None] = mapped_column(String(100), index=True)
     created_by: Mapped[str | None] = mapped_column(String(128))
     published_by: Mapped[str | None] = mapped_column(String(128))
+    # the council's result this decision states, to notice when the council changes it
+    council_result: Mapped[str | None] = mapped_column(String(1000))
+    # a correction of this published decision, told to those who heard of it
+    corrects_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decisions.id", ondelete="CASCADE"), index=True
+    )
 
 
 class ConsentRecord(Base):

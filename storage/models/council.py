@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, String, Text
+from sqlalchemy import Boolean, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, JsonType, UtcDateTime, utcnow
@@ -46,6 +46,10 @@ class CouncilAgendaItem(Base):
     meeting_external_id: Mapped[str | None] = mapped_column(String(1000))
     meeting_name: Mapped[str | None] = mapped_column(String(1000))
     meeting_start: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # a cancelled meeting decided nothing; a non-public item is kept from citizens (and its
+    # title, result and text are not stored)
+    meeting_cancelled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    public: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     number: Mapped[str | None] = mapped_column(String(50))
     name: Mapped[str] = mapped_column(String(1000), default="")
     result: Mapped[str | None] = mapped_column(String(1000))
@@ -80,3 +84,5 @@ class CouncilSyncState(Base):
     last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_success_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # what the last attempt read but found odd (e.g. text that was not UTF-8)
+    last_warning: Mapped[str | None] = mapped_column(Text)

@@ -1,4 +1,8 @@
-"""Council results become decision drafts, matched to the town's topics by keywords."""
+"""Council results become decision drafts, matched to the town's topics by keywords.
+
+What citizens must not see never becomes a draft: items of non-public sessions and results
+of cancelled meetings. Published decisions are followed by corrections.py.
+"""
 
 from __future__ import annotations
 
@@ -44,8 +48,12 @@ def match_topic(topics: Sequence[Topic], words: str) -> Topic | None:
     return best
 
 
-def draft_text(item: CouncilAgendaItem) -> str:
-    parts = [f"Ergebnis: {item.result}"]
+def draft_text(item: CouncilAgendaItem, told: str | None = None) -> str:
+    """The draft's text; for a correction, `told` is the result citizens heard before."""
+    if told is None:
+        parts = [f"Ergebnis: {item.result}"]
+    else:
+        parts = [f"Neues Ergebnis: {item.result} (bisher: {told})"]
     if item.meeting_name:
         parts.append(f"Sitzung: {item.meeting_name}")
     if item.resolution_text:
@@ -58,12 +66,16 @@ def _title(item: CouncilAgendaItem, paper: CouncilPaper | None) -> str:
     return item.name or (paper.name if paper is not None else "") or "Beschluss"
 
 
-async def apply_results(
-    session: AsyncSession, items: Sequence[CouncilAgendaItem], now: datetime
-) -> DraftChanges:
-    """Create drafts for new results, follow changed ones, drop drafts whose item is gone.
+def withheld(item: CouncilAgendaItem) -> bool:
+    """Citizens must not see it: discussed behind closed doors, or its meeting never met."""
+    return not item.public or item.meeting_cancelled
 
-    Published decisions are never changed: what citizens were told stays as it was.
+
+async def apply_results(
+    session: AsyncSession, items: Sequence[CouncilAgendaItem], now: datetime, oldest: datetime
+) -> DraftChanges:
+    """Create drafts for new results (of meetings since `oldest`), follow changed ones, drop
+    drafts whose item is gone or withheld. Decisions no longer drafts are left alone.
     """
     changes = DraftChanges(created=[])
     topics = await list_topics(session)
@@ -71,11 +83,13 @@ async def apply_results(
         existing = await decision_by_external_id(session, item.external_id)
         if existing is not None and existing.status != DRAFT:
             continue
-        if item.deleted or not (item.result or "").strip():
+        if item.deleted or withheld(item) or not (item.result or "").strip():
             if existing is not None:
                 await delete_decision(session, existing)
                 changes.removed += 1
             continue
+        if existing is None and (item.meeting_start or item.modified or now) < oldest:
+            continue  # the first run does not turn years of history into drafts
         paper = await paper_of_agenda_item(session, item)
         words = " ".join(
             [item.name, *(paper.keywords if paper else []), paper.name if paper else ""]
@@ -97,6 +111,7 @@ async def apply_results(
                 source="oparl",
                 external_id=item.external_id,
                 paper_reference=reference,
+                council_result=(item.result or "").strip(),
             )
             changes.created.append(decision_id)
         elif await update_decision(session, existing, _wanted(item, paper, link, reference)):
@@ -113,4 +128,5 @@ def _wanted(
         "text": draft_text(item),
         "link": link,
         "paper_reference": reference,
+        "council_result": (item.result or "").strip(),
     }

@@ -10,24 +10,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.civic.council.client import (
-    OParlError,
-    OParlObject,
-    client_session,
-    get_object,
-    is_deleted,
-    list_objects,
-    resolve_all,
-)
+from bot.civic.council.client import OParlObject, get_object, list_objects, resolve_all
+from bot.civic.council.corrections import follow_published
 from bot.civic.council.drafts import apply_results
-from bot.civic.council.mapping import agenda_item_values, deleted_values, paper_values, reference_of
+from bot.civic.council.errors import OParlError
+from bot.civic.council.fetch import Reader, open_reader
+from bot.civic.council.guard import policy_of
+from bot.civic.council.mapping import (
+    agenda_item_values,
+    deleted_values,
+    is_deleted,
+    paper_values,
+    reference_of,
+)
+from bot.civic.council.report import ListReport, SyncReport
 from bot.civic.decisions import publish_decision
 from bot.config import Settings
 from storage import council
@@ -40,56 +41,6 @@ OVERLAP = timedelta(minutes=10)
 AUTO_PUBLISHER = "oparl (automatic)"
 
 
-@dataclass
-class ListReport:
-    kind: str  # "paper" or "meeting"
-    url: str
-    incremental: bool
-    objects: int = 0
-    deleted: int = 0
-    error: str | None = None
-
-
-@dataclass
-class SyncReport:
-    configured: bool
-    lists: list[ListReport] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    drafts_created: list[int] = field(default_factory=list)
-    drafts_updated: int = 0
-    drafts_removed: int = 0
-    published: int = 0
-    messages_queued: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and all(item.error is None for item in self.lists)
-
-    def lines(self) -> list[str]:
-        """The report in plain words, for the log and `mitreden council sync`."""
-        if not self.configured:
-            return ["No council data configured (MITREDEN_OPARL_SYSTEM_URL is not set)."]
-        lines = list(self.errors)
-        for item in self.lists:
-            how = "changes" if item.incremental else "everything"
-            if item.error:
-                lines.append(
-                    f"{item.kind} list {item.url}: stopped after {item.objects} objects: "
-                    f"{item.error}. The next run asks again from the same point."
-                )
-            else:
-                lines.append(
-                    f"{item.kind} list {item.url} ({how}): {item.objects} objects, "
-                    f"{item.deleted} deleted upstream"
-                )
-        lines.append(
-            f"Drafts: {len(self.drafts_created)} new, {self.drafts_updated} updated, "
-            f"{self.drafts_removed} removed; {self.published} published automatically "
-            f"({self.messages_queued} messages queued)."
-        )
-        return lines
-
-
 async def sync_council(
     sessions: async_sessionmaker[AsyncSession], settings: Settings, now: datetime
 ) -> SyncReport:
@@ -98,51 +49,78 @@ async def sync_council(
     system_url = settings.oparl_system_url
     if not system_url:
         return report
-    async with client_session(settings.oparl_timeout) as http:
+    try:
+        policy = policy_of(
+            system_url, settings.oparl_allowed_hosts, settings.oparl_allowed_networks
+        )
+    except OParlError as error:
+        await _system_failed(sessions, report, system_url, now, error, None)
+        return report
+    async with open_reader(
+        policy,
+        total_seconds=settings.oparl_timeout,
+        connect_seconds=settings.oparl_connect_timeout,
+        max_bytes=settings.oparl_max_bytes,
+    ) as reader:
         try:
-            bodies = await _bodies(http, system_url)
+            bodies = await _bodies(reader, system_url)
         except OParlError as error:
-            report.errors.append(f"The council's OParl server could not be read: {error}")
-            async with sessions() as session, session.begin():
-                await council.record_sync(session, system_url, now=now, error=str(error))
+            await _system_failed(sessions, report, system_url, now, error, reader.take_warnings())
             bodies = []
         else:
+            warning = reader.take_warnings()
+            report.warnings += [warning] if warning else []
             async with sessions() as session, session.begin():
-                await council.record_sync(session, system_url, now=now)
+                await council.record_sync(session, system_url, now=now, warning=warning)
         for body in bodies:
             for kind, save in (("paper", _save_papers), ("meeting", _save_meetings)):
                 list_url = body.get(kind)
                 if isinstance(list_url, str) and list_url:
-                    report.lists.append(await _sync_list(sessions, http, kind, list_url, save, now))
+                    report.lists.append(
+                        await _sync_list(sessions, reader, kind, list_url, save, now)
+                    )
     await _make_drafts(sessions, settings, now, report)
     for line in report.lines():
         (log.info if report.ok else log.warning)("council data: %s", line)
     return report
 
 
-async def _bodies(http: aiohttp.ClientSession, system_url: str) -> list[OParlObject]:
-    system = await get_object(http, system_url)
+async def _system_failed(
+    sessions: async_sessionmaker[AsyncSession],
+    report: SyncReport,
+    system_url: str,
+    now: datetime,
+    error: OParlError,
+    warning: str | None,
+) -> None:
+    report.errors.append(f"The council's OParl server could not be read: {error}")
+    async with sessions() as session, session.begin():
+        await council.record_sync(session, system_url, now=now, error=str(error), warning=warning)
+
+
+async def _bodies(reader: Reader, system_url: str) -> list[OParlObject]:
+    system = await get_object(reader, system_url)
     listed = system.get("body")
     bodies: list[OParlObject] = []
     if isinstance(listed, str):  # OParl: the URL of an external list
-        async for page in list_objects(http, listed):
+        async for page in list_objects(reader, listed):
             bodies.extend(page)
     else:  # some 1.0 servers embed the bodies or list their URLs
-        bodies = [body async for body in resolve_all(http, listed)]
+        bodies = [body async for body in resolve_all(reader, listed)]
     if not bodies:
         raise OParlError(f"{system_url} names no body (Körperschaft)")
     return [body for body in bodies if not is_deleted(body)]
 
 
 SavePage = Callable[
-    [aiohttp.ClientSession, list[OParlObject], datetime],
+    [Reader, list[OParlObject], datetime],
     Awaitable[Callable[[AsyncSession], Awaitable[int]]],
 ]
 
 
 async def _sync_list(
     sessions: async_sessionmaker[AsyncSession],
-    http: aiohttp.ClientSession,
+    reader: Reader,
     kind: str,
     list_url: str,
     save: SavePage,
@@ -152,29 +130,34 @@ async def _sync_list(
         mark = await council.sync_mark(session, list_url)
     report = ListReport(kind, list_url, incremental=mark.synced_until is not None)
     try:
-        async for page in list_objects(http, list_url, mark.synced_until):
-            write = await save(http, page, now)  # all HTTP first: no transaction waits on it
+        async for page in list_objects(reader, list_url, mark.synced_until):
+            write = await save(reader, page, now)  # all HTTP first: no transaction waits on it
             async with sessions() as session, session.begin():
                 report.deleted += await write(session)
             report.objects += len(page)
     except OParlError as error:
         report.error = str(error)
-        async with sessions() as session, session.begin():
-            await council.record_sync(session, list_url, now=now, error=report.error)
-        return report
+    report.warning = reader.take_warnings()
     async with sessions() as session, session.begin():
-        await council.record_sync(session, list_url, now=now, synced_until=now - OVERLAP)
+        await council.record_sync(
+            session,
+            list_url,
+            now=now,
+            synced_until=None if report.error else now - OVERLAP,
+            error=report.error,
+            warning=report.warning,
+        )
     return report
 
 
 async def _save_papers(
-    http: aiohttp.ClientSession, page: list[OParlObject], now: datetime
+    reader: Reader, page: list[OParlObject], now: datetime
 ) -> Callable[[AsyncSession], Awaitable[int]]:
     consultations: dict[str, list[OParlObject]] = {}
     for paper in page:
         if not is_deleted(paper):
             consultations[paper["id"]] = [
-                c async for c in resolve_all(http, paper.get("consultation"))
+                c async for c in resolve_all(reader, paper.get("consultation")) if not is_deleted(c)
             ]
 
     async def write(session: AsyncSession) -> int:
@@ -198,15 +181,17 @@ async def _save_papers(
 
 
 async def _save_meetings(
-    http: aiohttp.ClientSession, page: list[OParlObject], now: datetime
+    reader: Reader, page: list[OParlObject], now: datetime
 ) -> Callable[[AsyncSession], Awaitable[int]]:
     items: dict[str, list[OParlObject] | None] = {}
+    complete: dict[str, bool] = {}
     for meeting in page:
         listed = meeting.get("agendaItem")
         # a meeting without the attribute says nothing about its items; keep what we have
-        items[meeting["id"]] = (
-            [item async for item in resolve_all(http, listed)] if listed is not None else None
-        )
+        found = [item async for item in resolve_all(reader, listed)] if listed else []
+        items[meeting["id"]] = found if listed is not None else None
+        # an item that could not be read (a refused reference) is not gone upstream
+        complete[meeting["id"]] = len(found) == (len(listed) if isinstance(listed, list) else 1)
 
     async def write(session: AsyncSession) -> int:
         deleted = 0
@@ -225,9 +210,10 @@ async def _save_meetings(
                     await council.save_consultation(
                         session, embedded["id"], reference_of(embedded, "paper"), item["id"]
                     )
-            await council.mark_items_of_meeting_deleted(
-                session, meeting["id"], [item["id"] for item in found], now
-            )
+            if complete[meeting["id"]]:
+                await council.mark_items_of_meeting_deleted(
+                    session, meeting["id"], [item["id"] for item in found], now
+                )
         return deleted
 
     return write
@@ -244,16 +230,16 @@ async def _make_drafts(
         touched = {item.id: item for item in await council.touched_items(session, since=now)}
         for item in await council.items_of_papers_synced_since(session, now):
             touched.setdefault(item.id, item)
-        recent = [
-            item
-            for item in touched.values()
-            if item.deleted or (item.meeting_start or item.modified or now) >= oldest
-        ]
-        changes = await apply_results(session, recent, now)
+        items = list(touched.values())
+        changes = await apply_results(session, items, now, oldest)
         report.drafts_created = changes.created
         report.drafts_updated = changes.updated
         report.drafts_removed = changes.removed
-        if settings.oparl_auto_publish:
+        published = await follow_published(session, items, now)
+        report.corrections = published.corrections
+        report.withdrawn = published.withdrawn
+        report.messages_cancelled = published.messages_cancelled
+        if settings.oparl_auto_publish:  # never corrections: staff read those first
             for decision_id in changes.created:
                 report.messages_queued += await publish_decision(
                     session, decision_id, by=AUTO_PUBLISHER, now=now

@@ -24,11 +24,13 @@ from bot.civic.decisions import create_decision, decision_message, publish_decis
 from bot.staff.audit import record_audit
 from bot.staff.sessions import add_flash
 from bot.web.auth import staff_user
+from bot.web.civic.references import DECISION, row_id
 from bot.web.i18n import request_language, translate
 from bot.web.templating import mitreden, render
 from storage.consultations import all_consultations, consultation_by_id, consultations_by_ids
 from storage.decisions import (
     DRAFT,
+    WITHDRAWN,
     audience_size,
     decision_by_id,
     delivery_counts,
@@ -68,7 +70,8 @@ def _message(de: str, en: str) -> dict[str, str]:
 
 
 async def _decision(session: AsyncSession, raw: str) -> Decision:
-    found = await decision_by_id(session, int(raw)) if raw.isdigit() else None
+    wanted = row_id(raw, DECISION)
+    found = await decision_by_id(session, wanted) if wanted is not None else None
     if found is None:
         raise HTTPException(404)
     return found
@@ -333,6 +336,10 @@ async def publish(request: Request) -> Response:
     now = datetime.now(UTC)
     async with app.sessions() as session, session.begin():
         decision = await _decision(session, request.path_params["decision_id"])
+        if decision.status == WITHDRAWN:
+            message = translate(language, "decisions.withdrawn_not_again")
+            await add_flash(session, user, "error", message)
+            return RedirectResponse(f"/decisions/{decision.id}", status_code=303)
         was_draft = decision.status == DRAFT
         queued = await publish_decision(session, decision.id, by=user.name, now=now)
         await record_audit(

@@ -19,6 +19,7 @@ from bot.civic.announcements import (
     announcement_progress,
     list_announcements,
 )
+from bot.civic.council.alerts import council_alerts
 from bot.web.charts import Series, legend, stacked_bars
 from bot.web.i18n import request_language, translate
 from bot.web.templating import mitreden, render
@@ -68,6 +69,7 @@ async def dashboard(request: Request) -> Response:
         outbox = await overview.outbox_counts(session)
         hours = await overview.contributions_per_hour(session, since)
         announcements = await _announcements(session, now)
+        council = await council_alerts(session)
     days = [first_day + timedelta(days=i) for i in range(CHART_DAYS)]
     labels = [f"{d:%d.%m.}" if language == "de" else f"{d:%m/%d}" for d in days]
     series = [
@@ -91,6 +93,7 @@ async def dashboard(request: Request) -> Response:
             "topic_name": lambda topic: topic_name(topic, language),
             "outbox": outbox,
             "announcements": announcements,
+            "council": council,
             "chart": stacked_bars(labels, series, title=title),
             "chart_legend": legend(series),
             "chart_title": title,

@@ -127,6 +127,20 @@ async def log_in(client: httpx.AsyncClient, name: str, password: str = PASSWORD)
 
 
 @asynccontextmanager
+async def app_with_staff(
+    database_url: str, recognizer: IntentRecognizer, name: str, role: str = "staff"
+) -> AsyncIterator[tuple[App, StaffClient]]:
+    """A running App with a "test" RecordingChannel, and `name` logged in to its staff app."""
+    from bot.channels.recording import RecordingChannel
+    from bot.web.server import create_web_app
+
+    async with running_app(database_url, recognizer, {"test": RecordingChannel("test")}) as app:
+        await add_staff(app, name, role)
+        async with staff_client(create_web_app(app), name) as client:
+            yield app, client
+
+
+@asynccontextmanager
 async def staff_client(web: Starlette, name: str) -> AsyncIterator[StaffClient]:
     transport = httpx.ASGITransport(app=web)
     async with httpx.AsyncClient(

@@ -2,7 +2,9 @@
 
 It pages lists (two objects a page) with `links.next`, honours `modified_since`, serves
 referenced objects at their own URL, records every request, and can be told to answer
-a request with HTTP 500 or not in time.
+a request with HTTP 500 or not in time. For the edge cases of real servers it can also
+send a path's answers in another encoding (with or without naming the charset), redirect
+a path, or answer a path with a large body (`edge.json` holds the matching council).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +43,13 @@ class OParlServer:
     faults: list[Fault] = field(default_factory=list)
     slow_seconds: float = 5.0
     rejects_filters: bool = False  # answer 400 to `modified_since`, as a few servers do
+    # path -> (encoding of the body, charset named in Content-Type or None)
+    encodings: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)  # path -> Location
+    raw: dict[str, bytes] = field(default_factory=dict)  # path -> body sent as it is
+    # path -> (bytes to send, whether Content-Length announces them); `sent` counts them
+    large: dict[str, tuple[int, bool]] = field(default_factory=dict)
+    sent: dict[str, int] = field(default_factory=dict)
     _data: dict[str, Any] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
 
@@ -73,6 +84,10 @@ class OParlServer:
 
     def fail(self, path: str, *, page: int | None = None, how: str = "500", times: int = 1) -> None:
         self.faults.append(Fault(path, page, how, times))
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = self._data["bodies"][0]
+        return body
 
     def paper(self, paper_id: str) -> dict[str, Any]:
         return next(p for p in self._data["papers"] if p["id"].endswith(paper_id))
@@ -128,14 +143,47 @@ class OParlServer:
                     )
         if self.rejects_filters and "modified_since" in query:
             return web.json_response({"message": "unknown parameter"}, status=400)
+        if request.path in self.redirects:
+            raise web.HTTPFound(self.redirects[request.path])
+        if request.path in self.large:
+            return await self._large(request)
+        if request.path in self.raw:
+            return web.Response(body=self.raw[request.path], content_type="application/json")
         url = f"{self.base}{request.path}"
         lists = self._lists()
         if url in lists:
-            return web.json_response(self._page(url, lists[url], query, page))
+            return self._json(request.path, self._page(url, lists[url], query, page))
         obj = self._objects().get(url)
         if obj is None:
             return web.json_response({"message": "not found"}, status=404)
-        return web.json_response(obj)
+        return self._json(request.path, obj)
+
+    def _json(self, path: str, data: dict[str, Any]) -> web.Response:
+        encoding, charset = self.encodings.get(path, ("utf-8", "utf-8"))
+        content_type = "application/json" + (f"; charset={charset}" if charset else "")
+        body = json.dumps(data, ensure_ascii=False).encode(encoding)
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
+    async def _large(self, request: web.Request) -> web.StreamResponse:
+        """A JSON list padded to the size asked for, sent in 64 KiB chunks while the client
+        reads; a client that stops reading ends it."""
+        size, announced = self.large[request.path]
+        answer = web.StreamResponse(headers={"Content-Type": "application/json"})
+        if announced:
+            answer.content_length = size
+        await answer.prepare(request)
+        self.sent[request.path] = 0
+        head, tail = b'{"data": [], "padding": "', b'"}'
+        chunks = [head, *[b"x" * 65536] * ((size - len(head) - len(tail)) // 65536)]
+        chunks.append(b"x" * (size - len(tail) - sum(map(len, chunks))) + tail)
+        try:
+            for chunk in chunks:
+                await answer.write(chunk)
+                self.sent[request.path] += len(chunk)
+        except (ConnectionResetError, RuntimeError):
+            return answer  # the client hung up: what it refused to read stays unsent
+        await answer.write_eof()
+        return answer
 
     def _page(
         self, url: str, items: list[dict[str, Any]], query: dict[str, str], page: int
@@ -160,3 +208,14 @@ class OParlServer:
             "pagination": {"elementsPerPage": PAGE_SIZE, "currentPage": page},
             "links": links,
         }
+
+
+@asynccontextmanager
+async def serving(flavour: str, relative_next: bool = False) -> AsyncIterator[OParlServer]:
+    """The server for one fixture file, answering until the block ends."""
+    server = OParlServer(flavour, relative_next=relative_next)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()

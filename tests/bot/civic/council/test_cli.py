@@ -14,6 +14,7 @@ from typing import Protocol
 
 import pytest
 
+from tests.bot.civic.council.conftest import LOOPBACK_ALLOWED
 from tests.bot.civic.council.oparl_server import OParlServer
 from tests.bot.cli.support import Mitreden
 
@@ -54,6 +55,7 @@ def council(
         MITREDEN_DATABASE_URL=f"sqlite:///{tmp_path / 'mitreden.db'}",
         MITREDEN_OPARL_SYSTEM_URL=server.system_url,
         MITREDEN_OPARL_TIMEOUT="2",
+        MITREDEN_OPARL_ALLOWED_NETWORKS=LOOPBACK_ALLOWED,
         MITREDEN_DEMO_DATA="true",
     )
 
@@ -108,3 +110,30 @@ def test_a_failing_server_makes_sync_fail_with_the_reason(
     assert "last read completely: 20" in paper and "error" not in paper
     meeting = next(line for line in out.splitlines() if "body/1/meeting" in line)
     assert "last read completely: never" in meeting and "HTTP 500" in meeting
+
+
+def test_status_and_drafts_show_warnings_and_corrections(
+    council: Council, server: OParlServer
+) -> None:
+    server.encodings["/body/1/meeting"] = ("latin-1", None)
+    code, out, _ = council("sync")
+    assert code == 0, out
+    drafts = [line.split("\t") for line in council("drafts")[1].strip().splitlines()]
+    bike = next(row[0] for row in drafts if row[5] == "Radwegebau an der Hauptstraße")
+    council("publish", bike)
+    meeting = server.meeting("71")
+    meeting["agendaItem"][0]["result"] = "aufgehoben"
+    meeting["modified"] = "2099-01-01T00:00:00+00:00"
+
+    code, out, _ = council("sync")
+
+    assert code == 0, out
+    assert "correction drafts" in out
+    code, out, _ = council("status")
+    lines = out.splitlines()
+    meetings = next(line for line in lines if "body/1/meeting" in line)
+    assert "last warning: answers that are not UTF-8 and name no charset" in meetings
+    assert "correction drafts" in lines[-1] and "mitreden council publish" in lines[-1]
+    rows = [line.split("\t") for line in council("drafts")[1].strip().splitlines()]
+    correction = next(row for row in rows if row[2].startswith("CORRECTION"))
+    assert correction[2] == f"CORRECTION of {bike}" and correction[4] == "paper 2026/123"

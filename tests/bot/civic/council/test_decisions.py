@@ -17,50 +17,12 @@ from storage.models.civic import (
     Idea,
     IdeaSupport,
     Participation,
-    Subscription,
 )
-from storage.models.core import ChannelIdentity, Citizen, OutboxMessage
 from tests.bot.civic.council.conftest import NOW, council_settings
 from tests.bot.civic.council.oparl_server import OParlServer
+from tests.bot.civic.council.support import add_citizen, follow, queued_messages
 
 Sessions = async_sessionmaker[AsyncSession]
-
-
-async def _citizen(
-    session: AsyncSession, name: str, language: str = "de", chats: int = 1, blocked: bool = False
-) -> int:
-    citizen = Citizen(language=language, created_at=NOW, last_seen_at=NOW)
-    session.add(citizen)
-    await session.flush()
-    for number in range(chats):
-        session.add(
-            ChannelIdentity(
-                citizen_id=citizen.id,
-                channel="telegram" if number == 0 else "matrix",
-                user_key=f"{name}-{number}",
-                address=f"{name}-{number}",
-                blocked_at=NOW if blocked else None,
-                created_at=NOW,
-            )
-        )
-    await session.flush()
-    return citizen.id
-
-
-def _follow(citizen_id: int, kind: str, target: str, paused: bool = False) -> Subscription:
-    return Subscription(
-        citizen_id=citizen_id,
-        kind=kind,
-        target=target,
-        created_at=NOW,
-        paused_at=NOW if paused else None,
-    )
-
-
-async def _messages(sessions: Sessions) -> list[OutboxMessage]:
-    async with sessions() as session:
-        rows = await session.scalars(select(OutboxMessage).order_by(OutboxMessage.address))
-        return list(rows)
 
 
 async def test_publishing_reaches_everyone_concerned_once(town: Sessions) -> None:
@@ -68,20 +30,20 @@ async def test_publishing_reaches_everyone_concerned_once(town: Sessions) -> Non
         idea = await session.scalar(select(Idea).order_by(Idea.id).limit(1))
         consultation = await session.scalar(select(Consultation).order_by(Consultation.id))
         assert idea is not None and consultation is not None
-        fan = await _citizen(session, "topic-fan", chats=2)
-        author = await _citizen(session, "author", language="en")
-        supporter = await _citizen(session, "supporter-and-fan")
-        voter = await _citizen(session, "voter")
-        unfinished = await _citizen(session, "unfinished")
-        paper_fan = await _citizen(session, "paper-fan")
-        other = await _citizen(session, "other-topic")
-        paused = await _citizen(session, "paused")
-        blocked = await _citizen(session, "blocked", blocked=True)
+        fan = await add_citizen(session, "topic-fan", chats=2)
+        author = await add_citizen(session, "author", language="en")
+        supporter = await add_citizen(session, "supporter-and-fan")
+        voter = await add_citizen(session, "voter")
+        unfinished = await add_citizen(session, "unfinished")
+        paper_fan = await add_citizen(session, "paper-fan")
+        other = await add_citizen(session, "other-topic")
+        paused = await add_citizen(session, "paused")
+        blocked = await add_citizen(session, "blocked", blocked=True)
         idea.citizen_id = author
         session.add_all(
             [
-                _follow(fan, "topic", "verkehr"),
-                _follow(supporter, "topic", "verkehr"),
+                follow(fan, "topic", "verkehr"),
+                follow(supporter, "topic", "verkehr"),
                 IdeaSupport(idea_id=idea.id, citizen_id=supporter, created_at=NOW),
                 Participation(
                     consultation_id=consultation.id,
@@ -93,10 +55,10 @@ async def test_publishing_reaches_everyone_concerned_once(town: Sessions) -> Non
                 Participation(
                     consultation_id=consultation.id, citizen_id=unfinished, started_at=NOW
                 ),
-                _follow(paper_fan, "paper", reference_key("2026/123")),
-                _follow(other, "topic", "umwelt"),
-                _follow(paused, "topic", "verkehr", paused=True),
-                _follow(blocked, "topic", "verkehr"),
+                follow(paper_fan, "paper", reference_key("2026/123")),
+                follow(other, "topic", "umwelt"),
+                follow(paused, "topic", "verkehr", paused=True),
+                follow(blocked, "topic", "verkehr"),
             ]
         )
         decision_id = await create_decision(
@@ -120,7 +82,7 @@ async def test_publishing_reaches_everyone_concerned_once(town: Sessions) -> Non
         )
 
     assert (queued, again) == (6, 0)
-    messages = await _messages(town)
+    messages = await queued_messages(town)
     assert sorted(m.address for m in messages) == [
         "author-0",
         "paper-fan-0",
@@ -182,12 +144,12 @@ async def test_council_results_published_automatically_reach_paper_followers(
     town: Sessions, oparl: OParlServer
 ) -> None:
     async with town() as session, session.begin():
-        follower = await _citizen(session, "follows-2026-123")
-        parent = await _citizen(session, "follows-education", language="en")
+        follower = await add_citizen(session, "follows-2026-123")
+        parent = await add_citizen(session, "follows-education", language="en")
         session.add_all(
             [
-                _follow(follower, "paper", reference_key("2026/123")),
-                _follow(parent, "topic", "bildung"),
+                follow(follower, "paper", reference_key("2026/123")),
+                follow(parent, "topic", "bildung"),
             ]
         )
 
@@ -197,7 +159,7 @@ async def test_council_results_published_automatically_reach_paper_followers(
 
     assert report.published == 3 and report.messages_queued == 2
     assert rerun.published == 0 and rerun.messages_queued == 0
-    messages = {m.address: m.payload["text"] for m in await _messages(town)}
+    messages = {m.address: m.payload["text"] for m in await queued_messages(town)}
     assert set(messages) == {"follows-2026-123-0", "follows-education-0"}
     assert "Radwegebau an der Hauptstraße" in messages["follows-2026-123-0"]
     assert "Vorlage 2026/123" in messages["follows-2026-123-0"]
@@ -207,15 +169,15 @@ async def test_council_results_published_automatically_reach_paper_followers(
 
 async def test_staff_publish_a_reviewed_council_draft(town: Sessions, oparl: OParlServer) -> None:
     async with town() as session, session.begin():
-        follower = await _citizen(session, "follows-kita")
-        session.add(_follow(follower, "paper", reference_key("vo/2026/456")))
+        follower = await add_citizen(session, "follows-kita")
+        session.add(follow(follower, "paper", reference_key("vo/2026/456")))
         # followed by the short number before the council data named the paper
-        early = await _citizen(session, "follows-kita-early")
-        session.add(_follow(early, "paper", reference_key("2026/456")))
-        unrelated = await _citizen(session, "follows-other-456")
-        session.add(_follow(unrelated, "paper", reference_key("2025/456")))
+        early = await add_citizen(session, "follows-kita-early")
+        session.add(follow(early, "paper", reference_key("2026/456")))
+        unrelated = await add_citizen(session, "follows-other-456")
+        session.add(follow(unrelated, "paper", reference_key("2025/456")))
     report = await sync_council(town, council_settings(oparl), NOW)
-    assert report.published == 0 and await _messages(town) == []
+    assert report.published == 0 and await queued_messages(town) == []
 
     async with town() as session, session.begin():
         kita = await session.scalar(select(Decision).where(Decision.external_id.like("%/9002")))
@@ -223,4 +185,5 @@ async def test_staff_publish_a_reviewed_council_draft(town: Sessions, oparl: OPa
         queued = await publish_decision(session, kita.id, by="clerk", now=NOW)
 
     assert queued == 2
-    assert [m.address for m in await _messages(town)] == ["follows-kita-0", "follows-kita-early-0"]
+    addresses = [m.address for m in await queued_messages(town)]
+    assert addresses == ["follows-kita-0", "follows-kita-early-0"]

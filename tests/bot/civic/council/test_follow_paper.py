@@ -116,3 +116,22 @@ async def test_council_data_deleted_upstream_is_not_shown(
     replies = await bot.send("dora", "2026/130")
     assert "Sanierung" not in _said(replies)
     assert "noch keine Angaben" in _said(replies)
+
+
+async def test_a_result_from_a_closed_session_is_not_told_in_the_chat(
+    bot: Conversation, oparl: OParlServer
+) -> None:
+    replies = await bot.send("emil", "Vorlage 2026/123")
+    assert "Stand: Geändert beschlossen" in _said(replies)
+
+    meeting = oparl.meeting("71")
+    meeting["agendaItem"][0]["public"] = "false"
+    meeting["modified"] = "2026-12-01T10:30:00+00:00"
+    assert bot.app is not None
+    await sync_council(bot.app.sessions, council_settings(oparl), NOW.replace(hour=11))
+    await bot.send("emil", "/vorlage")
+    said = _said(await bot.send("emil", "2026/123"))
+
+    assert "Radwegebau an der Hauptstraße zwischen Markt und Bahnhof" in said  # the paper is public
+    assert "Geändert beschlossen" not in said
+    assert "In den Ratsdaten steht noch kein Ergebnis." in said

@@ -9,26 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.civic.council.sync import sync_council
 from bot.config import Settings
-from storage.council import all_sync_marks, find_paper
-from storage.models.civic import Decision, Topic
+from storage.council import find_paper
 from storage.models.council import CouncilAgendaItem, CouncilPaper
 from tests.bot.civic.council.conftest import NOW, council_settings
 from tests.bot.civic.council.oparl_server import OParlServer
+from tests.bot.civic.council.support import drafts_by_item, marks_by_name
 
 Sessions = async_sessionmaker[AsyncSession]
-
-
-async def _drafts(sessions: Sessions) -> dict[str, tuple[Decision, str | None]]:
-    """Decisions by the number of their agenda item's URL, with their topic's slug."""
-    async with sessions() as session:
-        rows = await session.execute(
-            select(Decision, Topic.slug).outerjoin(Topic, Topic.id == Decision.topic_id)
-        )
-        return {
-            decision.external_id.rsplit("/", 1)[-1]: (decision, slug)
-            for decision, slug in rows
-            if decision.external_id
-        }
 
 
 async def _papers(sessions: Sessions) -> dict[str, CouncilPaper]:
@@ -58,7 +45,7 @@ async def test_first_sync_reads_everything_and_drafts_the_recent_results(
     assert papers["1004"].deleted and papers["1004"].name == ""
     assert papers["1005"].reference is None and papers["1005"].name.startswith("Anfrage")
 
-    drafts = await _drafts(town)
+    drafts = await drafts_by_item(town)
     # 9004 has no result; 8001 is from a meeting in 2025, too old to announce now
     assert sorted(drafts) == ["9001", "9002", "9003"]
     bike, bike_topic = drafts["9001"]
@@ -96,7 +83,7 @@ async def test_the_next_sync_asks_only_for_changes_and_follows_them(
     assert asked["modified_since"] == (NOW - timedelta(minutes=10)).isoformat()
     assert [(item.objects, item.incremental) for item in report.lists] == [(1, True), (1, True)]
     assert (await _papers(town))["1003"].deleted
-    drafts = await _drafts(town)
+    drafts = await drafts_by_item(town)
     # the draft follows the new result; the item removed from the meeting takes its draft along
     assert "Beschlossen mit Änderungen" in drafts["9001"][0].text
     assert "9003" not in drafts
@@ -123,8 +110,7 @@ async def test_a_server_error_halfway_keeps_the_mark_and_the_next_run_catches_up
     assert papers.objects == 2  # the first page is kept
     assert meetings.error is None and meetings.objects == 3
     assert any("The next run asks again from the same point" in line for line in report.lines())
-    async with town() as session:
-        marks = {mark.list_url.rsplit("/", 1)[-1]: mark for mark in await all_sync_marks(session)}
+    marks = await marks_by_name(town)
     assert marks["paper"].synced_until is None and "HTTP 500" in (marks["paper"].last_error or "")
     assert marks["meeting"].synced_until == NOW - timedelta(minutes=10)
     assert len(await _papers(town)) == 2
@@ -137,7 +123,7 @@ async def test_a_server_error_halfway_keeps_the_mark_and_the_next_run_catches_up
     assert len(await _papers(town)) == 5
     # drafts were made once, in the first run, although the meetings were read twice
     assert again.drafts_created == []
-    assert len(await _drafts(town)) == 3
+    assert len(await drafts_by_item(town)) == 3
 
 
 async def test_a_server_that_does_not_answer_in_time_is_reported(
@@ -151,8 +137,7 @@ async def test_a_server_that_does_not_answer_in_time_is_reported(
     assert not report.ok
     assert report.lists[0].error is None
     assert "did not answer in time" in (report.lists[1].error or "")
-    async with town() as session:
-        marks = {mark.list_url.rsplit("/", 1)[-1]: mark for mark in await all_sync_marks(session)}
+    marks = await marks_by_name(town)
     assert marks["meeting"].synced_until is None
     assert "did not answer in time" in (marks["meeting"].last_error or "")
 
@@ -178,7 +163,7 @@ async def test_an_oparl_1_0_server_with_referenced_objects(
     papers = await _papers(town)
     assert papers["77"].keywords == ["Spielplatz", "Kinder"]  # one string on this server
     assert papers["77"].paper_date == "2026-11-03"
-    drafts = await _drafts(town)
+    drafts = await drafts_by_item(town)
     assert list(drafts) == ["310"]
     playground, topic = drafts["310"]
     assert (playground.paper_reference, topic) == ("DS 17/2026", "bildung")
@@ -213,7 +198,7 @@ async def test_a_server_that_refuses_the_change_filter_is_read_whole(
 
     assert report.ok, report.lines()
     assert [item.objects for item in report.lists] == [5, 3]
-    assert "vertagt" in (await _drafts(town))["9002"][0].text
+    assert "vertagt" in (await drafts_by_item(town))["9002"][0].text
 
 
 async def test_a_paper_that_arrives_later_completes_its_draft(
@@ -223,7 +208,7 @@ async def test_a_paper_that_arrives_later_completes_its_draft(
     kita = oparl.paper("1002")
     consultation = kita.pop("consultation")
     await sync_council(town, settings, NOW)
-    assert (await _drafts(town))["9002"][0].paper_reference is None
+    assert (await drafts_by_item(town))["9002"][0].paper_reference is None
 
     kita["consultation"] = consultation
     kita["modified"] = (NOW + timedelta(minutes=30)).isoformat()
@@ -231,5 +216,5 @@ async def test_a_paper_that_arrives_later_completes_its_draft(
 
     # the meeting did not change; the paper's new link to the agenda item is enough
     assert [item.objects for item in report.lists] == [1, 0]
-    assert (await _drafts(town))["9002"][0].paper_reference == "VO/2026/0456"
+    assert (await drafts_by_item(town))["9002"][0].paper_reference == "VO/2026/0456"
     assert report.drafts_updated == 1
