@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -26,7 +27,7 @@ from bot.delivery.rate_limits import RateLimits
 from bot.delivery.worker import DeliveryWorker
 from bot.dispatcher import Dispatcher, DispatchSettings
 from bot.web.chat.cors import parse_origins
-from bot.web.chat.limits import RateLimiter
+from bot.web.chat.limits import MAX_STREAMS_PER_SESSION, RateLimiter, StreamSlots
 from bot.web.chat.runtime import ChatRuntime
 from bot.web.server import WebServer, create_web_app
 from flows.library import DEFINITIONS, FlowLibrary, FlowSource, load_definitions
@@ -317,10 +318,8 @@ async def chat_runtime(
     adapters: Mapping[str, ChannelAdapter],
 ) -> ChatRuntime:
     """The web chat's routes' share: the signing key comes from the settings or the store."""
-    secret = settings.web_chat_secret
-    if secret is not None and secret.get_secret_value():
-        key = secret.get_secret_value()
-    else:
+    key = _secret(settings.web_chat_secret)
+    if key is None:
         async with sessions() as session, session.begin():
             key = await signing_key(session, datetime.now(UTC))
     channel = adapters.get(WEB_CHANNEL)
@@ -334,7 +333,14 @@ async def chat_runtime(
         answer=dispatcher.answer,
         sessions=sessions,
         channel=channel if isinstance(channel, WebChannel) else None,
+        new_sessions=RateLimiter(settings.web_chat_sessions_per_address),
+        streams=StreamSlots(MAX_STREAMS_PER_SESSION, settings.web_chat_streams_per_address),
+        frontend_secret=_secret(settings.web_chat_frontend_secret),
     )
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() or None if value is not None else None
 
 
 def web_server(app: App) -> WebServer:

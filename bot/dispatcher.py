@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.conversations import Conversations, Known
 from bot.delivery.payloads import reply_to_payload
 from bot.locks import KeyedLocks
-from bot.messages import ConversationKey, InboundMessage
+from bot.messages import ConversationKey, InboundMessage, clean_text
 from flows import engine
 from flows.library import FlowLibrary
 from flows.ports import Ports
@@ -175,7 +175,7 @@ class Dispatcher:
             # memory cannot know that a delivery found the chat blocked meanwhile; writing
             # to the bot directly proves it may write back
             await reachability.unblock_on_contact(eager, key.channel, key.user)
-        text = message.text[:MAX_INBOUND_CHARS]
+        text = clean_text(message.text[:MAX_INBOUND_CHARS])  # whatever the channel let through
         state = ConversationState.from_json(known.state)
         user_input = await self._understand(message, text, state)
         ctx = TurnContext(
@@ -228,9 +228,9 @@ class Dispatcher:
     ) -> UserInput:
         """A pressed button skips recognition. Typed text is always parsed: whether "2" picks
         an option or is the answer to a free-text question is the flow engine's call."""
-        choice = pressed_choice(message, text, state)
-        if choice is not None:
-            return UserInput(text=text, choice=choice)
+        pressed = pressed_choice(message, text, state)
+        if pressed is not None:
+            return pressed
         return UserInput(text=text, nlu=await self._recognizer.parse(text, state.language))
 
     async def _queue(
@@ -266,11 +266,17 @@ def apology(message: InboundMessage, default_language: str) -> Reply:
     )
 
 
-def pressed_choice(message: InboundMessage, text: str, state: ConversationState) -> str | None:
-    """The option pressed: given by the channel, or a button's payload sent back as text."""
-    if message.choice is not None or not message.payload_choices:
-        return message.choice
-    return next((option.value for option in state.options if option.value == text), None)
+def pressed_choice(
+    message: InboundMessage, text: str, state: ConversationState
+) -> UserInput | None:
+    """A button press, as only the channel can tell (typed text equal to an option's value
+    stays text). Its text is the option's label where the option is still offered, so a
+    step reads the button's words, not its value ("yes")."""
+    if message.choice is None:
+        return None
+    choice = clean_text(message.choice)
+    label = next((option.label for option in state.options if option.value == choice), text)
+    return UserInput(text=label, choice=choice)
 
 
 async def queue_replies(

@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flows.types import Reply
+
+# a str can hold halves of UTF-16 pairs (JSON's "\ud800", bytes read with surrogateescape);
+# neither UTF-8 nor the databases can store them
+_LONE_SURROGATES = re.compile("[\ud800-\udfff]")
+# NUL and the other control characters but tab and line breaks: PostgreSQL refuses NUL in
+# text, and none of them means anything in a chat message
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+REPLACEMENT = "\ufffd"
+
+
+def clean_text(text: str) -> str:
+    """A citizen's text as it can be stored and shown: lone surrogates become "�",
+    control characters other than tabs and line breaks are dropped."""
+    if text.isascii() and text.isprintable():
+        return text  # nearly every message: nothing to look for
+    return _CONTROLS.sub("", _LONE_SURROGATES.sub(REPLACEMENT, text))
 
 
 @dataclass(frozen=True)
@@ -23,13 +40,12 @@ class InboundMessage:
 
     key: ConversationKey
     text: str
-    choice: str | None = None  # an option's value, when a button was pressed
+    # an option's value, set by the channel only when a button was pressed: typed text is
+    # always text, even when it equals an option's value
+    choice: str | None = None
     platform_id: str | None = None  # for dedupe; None where the channel has no ids
     language_hint: str | None = None
     group_chat: bool = False
-    # text equal to the value of an option offered last counts as pressing it: the REST
-    # channel's convention, where a button's payload comes back as the message
-    payload_choices: bool = False
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 

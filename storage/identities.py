@@ -68,3 +68,13 @@ async def citizen_exists(session: AsyncSession, citizen_id: int) -> bool:
 
 async def citizen_language(session: AsyncSession, citizen_id: int) -> str | None:
     return await session.scalar(select(Citizen.language).where(Citizen.id == citizen_id))
+
+
+async def address_in_use(session: AsyncSession, channel: str, address: str) -> bool:
+    """Whether any citizen's replies go to this chat (False once its citizen was erased)."""
+    found = await session.scalar(
+        select(ChannelIdentity.id)
+        .where(ChannelIdentity.channel == channel, ChannelIdentity.address == address)
+        .limit(1)
+    )
+    return found is not None

@@ -1,13 +1,22 @@
 """The deletions behind the retention periods (bot/civic/retention.py, docs/privacy.md):
-idle conversation state, settled outbox messages, citizens not heard from for long."""
+idle conversation state, settled outbox messages, citizens not heard from for long, and
+chat partners who never consented and left nothing."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.models.civic import (
+    ConsentRecord,
+    Idea,
+    IdeaSupport,
+    Participation,
+    Question,
+    Subscription,
+)
 from storage.models.core import Citizen, Conversation, OutboxMessage
 from storage.models.delivery import Announcement
 from storage.outbox import CANCELLED, FAILED, SENT
@@ -42,6 +51,26 @@ async def inactive_citizens(session: AsyncSession, before: datetime, limit: int)
     query = (
         select(Citizen.id)
         .where(Citizen.last_seen_at < before)
+        .order_by(Citizen.last_seen_at, Citizen.id)
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def idle_anonymous_citizens(session: AsyncSession, before: datetime, limit: int) -> list[int]:
+    """Ids of citizens last seen before `before` who never consented and own nothing: no
+    contribution, subscription or consent record (a visitor who only looked around)."""
+    owns_something = [
+        exists().where(model.citizen_id == Citizen.id)
+        for model in (Idea, Question, Participation, IdeaSupport, Subscription, ConsentRecord)
+    ]
+    query = (
+        select(Citizen.id)
+        .where(
+            Citizen.last_seen_at < before,
+            Citizen.consent_at.is_(None),
+            *(~owned for owned in owns_something),
+        )
         .order_by(Citizen.last_seen_at, Citizen.id)
         .limit(limit)
     )

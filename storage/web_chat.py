@@ -3,6 +3,7 @@
 Later messages to a web chat (a staff answer, a decision, an announcement) are ordinary
 outbox rows with channel "web" and the session id as address. A page that (re)connects
 receives the ones it has not seen; the outbox id is the event id it confirms them with.
+A message no page fetched for too long is given up (`give_up_unfetched`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from storage.models.web_chat import WebChatKey
 
 CHANNEL = "web"
 _WAITING = ("pending", "claimed", "sending")  # storage.outbox.UNSETTLED
+NOT_REACHABLE = "not reachable: no page of this web chat was open to receive it"
 
 
 @dataclass(frozen=True)
@@ -80,3 +82,20 @@ async def mark_handed_over(
         )
         .values(state="sent", sent_at=now, last_error=None)
     )
+
+
+async def give_up_unfetched(session: AsyncSession, queued_before: datetime) -> int:
+    """Mark failed ("not reachable") the waiting messages queued before `queued_before`:
+    their page was closed all that time and may never open again (a session kept only in
+    a page's memory). Settled, they count in an announcement's tally and retention removes
+    them like every finished delivery. Returns how many."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.channel == CHANNEL,
+            OutboxMessage.state == "pending",  # one a worker holds right now waits for the next run
+            OutboxMessage.created_at < queued_before,
+        )
+        .values(state="failed", last_error=NOT_REACHABLE)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

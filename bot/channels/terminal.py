@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import TextIO
 
 from bot.channels.base import Capabilities, InboundSink, SendResult
@@ -37,7 +38,11 @@ def format_json(reply: Reply) -> str:
 
 
 class TerminalChannel:
-    """Prints the replies meant for the one user at this terminal."""
+    """Prints the replies meant for the one user at this terminal.
+
+    When the reader of the output goes away (`mitreden chat --json | head`), `closed`
+    turns true and nothing more is written: the chat ends quietly.
+    """
 
     name = CHANNEL
     capabilities = Capabilities(buttons=False, max_length=1_000_000, files=True)
@@ -46,22 +51,49 @@ class TerminalChannel:
         self.user = user
         self._out = out
         self._json = json_lines
+        self.closed = False
 
     async def start(self, sink: InboundSink) -> None:
         """Input is read by the chat loop, which calls the dispatcher itself."""
 
     async def stop(self) -> None:
-        self._out.flush()
+        self.show("")
 
     async def send(self, message: Outbound) -> SendResult:
         if message.address != self.user:
             return SendResult("retry", "that citizen is not at this terminal", ABSENT_RETRY_SECONDS)
         text = format_json(message.reply) if self._json else "\n" + format_plain(message.reply)
-        self._out.write(text + "\n")
-        self._out.flush()
+        if not self.show(text + "\n"):
+            return SendResult("failed", "nobody reads this terminal's output any more")
         return SendResult.sent()
 
     def end_turn(self) -> None:
         if self._json:
-            self._out.write('{"turn_end": true}\n')
+            self.show('{"turn_end": true}\n')
+
+    def show(self, text: str) -> bool:
+        """Write and flush; False once the reader has gone."""
+        if self.closed:
+            return False
+        try:
+            self._out.write(text)
             self._out.flush()
+        except BrokenPipeError:
+            self.closed = True
+            _silence(self._out)
+            return False
+        return True
+
+
+def _silence(out: TextIO) -> None:
+    """Point the closed pipe at /dev/null: Python flushes standard output once more on
+    exit, and would print a BrokenPipeError there."""
+    try:
+        descriptor = out.fileno()
+    except (OSError, ValueError):  # not a file (a test's StringIO)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, descriptor)
+    finally:
+        os.close(devnull)

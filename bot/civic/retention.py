@@ -5,12 +5,16 @@
 - outbox messages sent, failed or cancelled longer ago than `retention_outbox_days`;
 - platform message ids older than `retention_inbound_days` (only there to drop redeliveries);
 - with `retention_inactive_citizen_days` set: citizens not heard from for that long, erased
-  exactly as if they had asked for it (storage/citizens.py).
+  exactly as if they had asked for it (storage/citizens.py);
+- chat partners who never consented and own nothing, idle `retention_anonymous_citizen_days`;
+- web chat messages no page fetched within `web_chat_delivery_days` are given up first
+  (failed, "not reachable"), so announcements finish and retention can remove them.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,14 +26,18 @@ from storage.citizens import erase_citizen
 from storage.retention import (
     forget_finished_deliveries,
     forget_idle_conversations,
+    idle_anonymous_citizens,
     inactive_citizens,
 )
+from storage.web_chat import give_up_unfetched
 
 log = logging.getLogger(__name__)
 
 # erasing a citizen touches a dozen tables; batches keep each transaction short, so
 # citizens who write meanwhile are not held up for long
 ERASE_BATCH = 200
+
+FindCitizens = Callable[[AsyncSession, datetime, int], Awaitable[list[int]]]
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,8 @@ class RetentionPolicy:
     outbox: timedelta
     inbound: timedelta
     inactive_citizens: timedelta | None
+    anonymous_citizens: timedelta = timedelta(days=30)
+    web_chat_deliveries: timedelta = timedelta(days=14)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RetentionPolicy:
@@ -47,6 +57,8 @@ class RetentionPolicy:
             outbox=timedelta(days=settings.retention_outbox_days),
             inbound=timedelta(days=settings.retention_inbound_days),
             inactive_citizens=timedelta(days=inactive) if inactive else None,
+            anonymous_citizens=timedelta(days=settings.retention_anonymous_citizen_days),
+            web_chat_deliveries=timedelta(days=settings.web_chat_delivery_days),
         )
 
 
@@ -56,12 +68,16 @@ class RetentionReport:
     outbox: int = 0
     inbound: int = 0
     citizens: int = 0
+    anonymous: int = 0  # chat partners who never consented and left nothing
+    unreachable: int = 0  # web chat messages given up
 
 
 async def apply_retention(
     sessions: async_sessionmaker[AsyncSession], policy: RetentionPolicy, now: datetime
 ) -> RetentionReport:
     """One pass over everything with a retention period; each kind in its own transaction."""
+    async with sessions() as session, session.begin():
+        unreachable = await give_up_unfetched(session, now - policy.web_chat_deliveries)
     async with sessions() as session, session.begin():
         conversations = await forget_idle_conversations(session, now - policy.conversations)
     async with sessions() as session, session.begin():
@@ -70,23 +86,33 @@ async def apply_retention(
         ids = await inbound.forget_processed_before(session, now, policy.inbound)
     erased = 0
     if policy.inactive_citizens is not None:
-        while True:
-            async with sessions() as session, session.begin():
-                batch = await inactive_citizens(
-                    session, now - policy.inactive_citizens, ERASE_BATCH
-                )
-                for citizen_id in batch:
-                    erased += await erase_citizen(session, citizen_id)
-            if len(batch) < ERASE_BATCH:
-                break
-    report = RetentionReport(conversations, deliveries, ids, erased)
-    if any((conversations, deliveries, ids, erased)):
+        erased = await _erase_all(sessions, inactive_citizens, now - policy.inactive_citizens)
+    anonymous = await _erase_all(sessions, idle_anonymous_citizens, now - policy.anonymous_citizens)
+    report = RetentionReport(conversations, deliveries, ids, erased, anonymous, unreachable)
+    if any((conversations, deliveries, ids, erased, anonymous, unreachable)):
         log.info(
             "retention: deleted %d conversations, %d delivered messages, %d message ids, "
-            "%d inactive citizens",
+            "%d inactive citizens, %d anonymous chat partners; %d web chat messages not "
+            "reachable",
             conversations,
             deliveries,
             ids,
             erased,
+            anonymous,
+            unreachable,
         )
     return report
+
+
+async def _erase_all(
+    sessions: async_sessionmaker[AsyncSession], find: FindCitizens, before: datetime
+) -> int:
+    """Erase everyone `find` names, in batches; returns how many."""
+    erased = 0
+    while True:
+        async with sessions() as session, session.begin():
+            batch = await find(session, before, ERASE_BATCH)
+            for citizen_id in batch:
+                erased += await erase_citizen(session, citizen_id)
+        if len(batch) < ERASE_BATCH:
+            return erased

@@ -27,6 +27,7 @@ from bot.web.civic.area import routes as civic_routes
 from bot.web.errors import exception_handlers, refuse
 from bot.web.layout import served_paths
 from bot.web.parts import Running
+from bot.web.request_limits import http_for
 from bot.web.staff.area import routes as staff_routes
 from storage.database import ping
 
@@ -90,7 +91,13 @@ class WebServer:
 
     def __init__(self, asgi: Starlette, host: str, port: int) -> None:
         config = uvicorn.Config(
-            asgi, host=host, port=port, lifespan="off", log_level="warning", access_log=False
+            asgi,
+            host=host,
+            port=port,
+            lifespan="off",
+            log_level="warning",
+            access_log=False,
+            http=http_for(asgi),  # cuts off slow or huge requests (bot/web/request_limits.py)
         )
         self._server = _Server(config)
         self._task: asyncio.Task[None] | None = None

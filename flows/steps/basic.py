@@ -39,10 +39,12 @@ async def enter_confirm(step: StepDefinition, run: Run) -> Outcome:
 
 async def receive_confirm(step: StepDefinition, run: Run, answer: UserInput) -> Outcome:
     decided = answer.choice if answer.choice in ("yes", "no") else yes_or_no(answer)
-    typed_yes = normalize(answer.text) in YES_WORDS
+    label = run.text(step.get("yes_label") or builtin_texts.YES)
+    # the channel tells a press from typed text; a press comes with its button's label
+    words = normalize(answer.text)
+    typed_yes = words in YES_WORDS and words != normalize(label)
     if decided == "yes" and step.get("explicit") and (answer.choice != "yes" or typed_yes):
         # a serious step (erasing data) takes only the button, its number or its exact label
-        label = run.text(step.get("yes_label") or builtin_texts.YES)
         return Invalid(run.text(builtin_texts.EXPLICIT_YES, label=label))
     if decided is None:
         return Invalid(run.text(builtin_texts.NOT_YES_NO))

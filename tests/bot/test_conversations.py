@@ -15,7 +15,7 @@ from storage.models.core import ChannelIdentity
 
 async def say(app: App, sender: str, text: str) -> str:
     replies = await app.dispatcher.answer(
-        InboundMessage(ConversationKey("web", sender, sender), text, payload_choices=True)
+        InboundMessage(ConversationKey("web", sender, sender), text)
     )
     return "\n".join(reply.text for reply in replies)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from flows.library import FlowLibrary, FlowSource, load_definitions
 from flows.types import ConversationState
 from tests.flows.chat import Chat
 
@@ -62,3 +63,19 @@ async def test_erasure_can_be_called_off() -> None:
     await chat.say("/delete")
     await chat.say("nein")
     assert "ich lösche nichts" in chat.text and "erase_citizen" not in chat.services.calls
+
+
+async def test_an_explicit_confirm_takes_its_plain_yes_button_but_no_other_yes() -> None:
+    """An explicit step without a label of its own: its yes button says "Ja", a yes word."""
+    label = "    yes_label:\n      de: 🗑 Ja, alles löschen\n      en: 🗑 Yes, delete everything\n"
+    sources = [
+        FlowSource(flow_id, 1, source.replace(label, ""), filename)
+        for flow_id, filename, source in load_definitions()
+    ]
+    chat = Chat(library=FlowLibrary.from_sources(sources))
+    await chat.say("/loeschen")
+    assert chat.labels[0] == "Ja"
+    await chat.say("klar", intent="affirm")
+    assert "Zur Sicherheit" in chat.text and "erase_citizen" not in chat.services.calls
+    await chat.press("Ja")
+    assert "erase_citizen" in chat.services.calls

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 MAX_BODY_BYTES = 64 * 1024  # a message of the longest allowed text, with room for metadata
+MAX_JSON_DEPTH = 32  # a message nests two levels; Rasa front ends may add some metadata
 MAX_STREAMS_PER_SESSION = 4  # tabs of one session listening at the same time
 _PRUNE_ABOVE = 50_000  # buckets kept before idle ones are forgotten
 
@@ -72,3 +73,37 @@ class RateLimiter:
             for key, bucket in self._buckets.items()
             if bucket.tokens + (now - bucket.updated) * self._rate < self._capacity
         }
+
+
+class StreamSlots:
+    """Open event streams per session and per network address.
+
+    A slot is taken in the request's handler, before anything is awaited, and given back
+    when the response ends, so requests arriving together cannot all pass the count.
+    """
+
+    def __init__(self, per_session: int, per_address: int) -> None:
+        self._limits = (per_session, per_address)
+        self._open: tuple[dict[str, int], dict[str, int]] = ({}, {})
+
+    def take(self, session: str, address: str) -> bool:
+        keys = (session, address)
+        if any(
+            counts.get(key, 0) >= limit
+            for counts, key, limit in zip(self._open, keys, self._limits, strict=True)
+        ):
+            return False
+        for counts, key in zip(self._open, keys, strict=True):
+            counts[key] = counts.get(key, 0) + 1
+        return True
+
+    def give_back(self, session: str, address: str) -> None:
+        for counts, key in zip(self._open, (session, address), strict=True):
+            left = counts.get(key, 0) - 1
+            if left > 0:
+                counts[key] = left
+            else:
+                counts.pop(key, None)
+
+    def open(self, session: str) -> int:
+        return self._open[0].get(session, 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from bot.web.chat import api
+from bot.web.chat import api, stream_routes
 from bot.web.chat.page import chat_page, widget
 
 
@@ -17,6 +17,8 @@ def routes() -> list[BaseRoute]:
         Route("/webhooks/rest/session", api.preflight, methods=["OPTIONS"]),
         Route("/webhooks/rest/webhook", api.webhook, methods=["POST"]),
         Route("/webhooks/rest/webhook", api.preflight, methods=["OPTIONS"]),
-        Route("/webhooks/rest/events", api.events, methods=["GET"]),
+        Route("/webhooks/rest/events", stream_routes.events, methods=["GET"]),
         Route("/webhooks/rest/events", api.preflight, methods=["OPTIONS"]),
+        Route("/webhooks/rest/events/ticket", stream_routes.ticket, methods=["POST"]),
+        Route("/webhooks/rest/events/ticket", api.preflight, methods=["OPTIONS"]),
     ]

@@ -11,7 +11,7 @@ from starlette.requests import Request
 
 from bot.channels.web import WebChannel
 from bot.messages import InboundMessage
-from bot.web.chat.limits import RateLimiter
+from bot.web.chat.limits import RateLimiter, StreamSlots
 from flows.types import Reply
 
 Answer = Callable[[InboundMessage], Awaitable[list[Reply]]]
@@ -28,6 +28,9 @@ class ChatRuntime:
     answer: Answer  # the dispatcher's direct route: replies once the turn is committed
     sessions: async_sessionmaker[AsyncSession]
     channel: WebChannel | None  # None when the app was built without the web channel
+    new_sessions: RateLimiter  # sessions started per network address
+    streams: StreamSlots
+    frontend_secret: str | None = None  # a trusted front end's stand-in for every token
 
 
 def chat_runtime(request: Request) -> ChatRuntime:

@@ -1,7 +1,11 @@
-"""Session ids the server hands out, and the tokens that prove a page owns one.
+"""Session ids the server hands out, the tokens that prove a page owns one, and the
+short-lived tickets that open a session's event stream.
 
 A token is an HMAC of the session id under the installation's key, so it can be checked
-without storing anything, and a token for one session opens no other.
+without storing anything, and a token for one session opens no other. Every sender needs
+one: a conversation can export and erase a person's data. A trusted front end (a server
+that signs its users in itself) may instead send the operator's shared secret, which
+stands for any sender.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ import hmac
 import re
 import secrets
 
-ISSUED_PREFIX = "w-"  # ids of this form came from us and are always checked
+ISSUED_PREFIX = "w-"
+TICKET_SECONDS = 60  # a ticket is in a URL, so in proxy logs: it must be worthless soon
 _SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 
 
@@ -24,14 +29,45 @@ def valid_sender(sender: str) -> bool:
     return bool(_SENDER.match(sender))
 
 
-def is_issued(sender: str) -> bool:
-    return sender.startswith(ISSUED_PREFIX)
-
-
 def sign(key: str, sender: str) -> str:
-    digest = hmac.new(key.encode(), f"web-chat:{sender}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    return _mac(key, f"web-chat:{sender}")
 
 
 def verify(key: str, sender: str, token: str) -> bool:
-    return hmac.compare_digest(sign(key, sender), token)
+    return _same(sign(key, sender), token)
+
+
+def authorised(key: str, frontend_secret: str | None, sender: str, token: object) -> bool:
+    """The sender's own token, or the trusted front end's secret where one is configured."""
+    if not isinstance(token, str):
+        return False
+    if frontend_secret and _same(frontend_secret, token):
+        return True
+    return verify(key, sender, token)
+
+
+def stream_ticket(key: str, sender: str, now: float) -> str:
+    """Opens the sender's event stream until TICKET_SECONDS from now."""
+    expires = int(now) + TICKET_SECONDS
+    return f"{expires}.{_mac(key, f'stream:{sender}:{expires}')}"
+
+
+def ticket_valid(key: str, sender: str, ticket: str, now: float) -> bool:
+    expires, _, mac = ticket.partition(".")
+    if not (expires.isascii() and expires.isdecimal() and len(expires) < 12):
+        return False
+    return int(expires) >= now and _same(_mac(key, f"stream:{sender}:{expires}"), mac)
+
+
+def _mac(key: str, text: str) -> str:
+    digest = hmac.new(key.encode(), text.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def _same(expected: str, given: str) -> bool:
+    # as bytes: compare_digest refuses str with non-ASCII characters (a header may hold any)
+    return hmac.compare_digest(_bytes(expected), _bytes(given))
+
+
+def _bytes(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")

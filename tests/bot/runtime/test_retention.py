@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.civic.retention import RetentionPolicy, apply_retention
 from bot.config import Settings
 from storage import inbound, outbox, sending
+from storage.citizens import record_consent
 from storage.ideas import create_idea
 from storage.identities import resolve_citizen
 from storage.models.civic import Idea
@@ -114,7 +115,9 @@ async def test_citizens_are_kept_unless_a_period_for_inactive_ones_is_set(
     db_sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with db_sessions() as session, session.begin():
-        await _citizen(session, "quiet", NOW - 3000 * DAY)
+        quiet = await _citizen(session, "quiet", NOW - 3000 * DAY)
+        # one who never agreed to anything would go (docs/privacy.md); this one agreed
+        await record_consent(session, quiet, "2026-01", "telegram", NOW - 3000 * DAY)
     policy = RetentionPolicy.from_settings(Settings())
     assert policy.inactive_citizens is None
 

@@ -82,6 +82,9 @@
   var session = loadSession(); // {sender, token, last} or null
   var remember = session !== null;
   var events = null;
+  var listening = false; // a ticket is being fetched
+  var RETRY_MS = 3000;
+  var retryMs = RETRY_MS;
   var busy = false;
   var panelOpen = pageMode;
   var started = false;
@@ -310,19 +313,57 @@
       });
   }
 
+  // The event stream opens with a ticket valid for a minute, fetched with the token in the
+  // body: EventSource cannot send headers, and a token in a URL would end up in proxy logs.
   function listen() {
-    if (events || typeof EventSource === "undefined") {
+    if (events || listening || typeof EventSource === "undefined") {
       return;
     }
+    listening = true;
+    fetch(api + "/webhooks/rest/events/ticket", {
+      method: "POST",
+      mode: "cors",
+      credentials: "omit",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: session.sender, token: session.token }),
+    })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("no ticket");
+        }
+        return response.json();
+      })
+      .then(function (body) {
+        openStream(String(body.ticket));
+      })
+      .catch(listenLater)
+      .then(function () {
+        listening = false;
+      });
+  }
+
+  function openStream(ticket) {
     var url =
       api +
       "/webhooks/rest/events?sender=" +
       encodeURIComponent(session.sender) +
-      "&token=" +
-      encodeURIComponent(session.token) +
+      "&ticket=" +
+      encodeURIComponent(ticket) +
       (session.last ? "&after=" + encodeURIComponent(String(session.last)) : "");
-    events = new EventSource(url);
-    events.onmessage = function (event) {
+    var source = new EventSource(url);
+    events = source;
+    source.onopen = function () {
+      retryMs = RETRY_MS;
+    };
+    source.onerror = function () {
+      // the browser reconnects by itself with the same ticket; once that is refused (the
+      // ticket expired, the server restarted) it gives up, and a new ticket is fetched
+      if (source.readyState === EventSource.CLOSED && events === source) {
+        events = null;
+        listenLater();
+      }
+    };
+    source.onmessage = function (event) {
       var id = parseInt(event.lastEventId, 10);
       if (!isNaN(id)) {
         if (id <= session.last) {
@@ -337,6 +378,11 @@
         badge.textContent = t.unread;
       }
     };
+  }
+
+  function listenLater() {
+    setTimeout(listen, retryMs);
+    retryMs = Math.min(retryMs * 2, 60000);
   }
 
   function showBotMessage(message) {

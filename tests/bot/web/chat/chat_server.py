@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.web.server import WebServer, create_web_app
 from nlu.types import IntentRecognizer
 from storage.models.civic import Question
+from storage.models.core import ChannelIdentity
 
 
 @dataclass
@@ -27,6 +28,14 @@ class ChatServer:
 
     def client(self, **kwargs: Any) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.url, timeout=30, **kwargs)
+
+    async def web_senders(self) -> set[str]:
+        """The web chats the store knows a citizen for."""
+        async with self.app.sessions() as session:
+            found = await session.scalars(
+                select(ChannelIdentity.user_key).where(ChannelIdentity.channel == "web")
+            )
+            return set(found)
 
     async def answer_latest_question(self, answer: str) -> str:
         """A member of staff answers the newest question; returns its reference."""

@@ -6,7 +6,7 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from playwright.async_api import Locator, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from bot.web.server import WebServer
 from nlu.types import IntentRecognizer
-from tests.bot.web.chat.chat_server import running_chat
+from tests.bot.web.chat.chat_server import ChatServer, running_chat
 from tests.browser_support import launch_chromium
 
 TITLE = "Fragen an Musterstadt"
@@ -138,14 +138,20 @@ async def test_a_whole_idea_in_the_widget_on_the_town_website(
             assert await page.evaluate("() => window.localStorage.length") == 0
 
 
+async def started_chat_page(browser: Browser, chat: ChatServer) -> Page:
+    """The chat as a page of its own, with the conversation begun."""
+    page = await browser.new_page()
+    await page.goto(f"{chat.url}/chat")
+    await press(page, "Los geht's")
+    await bot_said(page, "Womit möchten Sie anfangen")
+    return page
+
+
 async def test_a_staff_answer_arrives_while_the_chat_page_is_open(
     sqlite_url: str, recognizer: IntentRecognizer
 ) -> None:
     async with running_chat(sqlite_url, recognizer) as chat, launch_chromium() as browser:
-        page = await browser.new_page()
-        await page.goto(f"{chat.url}/chat")
-        await press(page, "Los geht's")
-        await bot_said(page, "Womit möchten Sie anfangen")
+        page = await started_chat_page(browser, chat)
         await write(page, "ich habe eine frage an die stadt")
         await bot_said(page, "Was möchten Sie die Verwaltung fragen")
         await write(page, "Wann wird der Spielplatz am Lindenpark saniert?")
@@ -171,3 +177,17 @@ async def test_a_staff_answer_arrives_while_the_chat_page_is_open(
         await expect(log_of(page).get_by_text("beginnen im März")).to_have_count(0)
         await page.get_by_label("Gespräch auf diesem Gerät merken").uncheck()
         assert await page.evaluate("() => window.localStorage.length") == 0
+
+
+async def test_the_erasure_button_in_the_widget_erases(
+    sqlite_url: str, recognizer: IntentRecognizer
+) -> None:
+    async with running_chat(sqlite_url, recognizer) as chat, launch_chromium() as browser:
+        page = await started_chat_page(browser, chat)
+        await write(page, "/loeschen")
+        await bot_said(page, "wirklich alle Ihre Daten löschen")
+        assert len(await chat.web_senders()) == 1
+
+        await press(page, "Ja, alles löschen")
+        await bot_said(page, "Ihre Daten sind gelöscht")
+        assert await chat.web_senders() == set()
