@@ -20,11 +20,13 @@ class Capabilities:
 
 @dataclass(frozen=True)
 class SendResult:
-    """How a send went. `retry_after` is the platform's wish in seconds (429)."""
+    """How a send went. `retry_after` is the platform's wish in seconds (429); it holds the
+    whole channel unless `whole_channel` is False (the platform asked only this chat to wait)."""
 
     outcome: Literal["sent", "retry", "blocked", "failed"]
     detail: str = ""
     retry_after: float | None = None
+    whole_channel: bool = True
 
     @classmethod
     def sent(cls) -> SendResult:

@@ -302,8 +302,8 @@ class DeliveryWorker:
                 # a platform's own "retry after" is always honoured, however often it comes
                 if result.retry_after is not None:
                     wait = timedelta(seconds=result.retry_after)
-                    # a flood wait holds for the whole bot, not just this chat
-                    self._limits.pause(channel, result.retry_after)
+                    if result.whole_channel:  # else the chat alone waits (retry_later)
+                        self._limits.pause(channel, result.retry_after)
                 else:
                     wait = backoff(attempts)
                 await sending.retry_later(session, message_id, now + wait, result.detail or "retry")

@@ -4,59 +4,56 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import json
 import logging
 from typing import Any
 
-from aiohttp import ClientError
 from nio import (
     AsyncClient,
-    ErrorResponse,
     InviteMemberEvent,
-    JoinedRoomsResponse,
     LocalProtocolError,
     MatrixRoom,
     MegolmEvent,
     ProfileGetDisplayNameResponse,
+    ReactionEvent,
+    RedactionEvent,
     RoomEncryptedMedia,
     RoomMessageEmote,
     RoomMessageMedia,
     RoomMessageText,
-    RoomSendResponse,
     SyncError,
 )
-from nio.api import Api
 
 from bot.channels.base import Capabilities, InboundSink, SendResult
-from bot.channels.matrix.errors import send_failure
-from bot.channels.matrix.events import CHANNEL, BotIdentity, inbound_from_event, is_group
-from bot.channels.matrix.format import MAX_TEXT, notice, reply_contents
+from bot.channels.matrix import notes
+from bot.channels.matrix.events import (
+    CHANNEL,
+    BotIdentity,
+    answer_from_reaction,
+    inbound_from_event,
+    is_edit,
+    is_group,
+    relation,
+    thread_root,
+)
+from bot.channels.matrix.format import MAX_TEXT
+from bot.channels.matrix.invites import answer_invite
 from bot.channels.matrix.login import MatrixAccount, MatrixLoginError, signed_in_client
+from bot.channels.matrix.members import known_members
+from bot.channels.matrix.room_memory import RoomMemory
+from bot.channels.matrix.sending import membership, secure, send_reply, take_back_exports
+from bot.channels.matrix.store_link import MessageDeleted, StoreLink
+from bot.channels.matrix.trust import TrustPolicy
 from bot.channels.ordered_work import OrderedWork
-from bot.messages import Outbound
+from bot.messages import InboundMessage, Outbound
 
 log = logging.getLogger(__name__)
 
 SYNC_TIMEOUT_MS = 30_000
 SYNC_PAUSE_AFTER_ERROR = 5.0
-UNREADABLE = (
-    "Ich konnte Ihre Nachricht nicht entschlüsseln. Bitte schreiben Sie sie noch einmal.\n"
-    "I could not decrypt your message. Please send it again."
-)
-UNREADABLE_HTML = (
-    "Ich konnte Ihre Nachricht nicht entschlüsseln. Bitte schreiben Sie sie noch einmal.<br>"
-    "<i>I could not decrypt your message. Please send it again.</i>"
-)
-
-
-def transaction_id(outbox_id: int, piece: int, content: dict[str, Any]) -> str:
-    """Stable per outbox row and piece, so the homeserver posts a retried send only once.
-
-    The content's digest is part of it because SQLite hands out a deleted row's id again
-    (after an erasure), and the homeserver would take the new message for the old one."""
-    digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]
-    return f"mitreden-{outbox_id}-{piece}-{digest}"
+# members arrive with the events that need them, not all at once for every room
+LAZY_MEMBERS: dict[str, Any] = {
+    "room": {"state": {"lazy_load_members": True}, "timeline": {"lazy_load_members": True}}
+}
 
 
 class MatrixChannel:
@@ -65,12 +62,21 @@ class MatrixChannel:
     name = CHANNEL
     capabilities = Capabilities(buttons=False, max_length=MAX_TEXT, files=False)
 
-    def __init__(self, account: MatrixAccount, *, sync_timeout_ms: int = SYNC_TIMEOUT_MS) -> None:
+    def __init__(
+        self,
+        account: MatrixAccount,
+        *,
+        sync_timeout_ms: int = SYNC_TIMEOUT_MS,
+        trust: TrustPolicy | None = None,
+    ) -> None:
         self._account = account
         self._sync_timeout_ms = sync_timeout_ms
+        self._trust = trust or TrustPolicy()
         self._client: AsyncClient | None = None
         self._me: BotIdentity | None = None
         self._sink: InboundSink | None = None
+        self._store: StoreLink | None = None
+        self._memory = RoomMemory(account.store_dir)
         self._catching_up = False
         self._syncing: asyncio.Task[None] | None = None
         self._work = OrderedWork("a Matrix message")
@@ -78,6 +84,19 @@ class MatrixChannel:
     @property
     def device_id(self) -> str | None:
         return self._client.device_id if self._client is not None else None
+
+    @property
+    def trust(self) -> TrustPolicy:
+        return self._trust
+
+    def members_known(self, room_id: str) -> int:
+        """How many members of a room the bot has loaded; lazily, only those it needed."""
+        room = self._client.rooms.get(room_id) if self._client is not None else None
+        return len(room.users) if room is not None else 0
+
+    def link_store(self, link: StoreLink) -> None:
+        """How deleted messages are forgotten and an erased citizen's room is recognised."""
+        self._store = link
 
     async def start(self, sink: InboundSink) -> None:
         """Sign in as the stored device, catch up once, then keep syncing in the background."""
@@ -100,6 +119,8 @@ class MatrixChannel:
             (RoomMessageText, RoomMessageEmote, RoomMessageMedia, RoomEncryptedMedia),
         )
         client.add_event_callback(self._on_undecryptable, MegolmEvent)
+        client.add_event_callback(self._on_reaction, ReactionEvent)
+        client.add_event_callback(self._on_redaction, RedactionEvent)
         profile = await client.get_displayname()
         name = profile.displayname if isinstance(profile, ProfileGetDisplayNameResponse) else None
         self._me = BotIdentity(client.user_id, name)
@@ -109,7 +130,8 @@ class MatrixChannel:
         # a new store has no sync token: what happened before the bot existed is not for it;
         # a stored token resumes where the last run stopped, so nothing sent meanwhile is lost
         self._catching_up = not client.loaded_sync_token
-        response = await client.sync(timeout=0, full_state=True)
+        # full state: nio keeps no rooms between runs; lazily, so members come only as needed
+        response = await client.sync(timeout=0, sync_filter=LAZY_MEMBERS, full_state=True)
         self._catching_up = False
         if isinstance(response, SyncError):
             raise MatrixLoginError(f"the homeserver refused the first sync: {response}")
@@ -118,7 +140,9 @@ class MatrixChannel:
     async def _sync_forever(self, client: AsyncClient) -> None:
         while True:
             try:
-                response = await client.sync(timeout=self._sync_timeout_ms)
+                response = await client.sync(
+                    timeout=self._sync_timeout_ms, sync_filter=LAZY_MEMBERS
+                )
                 if isinstance(response, SyncError):
                     log.warning("Matrix sync failed: %s", response)
                     await asyncio.sleep(SYNC_PAUSE_AFTER_ERROR)
@@ -153,24 +177,78 @@ class MatrixChannel:
 
     # --- in ---------------------------------------------------------------------------
 
+    def _listening(self) -> tuple[AsyncClient, BotIdentity, InboundSink] | None:
+        if self._catching_up or self._client is None or self._me is None or self._sink is None:
+            return None
+        return self._client, self._me, self._sink
+
     async def _on_invite(self, room: MatrixRoom, event: InviteMemberEvent) -> None:
-        client = self._client
-        if client is None or event.state_key != client.user_id or event.membership != "invite":
-            return
-        if not event.content.get("is_direct"):
-            log.info("Matrix: not joining %s, it is not a direct chat", room.room_id)
-            return
-        joined = await client.join(room.room_id)
-        if isinstance(joined, ErrorResponse):
-            log.warning("Matrix: could not join %s: %s", room.room_id, joined)
+        if self._client is not None:
+            await answer_invite(self._client, room, event)
 
     async def _on_message(self, room: MatrixRoom, event: Any) -> None:
-        me, sink = self._me, self._sink
-        if self._catching_up or me is None or sink is None:
+        listening = self._listening()
+        if listening is None or event.sender == listening[1].user_id:
             return
-        inbound = inbound_from_event(room, event, me)
+        await known_members(listening[0], room)  # a direct chat or a group?
+        if is_edit(event):
+            if not is_group(room):  # in a group an edit may be chatter not meant for the bot
+                self._work.add((room.room_id, event.sender), lambda: self._note_edit(room, event))
+            return
+        inbound = inbound_from_event(room, event, listening[1])
+        if inbound is None:
+            return
+        self._memory.text(event.event_id, room.room_id, event.sender, inbound.text)
+        self._hand_on(room, inbound, thread_root(event))
+
+    def _hand_on(self, room: MatrixRoom, inbound: InboundMessage, thread: str | None) -> None:
+        sink = self._sink
+        assert sink is not None
+        event_id = inbound.platform_id or ""
+
+        async def handle() -> None:
+            self._memory.wrote(room.room_id, event_id, thread)  # answers follow into a thread
+            await sink(inbound)
+
+        self._work.add((room.room_id, inbound.key.user), handle)
+
+    async def _on_reaction(self, room: MatrixRoom, event: ReactionEvent) -> None:
+        """👍 or 👎 on the bot's yes/no question answers it; other reactions are decoration."""
+        listening = self._listening()
+        if listening is None or event.sender == listening[1].user_id:
+            return
+        await known_members(listening[0], room)
+        inbound = answer_from_reaction(room, event, self._memory.question(room.room_id))
         if inbound is not None:
-            self._work.add((room.room_id, event.sender), lambda: sink(inbound))
+            self._memory.answered(room.room_id)
+            self._hand_on(room, inbound, thread_root(event))
+
+    async def _on_redaction(self, room: MatrixRoom, event: RedactionEvent) -> None:
+        """A citizen deleted a message: its text is forgotten where the bot kept it."""
+        remembered = self._memory.take_text(event.redacts)
+        if self._listening() is None or remembered is None:
+            return
+        room_id, sender, text = remembered
+        deleted = MessageDeleted(CHANNEL, room_id, sender, text)
+        self._work.add((room_id, sender), lambda: self._forget(room, deleted, event.event_id))
+
+    async def _forget(self, room: MatrixRoom, deleted: MessageDeleted, redaction: str) -> None:
+        client, store = self._client, self._store
+        if client is None or store is None or not await store.forget_message(deleted):
+            return
+        await secure(client, room, self._trust)
+        await notes.send_note(client, room.room_id, notes.DELETED, f"mitreden-deleted-{redaction}")
+
+    async def _note_edit(self, room: MatrixRoom, event: Any) -> None:
+        """Edits are not read (the flow has moved on): say so, as a reply to the message."""
+        client = self._client
+        if client is None:
+            return
+        edited = relation(event).get("event_id")
+        reply = {"m.in_reply_to": {"event_id": edited}} if isinstance(edited, str) else None
+        await secure(client, room, self._trust)
+        tx_id = f"mitreden-edit-{event.event_id}"
+        await notes.send_note(client, room.room_id, notes.EDITS_NOT_READ, tx_id, relation=reply)
 
     async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
         """Ask the sender's devices for the key, and tell the citizen in words they can read."""
@@ -182,27 +260,10 @@ class MatrixChannel:
         if is_group(room):
             return  # in a group the message may not have been for the bot at all
         # unencrypted on purpose: if our keys are what broke, an encrypted answer is unreadable too
-        method, path, data = Api.room_send(
-            client.access_token,
-            room.room_id,
-            "m.room.message",
-            notice(UNREADABLE, UNREADABLE_HTML),
-            f"mitreden-unreadable-{event.event_id}",
-        )
-        answer = await client._send(RoomSendResponse, method, path, data, (room.room_id,))
-        if isinstance(answer, ErrorResponse):
-            log.warning("Matrix: could not explain an unreadable message: %s", answer)
+        tx_id = f"mitreden-unreadable-{event.event_id}"
+        await notes.send_note(client, room.room_id, notes.UNREADABLE, tx_id, encrypt=False)
 
     # --- out --------------------------------------------------------------------------
-
-    async def _membership(self, client: AsyncClient, room_id: str, detail: str) -> SendResult:
-        """Retry while the bot is in the room (the next sync catches up), else it is blocked."""
-        joined = await client.joined_rooms()
-        if isinstance(joined, JoinedRoomsResponse) and room_id in joined.rooms:
-            return SendResult("retry", detail, retry_after=1.0)
-        if isinstance(joined, ErrorResponse):
-            return send_failure(joined)
-        return SendResult("blocked", f"the bot is no longer in {room_id}")
 
     async def send(self, message: Outbound) -> SendResult:
         client = self._client
@@ -210,24 +271,17 @@ class MatrixChannel:
             return SendResult("retry", "the Matrix channel is not started", retry_after=1.0)
         room = client.rooms.get(message.address)
         if room is None:
-            return await self._membership(client, message.address, "the room is not synced yet")
+            return await membership(client, message.address, "the room is not synced yet")
+        await known_members(client, room)
         if room.joined_count < 2 and room.invited_count == 0:
             return SendResult("blocked", "everyone else left the room")
-        try:
-            if room.encrypted and client.should_query_keys:
-                await client.keys_query()  # a device that just joined must get the key too
-            for piece, content in enumerate(reply_contents(message.reply)):
-                response = await client.room_send(
-                    room.room_id,
-                    "m.room.message",
-                    content,
-                    tx_id=transaction_id(message.outbox_id, piece, content),
-                    ignore_unverified_devices=True,
-                )
-                if isinstance(response, ErrorResponse):
-                    return send_failure(response)
-        except LocalProtocolError as error:  # e.g. the members of the room cannot be read
-            return await self._membership(client, room.room_id, f"{type(error).__name__}: {error}")
-        except (ClientError, TimeoutError) as error:
-            return SendResult("retry", f"{type(error).__name__}: {error}")
-        return SendResult.sent()
+        result = await send_reply(client, room, message, self._memory, self._trust)
+        if result.outcome == "sent" and self._memory.exports(room.room_id):
+            await self._after_erasure(client, room.room_id)
+        return result
+
+    async def _after_erasure(self, client: AsyncClient, room_id: str) -> None:
+        """Once a room's citizen was erased (their goodbye just went out), take back the
+        data exports the bot posted there."""
+        if self._store is not None and not await self._store.room_in_use(room_id):
+            await take_back_exports(client, room_id, self._memory)

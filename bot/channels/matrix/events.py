@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from nio import (
+    Event,
     MatrixRoom,
+    ReactionEvent,
     RoomEncryptedMedia,
     RoomMessage,
     RoomMessageEmote,
@@ -20,6 +23,8 @@ from bot.messages import ConversationKey, InboundMessage
 CHANNEL = "matrix"
 # a direct chat is the citizen and the bot; more members make it a group
 DIRECT_MEMBERS = 2
+THUMBS_UP, THUMBS_DOWN = "👍", "👎"
+_EMOJI_MODIFIERS = frozenset("\ufe0f\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff")
 
 
 @dataclass(frozen=True)
@@ -34,8 +39,45 @@ class BotIdentity:
         return self.user_id.split(":", 1)[0].lstrip("@")
 
 
+@dataclass(frozen=True)
+class YesNoQuestion:
+    """The bot's last question in a room offered yes and no: a 👍 or 👎 on it answers it."""
+
+    event_id: str
+    english: bool
+
+
 def is_group(room: MatrixRoom) -> bool:
     return int(room.member_count) > DIRECT_MEMBERS
+
+
+def relation(event: Event) -> dict[str, Any]:
+    """The event's m.relates_to: a reply, an edit, a thread, a reaction (or nothing)."""
+    found = event.source.get("content", {}).get("m.relates_to")
+    return found if isinstance(found, dict) else {}
+
+
+def is_edit(event: Event) -> bool:
+    return relation(event).get("rel_type") == "m.replace"
+
+
+def thread_root(event: Event) -> str | None:
+    """The thread the event was written in, None for the room's main timeline."""
+    related = relation(event)
+    root = related.get("event_id")
+    return root if related.get("rel_type") == "m.thread" and isinstance(root, str) else None
+
+
+def without_reply_fallback(body: str) -> str:
+    """The text of a reply without the quoted message clients put before it ("> <@…> …")."""
+    lines = body.split("\n")
+    if not lines[0].startswith("> <"):
+        return body
+    quoted = next((n for n, line in enumerate(lines) if not line.startswith(">")), len(lines))
+    rest = lines[quoted:]
+    if rest and not rest[0].strip():
+        rest = rest[1:]
+    return "\n".join(rest)
 
 
 def _names(bot: BotIdentity) -> list[str]:
@@ -67,19 +109,32 @@ def addressed_text(text: str, event: RoomMessage, bot: BotIdentity) -> str | Non
 
 
 def message_text(event: RoomMessage) -> str | None:
-    """What the citizen wrote; "" for a picture or file (the flows say they read text only)."""
+    """What the citizen wrote; "" for a picture or file (the flows say they read text only).
+
+    A reply's quote of the message it answers is not part of it: it is the bot's own text."""
     if isinstance(event, RoomMessageText | RoomMessageEmote):
-        return str(event.body)
+        body = str(event.body)
+        return without_reply_fallback(body) if relation(event).get("m.in_reply_to") else body
     if isinstance(event, RoomMessageMedia | RoomEncryptedMedia):
         return ""
     return None
+
+
+def _inbound(room: MatrixRoom, event: Event, text: str, group: bool) -> InboundMessage:
+    return InboundMessage(
+        key=ConversationKey(CHANNEL, room.room_id, event.sender),
+        text=text,
+        platform_id=event.event_id,
+        group_chat=group,
+        received_at=datetime.fromtimestamp(event.server_timestamp / 1000, UTC),
+    )
 
 
 def inbound_from_event(
     room: MatrixRoom, event: RoomMessage, bot: BotIdentity
 ) -> InboundMessage | None:
     """A citizen's message as the dispatcher takes it, or None when it is not for the bot."""
-    if event.sender == bot.user_id:
+    if event.sender == bot.user_id or is_edit(event):
         return None
     text = message_text(event)
     if text is None:
@@ -90,10 +145,21 @@ def inbound_from_event(
         if named is None:
             return None
         text = named
-    return InboundMessage(
-        key=ConversationKey(CHANNEL, room.room_id, event.sender),
-        text=text,
-        platform_id=event.event_id,
-        group_chat=group,
-        received_at=datetime.fromtimestamp(event.server_timestamp / 1000, UTC),
-    )
+    return _inbound(room, event, text, group)
+
+
+def answer_from_reaction(
+    room: MatrixRoom, event: ReactionEvent, asked: YesNoQuestion | None
+) -> InboundMessage | None:
+    """👍 or 👎 on the bot's yes/no question in a direct chat, as the word the citizen meant.
+
+    A word, not a button press: a step that needs the exact button (erasing data) asks for
+    it, as it does for a typed "ja"."""
+    if asked is None or event.reacts_to != asked.event_id or is_group(room):
+        return None
+    # the emoji with or without its variation selector or a skin tone
+    key = "".join(char for char in event.key if char not in _EMOJI_MODIFIERS)
+    if key not in (THUMBS_UP, THUMBS_DOWN):
+        return None
+    words = ("yes", "no") if asked.english else ("ja", "nein")
+    return _inbound(room, event, words[0] if key == THUMBS_UP else words[1], group=False)

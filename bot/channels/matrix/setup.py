@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.channels.base import ChannelAdapter
 from bot.channels.matrix.channel import MatrixChannel
 from bot.channels.matrix.login import MatrixAccount
+from bot.channels.matrix.trust import TrustPolicy
 from bot.config import Settings
 
 
@@ -28,5 +29,6 @@ def matrix_channels(settings: Settings) -> dict[str, ChannelAdapter]:
         access_token=token,
         device_name=settings.matrix_device_name,
     )
-    channel = MatrixChannel(account)
+    trust = TrustPolicy.from_settings(settings.matrix_trust, settings.matrix_verified_keys)
+    channel = MatrixChannel(account, trust=trust)
     return {channel.name: channel}

@@ -5,27 +5,35 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from telegram import InputFile, LinkPreviewOptions, Message, Update
+from telegram import InputFile, LinkPreviewOptions, Message, ReplyParameters, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import ChatMigrated, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.base import Capabilities, InboundSink, SendResult
 from bot.channels.ordered_work import OrderedWork
 from bot.channels.telegram.commands import register_commands
-from bot.channels.telegram.errors import send_failure
-from bot.channels.telegram.format import MAX_TEXT, escape, html_chunks, keyboard, utf16_length
+from bot.channels.telegram.errors import retry_seconds, send_failure
+from bot.channels.telegram.flood import FloodWaits
+from bot.channels.telegram.format import MAX_TEXT, html_chunks, keyboard, reply_text
+from bot.channels.telegram.keyboards import Keyboards, retire_on_screen
 from bot.channels.telegram.updates import (
     CHANNEL,
     BotIdentity,
     ButtonPress,
+    ChatMoved,
     ReachabilitySink,
     button_press,
+    chat_address,
+    chat_moved,
+    edited_for_us,
     inbound_from_message,
+    language_hint,
+    parse_address,
     reachability_change,
 )
 from bot.channels.telegram.webhook import WebhookConfig, WebhookReceiver
@@ -34,13 +42,17 @@ from bot.messages import Outbound
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.telegram.org"
-ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 # a later message to a chat under a flood wait must not overtake the one that got the 429
 FOLLOWER_DELAY = 0.05
-RETIRED_KEYBOARDS = 10_000
 STALE_CHOICE = {
     "de": "Diese Auswahl ist nicht mehr aktuell. Bitte nutzen Sie die neuesten Knöpfe.",
     "en": "This choice is no longer open. Please use the latest buttons.",
+}
+EDITS_NOT_READ = {
+    "de": "Geänderte Nachrichten kann ich leider nicht lesen. "
+    "Bitte schicken Sie Ihre Korrektur als neue Nachricht.",
+    "en": "I can't read edited messages. Please send your correction as a new message.",
 }
 
 
@@ -72,18 +84,17 @@ class TelegramChannel:
         self._webhook = WebhookReceiver(webhook, self._on_webhook) if webhook else None
         self._webhook_config = webhook
         self._poll_timeout = poll_timeout
-        self._clock = clock
         self._sink: InboundSink | None = None
         self._reachability: ReachabilitySink | None = None
         self._me: BotIdentity | None = None
         self._work = OrderedWork("a Telegram update")
         self._progress: dict[int, int] = {}  # outbox id → chunks already sent
-        self._cooldown: dict[int, float] = {}  # chat → monotonic time its flood wait ends
-        self._keyboard: dict[int, int | None] = {}  # chat → message with the live keyboard
-        self._retired: OrderedDict[tuple[int, int], None] = OrderedDict()
+        self._floods = FloodWaits(clock)
+        self._keyboards = Keyboards()
+        self._moved: dict[int, int] = {}  # a group's old id → its id as a supergroup
 
     def watch_reachability(self, sink: ReachabilitySink) -> None:
-        """Where "the citizen blocked the bot" and "allowed it again" are reported."""
+        """Where "blocked", "allowed again" and "the group moved to a new id" are reported."""
         self._reachability = sink
 
     @property
@@ -147,9 +158,16 @@ class TelegramChannel:
         if me is None or sink is None:
             return None
         if update.message is not None:
+            moved = chat_moved(update.message)
+            if moved is not None:
+                return self._work.add(("moved", moved.old_address), lambda: self._on_move(moved))
             inbound = inbound_from_message(update.message, me)
             if inbound is not None:
                 return self._work.add(inbound.key, lambda: sink(inbound))
+        elif update.edited_message is not None:
+            edited = update.edited_message
+            if edited_for_us(edited, me):
+                return self._work.add(("edited", edited.chat.id), lambda: self._note_edit(edited))
         elif update.callback_query is not None:
             press = button_press(update.callback_query)
             message = update.callback_query.message
@@ -168,19 +186,20 @@ class TelegramChannel:
     async def _on_press(
         self, press: ButtonPress, message: Message | None, sink: InboundSink
     ) -> None:
-        """Answer the button at once, retire its keyboard, then pass the choice on."""
-        shown = (press.chat_id, press.message_id) if press.message_id is not None else None
-        live = self._keyboard.get(press.chat_id, press.message_id)
-        stale = shown is not None and (
-            shown in self._retired or (press.numbered and live != press.message_id)
-        )
+        """Answer the button at once, pass the choice on, then retire its keyboard on screen.
+
+        The keyboard is retired in memory before the choice goes on, so a second press is
+        refused; showing that on screen comes last, because it may fail (a flood wait right
+        after an announcement) and must never cost the citizen their choice."""
+        stale = self._keyboards.stale(press)
         language = press.inbound.language_hint or self._default_language
         await self._answer(press.query_id, STALE_CHOICE.get(language) if stale else None)
-        if shown is not None:
-            self._retire(shown)
-            await self._retire_keyboard(message, None if stale else press.label)
-        if not stale:
-            await sink(press.inbound)
+        self._keyboards.retire(press)
+        try:
+            if not stale:
+                await sink(press.inbound)
+        finally:
+            await retire_on_screen(self._app.bot, message, None if stale else press.label)
 
     async def _answer(self, query_id: str, text: str | None = None) -> None:
         try:
@@ -188,35 +207,29 @@ class TelegramChannel:
         except TelegramError as error:  # too old to answer: the citizen's app gave up already
             log.info("could not answer a button press: %s", error)
 
-    def _retire(self, shown: tuple[int, int]) -> None:
-        self._retired[shown] = None
-        if self._keyboard.get(shown[0]) == shown[1]:
-            self._keyboard[shown[0]] = None
-        while len(self._retired) > RETIRED_KEYBOARDS:
-            self._retired.popitem(last=False)
-
-    async def _retire_keyboard(self, message: Message | None, label: str | None) -> None:
-        """Show which button was pressed and remove the keyboard, so it cannot be pressed twice."""
-        if message is None:
-            return
-        bot = self._app.bot
+    async def _note_edit(self, message: Message) -> None:
+        """Edits are not read (the flow has moved on): say so, next to the edited message."""
+        if self._floods.remaining(message.chat.id)[0] > 0:
+            return  # Telegram asked us to wait: a note is not worth a longer wait
+        user = message.from_user
+        language = language_hint(user.language_code if user else None) or self._default_language
         try:
-            if label is not None and message.text is not None:
-                text = f"{message.text_html}\n\n✓ {escape(label)}"
-                if utf16_length(f"{message.text}\n\n✓ {label}") <= MAX_TEXT:
-                    await bot.edit_message_text(
-                        text,
-                        chat_id=message.chat.id,
-                        message_id=message.message_id,
-                        parse_mode=ParseMode.HTML,
-                        link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    )
-                    return
-            await bot.edit_message_reply_markup(
-                chat_id=message.chat.id, message_id=message.message_id
+            await self._app.bot.send_message(
+                message.chat.id,
+                EDITS_NOT_READ.get(language, EDITS_NOT_READ["de"]),
+                message_thread_id=message.message_thread_id if message.is_topic_message else None,
+                reply_parameters=ReplyParameters(
+                    message.message_id, allow_sending_without_reply=True
+                ),
             )
-        except BadRequest as error:  # already edited, or too old to edit
-            log.info("could not retire a keyboard: %s", error)
+        except TelegramError as error:
+            log.info("could not tell a citizen that edits are not read: %s", error)
+
+    async def _on_move(self, moved: ChatMoved) -> None:
+        """A group became a supergroup: send there from now on, and move what is stored."""
+        self._moved[int(moved.old_address)] = int(moved.new_address)
+        if self._reachability is not None:
+            await self._reachability(moved)
 
     # --- out --------------------------------------------------------------------------
 
@@ -224,31 +237,47 @@ class TelegramChannel:
         if self._me is None:
             return SendResult("retry", "the Telegram channel is not started", retry_after=1.0)
         try:
-            chat_id = int(message.address)
+            chat_id, thread = parse_address(message.address)
         except ValueError:
             return SendResult("failed", f"not a Telegram chat id: {message.address!r}")
-        waiting = self._cooldown.get(chat_id, 0.0) - self._clock()
+        chat_id = self._moved.get(chat_id, chat_id)
+        waiting, bot_wide = self._floods.remaining(chat_id)
         if waiting > 0:
-            return SendResult("retry", "Telegram asked to slow down", waiting + FOLLOWER_DELAY)
-        self._cooldown.pop(chat_id, None)
+            detail = "Telegram asked to slow down"
+            return SendResult("retry", detail, waiting + FOLLOWER_DELAY, whole_channel=bot_wide)
         try:
-            await self._deliver(chat_id, message)
+            await self._deliver_following(chat_id, thread, message)
         except TelegramError as error:
             result = send_failure(error)
+            if isinstance(error, RetryAfter):
+                bot_wide = self._floods.note(chat_id, retry_seconds(error))
+                result = replace(result, whole_channel=bot_wide)
         else:
             result = SendResult.sent()
-        if result.outcome == "retry" and result.retry_after is not None:
-            self._cooldown[chat_id] = self._clock() + result.retry_after
         if result.outcome != "retry":
             self._progress.pop(message.outbox_id, None)
         return result
 
-    async def _deliver(self, chat_id: int, message: Outbound) -> None:
+    async def _deliver_following(self, chat_id: int, thread: int | None, message: Outbound) -> None:
+        """Deliver; a group that became a supergroup is followed to its new id at once."""
+        try:
+            await self._deliver(chat_id, thread, message)
+        except ChatMigrated as error:
+            moved = ChatMoved(CHANNEL, str(chat_id), str(error.new_chat_id))
+            try:
+                await self._on_move(moved)
+            except Exception:  # the message still goes out; the next send reports it again
+                log.exception("could not record that a Telegram group moved")
+            await self._deliver(int(error.new_chat_id), thread, message)
+
+    async def _deliver(self, chat_id: int, thread: int | None, message: Outbound) -> None:
         """Send every piece not sent yet; a retry after a 429 goes on where it stopped."""
         reply = message.reply
-        pieces = html_chunks(reply.text) if reply.text.strip() or reply.attachment is None else []
         markup = keyboard(reply.options)
+        text = reply_text(reply.text, reply.options, markup)
+        pieces = html_chunks(text) if text.strip() or reply.attachment is None else []
         done = self._progress.get(message.outbox_id, 0)
+        address = chat_address(chat_id, thread)
         bot = self._app.bot
         for index in range(done, len(pieces)):
             last = index == len(pieces) - 1 and reply.attachment is None
@@ -257,16 +286,19 @@ class TelegramChannel:
                 pieces[index],
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup if last else None,
+                message_thread_id=thread,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
             self._progress[message.outbox_id] = index + 1
-            self._keyboard[chat_id] = sent.message_id if last and markup else None
+            self._keyboards.shown(address, sent.message_id if last and markup else None)
         if reply.attachment is not None and done <= len(pieces):
             document = InputFile(
                 reply.attachment.content.encode("utf-8"),
                 filename=reply.attachment.filename,
                 attach=False,
             )
-            sent = await bot.send_document(chat_id, document, reply_markup=markup)
+            sent = await bot.send_document(
+                chat_id, document, reply_markup=markup, message_thread_id=thread
+            )
             self._progress[message.outbox_id] = len(pieces) + 1
-            self._keyboard[chat_id] = sent.message_id if markup else None
+            self._keyboards.shown(address, sent.message_id if markup else None)

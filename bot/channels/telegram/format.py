@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Sequence
 
@@ -12,6 +13,10 @@ from flows.types import Option
 
 MAX_TEXT = 4096  # Telegram counts UTF-16 code units of the text after parsing the markup
 MAX_CALLBACK_BYTES = 64
+# Telegram refuses a whole message whose inline keyboard has more than 100 buttons or
+# whose markup is longer than about 10 kB ("reply markup is too long")
+MAX_BUTTONS = 100
+MAX_MARKUP_BYTES = 10_000
 # buttons this short sit side by side (Ja / Nein, a scale 1–5); longer ones get a row each
 ROW_LABEL_MAX = 6
 ROW_BUTTONS_MAX = 5
@@ -79,8 +84,10 @@ def numbered_choice(data: str) -> int | None:
 
 
 def keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup | None:
-    """One row per option, except that short neighbours (Ja / Nein, 1 … 5) share a row."""
-    if not options:
+    """One row per option, except that short neighbours (Ja / Nein, 1 … 5) share a row.
+
+    None when there are no options, or more than one keyboard can hold (see `reply_text`)."""
+    if not options or len(options) > MAX_BUTTONS:
         return None
     rows: list[list[InlineKeyboardButton]] = []
     short_row: list[InlineKeyboardButton] = []
@@ -98,7 +105,18 @@ def keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup | None:
             short_row = []
     if short_row:
         rows.append(short_row)
-    return InlineKeyboardMarkup(rows)
+    markup = InlineKeyboardMarkup(rows)
+    size = len(json.dumps(markup.to_dict(), ensure_ascii=False).encode())
+    return markup if size <= MAX_MARKUP_BYTES else None
+
+
+def reply_text(text: str, options: Sequence[Option], markup: InlineKeyboardMarkup | None) -> str:
+    """The text to send: options that do not fit a keyboard follow it as a numbered list,
+    and the citizen types the number (the flows map it back), so every option stays open."""
+    if markup is not None or not options:
+        return text
+    listed = "\n".join(f"{number}. {option.label}" for number, option in enumerate(options, 1))
+    return f"{text}\n\n{listed}" if text.strip() else listed
 
 
 def pressed_label(markup: InlineKeyboardMarkup | None, data: str) -> str | None:

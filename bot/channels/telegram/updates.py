@@ -36,7 +36,17 @@ class ReachabilityChange:
     at: datetime
 
 
-ReachabilitySink = Callable[[ReachabilityChange], Awaitable[None]]
+@dataclass(frozen=True)
+class ChatMoved:
+    """A group became a supergroup: Telegram gave it a new id, and the old one is dead."""
+
+    channel: str
+    old_address: str
+    new_address: str
+
+
+# where what happens to a chat is reported: blocked, allowed again, moved
+ReachabilitySink = Callable[[ReachabilityChange | ChatMoved], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -45,10 +55,27 @@ class ButtonPress:
 
     inbound: InboundMessage
     query_id: str
-    chat_id: int
+    address: str  # the chat, and in a forum the topic, the keyboard was shown in
     message_id: int | None
     numbered: bool
     label: str
+
+
+def chat_address(chat_id: int, thread_id: int | None = None) -> str:
+    """Where replies go: the chat, or "chat/topic" for a topic of a forum group."""
+    return str(chat_id) if thread_id is None else f"{chat_id}/{thread_id}"
+
+
+def parse_address(address: str) -> tuple[int, int | None]:
+    """The chat id and the forum topic (None: the chat itself); ValueError if it is neither."""
+    chat, _, thread = address.partition("/")
+    return int(chat), int(thread) if thread else None
+
+
+def _address(message: Message) -> str:
+    # only a forum's topics are threads one can send to; replies elsewhere carry a thread id too
+    thread = message.message_thread_id if message.is_topic_message else None
+    return chat_address(message.chat.id, thread)
 
 
 def language_hint(code: str | None) -> str | None:
@@ -116,7 +143,7 @@ def inbound_from_message(message: Message, bot: BotIdentity) -> InboundMessage |
     if addressed is None:
         return None
     return InboundMessage(
-        key=ConversationKey(CHANNEL, str(message.chat.id), str(message.from_user.id)),
+        key=ConversationKey(CHANNEL, _address(message), str(message.from_user.id)),
         text=addressed,
         platform_id=f"m{message.chat.id}:{message.message_id}",
         language_hint=language_hint(message.from_user.language_code),
@@ -134,16 +161,33 @@ def button_press(query: CallbackQuery) -> ButtonPress | None:
     markup = message.reply_markup if isinstance(message, Message) else None
     number = numbered_choice(data)
     label = pressed_label(markup, data) or (str(number) if number is not None else data)
+    shown = message if isinstance(message, Message) else None
+    address = _address(shown) if shown is not None else str(message.chat.id)
     inbound = InboundMessage(
-        key=ConversationKey(CHANNEL, str(message.chat.id), str(query.from_user.id)),
+        key=ConversationKey(CHANNEL, address, str(query.from_user.id)),
         text=str(number) if number is not None else label,
         choice=None if number is not None else data,
         platform_id=f"q{query.id}",
         language_hint=language_hint(query.from_user.language_code),
         group_chat=message.chat.type != ChatType.PRIVATE,
     )
-    message_id = message.message_id if isinstance(message, Message) else None
-    return ButtonPress(inbound, query.id, message.chat.id, message_id, number is not None, label)
+    message_id = shown.message_id if shown is not None else None
+    return ButtonPress(inbound, query.id, address, message_id, number is not None, label)
+
+
+def chat_moved(message: Message) -> ChatMoved | None:
+    """The service message a group gets when it became a supergroup, as the move it is."""
+    if message.migrate_to_chat_id is None:
+        return None
+    return ChatMoved(CHANNEL, str(message.chat.id), str(message.migrate_to_chat_id))
+
+
+def edited_for_us(message: Message, bot: BotIdentity) -> bool:
+    """Whether an edited message was one for the bot (not another member's chatter)."""
+    if message.from_user is None or message.from_user.is_bot:
+        return False
+    text = message.text if message.text is not None else message.caption
+    return text is not None and _for_us(text, message, bot) is not None
 
 
 def reachability_change(member: ChatMemberUpdated) -> ReachabilityChange | None:

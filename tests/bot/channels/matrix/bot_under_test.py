@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.app import App, build_app
 from bot.channels.matrix.channel import MatrixChannel
 from bot.config import Settings
+from bot.delivery.reachability import watch_reachability
 from bot.messages import InboundMessage
 from bot.runtime.runner import configured_channels
 from nlu.types import IntentRecognizer
@@ -68,6 +69,7 @@ class RunningBot:
         adapters = configured_channels(self.settings)
         assert list(adapters) == ["matrix"]
         self._app = await build_app(self.settings, adapters, recognizer=self._recognizer)
+        watch_reachability(adapters, self._app.sessions)  # as `mitreden run` does
         await self._app.start(self._sink)
 
     async def stop(self) -> None:

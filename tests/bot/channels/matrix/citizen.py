@@ -16,9 +16,11 @@ from nio import (
     LoginResponse,
     MatrixRoom,
     MegolmEvent,
+    RedactionEvent,
     RoomCreateResponse,
     RoomMessageNotice,
     RoomMessageText,
+    RoomRedactResponse,
     RoomSendResponse,
     SyncError,
 )
@@ -27,6 +29,7 @@ from tests.bot.channels.matrix.synapse_server import Account
 
 PATIENCE = 30.0  # a guard against a hanging test, not a timing assertion
 SYNC_WAIT_MS = 5_000
+TIMELINE = {"room": {"timeline": {"limit": 100}}}
 _ITEM = re.compile(r"<li>(.*?)</li>")
 
 
@@ -41,6 +44,7 @@ class Received:
     body: str
     formatted_body: str | None
     encrypted: bool
+    relates_to: dict[str, Any] | None = None
 
     def options(self) -> list[str]:
         """The numbered options: the list the formatted body ends with."""
@@ -65,9 +69,11 @@ class Citizen:
         self.room_id = ""
         self.inbox: list[Received] = []
         self.undecryptable: list[MegolmEvent] = []
+        self.redacted: set[str] = set()
         self.last: list[Received] = []
         self.client.add_event_callback(self._on_message, (RoomMessageNotice, RoomMessageText))
         self.client.add_event_callback(self._on_undecryptable, MegolmEvent)
+        self.client.add_event_callback(self._on_redaction, RedactionEvent)
 
     async def _on_message(self, room: MatrixRoom, event: Any) -> None:
         if event.sender == self.account.user_id:
@@ -82,8 +88,12 @@ class Citizen:
                 str(event.body),
                 content.get("formatted_body"),
                 bool(getattr(event, "decrypted", False)),
+                content.get("m.relates_to"),
             )
         )
+
+    async def _on_redaction(self, room: MatrixRoom, event: RedactionEvent) -> None:
+        self.redacted.add(event.redacts)
 
     async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
         self.undecryptable.append(event)
@@ -97,7 +107,8 @@ class Citizen:
         await self.client.close()
 
     async def sync(self, timeout_ms: int = SYNC_WAIT_MS) -> None:
-        answer = await self.client.sync(timeout=timeout_ms)
+        # enough events per sync that none is skipped (Element fetches a gap's events instead)
+        answer = await self.client.sync(timeout=timeout_ms, sync_filter=TIMELINE)
         assert not isinstance(answer, SyncError), answer
         client = self.client
         if client.should_upload_keys:
@@ -143,18 +154,37 @@ class Citizen:
                 f"waited in vain; last seen {seen}, {unreadable} unreadable"
             ) from None
 
-    async def write(self, text: str, room_id: str | None = None, **extra: Any) -> str:
-        """Send a message (encrypted where the room is) and return its event id."""
+    async def write(
+        self,
+        text: str,
+        room_id: str | None = None,
+        *,
+        extra: dict[str, Any] | None = None,
+        **fields: Any,
+    ) -> str:
+        """Send a message (encrypted where the room is) and return its event id; `extra`
+        holds content fields such as m.relates_to."""
         if self.client.should_query_keys:
             await self.client.keys_query()
         sent = await self.client.room_send(
             room_id or self.room_id,
             "m.room.message",
-            {"msgtype": "m.text", "body": text, **extra},
+            {"msgtype": "m.text", "body": text, **fields, **(extra or {})},
             ignore_unverified_devices=True,
         )
         assert isinstance(sent, RoomSendResponse), sent
         return str(sent.event_id)
+
+    async def react(self, event_id: str, key: str) -> None:
+        """React to an event with an emoji (matrix-nio sends reactions unencrypted)."""
+        relation = {"rel_type": "m.annotation", "event_id": event_id, "key": key}
+        sent = await self.client.room_send(self.room_id, "m.reaction", {"m.relates_to": relation})
+        assert isinstance(sent, RoomSendResponse), sent
+
+    async def delete(self, event_id: str) -> None:
+        """Delete (redact) a message the citizen wrote."""
+        redacted = await self.client.room_redact(self.room_id, event_id)
+        assert isinstance(redacted, RoomRedactResponse), redacted
 
     async def collect(self, count: int, room_id: str | None = None) -> list[Received]:
         """Wait until `count` more bot events arrived in the room, then take everything new."""

@@ -11,6 +11,7 @@ from bot.channels.matrix.login import MatrixAccount
 from bot.messages import InboundMessage
 from nlu.factory import create_recognizer
 from nlu.types import IntentRecognizer
+from tests.bot.channels.matrix.bot_under_test import Chat, RunningBot, bot_settings
 from tests.bot.channels.matrix.citizen import PATIENCE, Citizen
 from tests.bot.channels.matrix.synapse_server import Account, Synapse, running_synapse
 
@@ -85,3 +86,32 @@ async def channel(
     await matrix.start(collected.sink)
     yield matrix
     await matrix.stop()
+
+
+async def greeted_chat(
+    citizens: CitizenFactory, bot_user: str, collected: Collected
+) -> tuple[Citizen, str]:
+    """Anna in an encrypted direct chat with the bot, after her "Hallo" reached the core
+    (the bot answers those who wrote to it)."""
+    anna = await citizens("anna")
+    room = await anna.open_direct_chat(bot_user)
+    await anna.write("Hallo")
+    await collected.next()
+    return anna, room
+
+
+@pytest.fixture
+async def bot(
+    synapse: Synapse, bot_account: Account, tmp_path: Path, recognizer: IntentRecognizer
+) -> AsyncIterator[RunningBot]:
+    running = RunningBot(bot_settings(synapse, bot_account, tmp_path), recognizer)
+    await running.start()
+    yield running
+    if running.running:
+        await running.stop()
+
+
+async def open_chat(citizens: CitizenFactory, bot: RunningBot, name: str) -> Chat:
+    citizen = await citizens(name)
+    await citizen.open_direct_chat(bot.settings.matrix_user_id or "")
+    return Chat(citizen, bot)

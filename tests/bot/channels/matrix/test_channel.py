@@ -9,7 +9,7 @@ from bot.channels.matrix.channel import MatrixChannel
 from bot.channels.matrix.login import MatrixAccount
 from bot.messages import Outbound
 from flows.types import Option, Reply
-from tests.bot.channels.matrix.conftest import CitizenFactory, Collected, channel_for
+from tests.bot.channels.matrix.conftest import CitizenFactory, Collected, channel_for, greeted_chat
 from tests.bot.channels.matrix.synapse_server import Account, Synapse
 
 
@@ -49,10 +49,7 @@ async def test_notices_are_never_answered(
 async def test_a_reply_is_an_encrypted_notice_with_escaped_html_and_numbered_options(
     channel: MatrixChannel, collected: Collected, citizens: CitizenFactory, bot_account: Account
 ) -> None:
-    anna = await citizens("anna")
-    room = await anna.open_direct_chat(bot_account.user_id)
-    await anna.write("Hallo")
-    await collected.next()
+    anna, room = await greeted_chat(citizens, bot_account.user_id, collected)
     reply = Reply("Ihre Idee: <b>Bänke</b> & mehr", (Option("Ja", "yes"), Option("Nein", "no")))
     result = await channel.send(outbound(1, room, reply))
     assert result.outcome == "sent"
@@ -69,10 +66,7 @@ async def test_a_reply_is_an_encrypted_notice_with_escaped_html_and_numbered_opt
 async def test_a_retried_send_posts_only_once(
     channel: MatrixChannel, collected: Collected, citizens: CitizenFactory, bot_account: Account
 ) -> None:
-    anna = await citizens("anna")
-    room = await anna.open_direct_chat(bot_account.user_id)
-    await anna.write("Hallo")
-    await collected.next()
+    anna, room = await greeted_chat(citizens, bot_account.user_id, collected)
     reply = Reply("Ihre Frage ist angekommen.")
     assert (await channel.send(outbound(7, room, reply))).outcome == "sent"
     assert (await channel.send(outbound(7, room, reply))).outcome == "sent"

@@ -5,17 +5,19 @@ from __future__ import annotations
 from nio import RoomSendError
 
 from bot.channels.matrix.errors import send_failure
+from bot.channels.matrix.event_size import encrypted_bytes, fits
 from bot.channels.matrix.format import reply_contents
 from flows.types import Attachment, Option, Reply
+from tests.bot.channels.matrix.exports import heavy_export
 
 ROOM = "!room:localhost"
 
 
 def test_a_long_reply_is_split_at_paragraphs_and_the_options_follow_the_last_piece() -> None:
     text = "\n\n".join(f"Absatz {n}: " + "Wort " * 40 for n in range(10))
-    pieces = reply_contents(Reply(text, (Option("Weiter", "next"),)), limit=500)
+    pieces = reply_contents(Reply(text, (Option("Weiter", "next"),)), budget=6_000)
     assert len(pieces) > 1
-    assert all(len(p["body"]) <= 520 for p in pieces)
+    assert all(fits(p, 6_000) for p in pieces)
     assert all(p["msgtype"] == "m.notice" for p in pieces)
     assert pieces[0]["body"].startswith("Absatz 0:")
     assert pieces[-1]["body"].endswith("1. Weiter")
@@ -64,3 +66,15 @@ def test_a_refused_room_stops_deliveries_and_a_passing_error_retries() -> None:
         {"errcode": "M_TOO_LARGE", "error": "event too large"}, ROOM
     )
     assert send_failure(too_large).outcome == "failed"
+
+
+def test_a_large_german_export_is_cut_into_events_the_homeserver_takes_losing_nothing() -> None:
+    document = heavy_export()
+    contents = reply_contents(Reply("Ihre Daten:", attachment=Attachment("daten.json", document)))
+    pieces = contents[1:]
+    assert len(pieces) > 1
+    assert all(fits(content) for content in contents)
+    assert all(encrypted_bytes(content) > 40_000 for content in pieces[:-1])  # not wasteful
+    titles = [p["body"].split("\n", 1)[0] for p in pieces]
+    assert titles == [f"daten.json ({n}/{len(pieces)})" for n in range(1, len(pieces) + 1)]
+    assert "".join(p["body"].split("\n", 1)[1] for p in pieces) == document

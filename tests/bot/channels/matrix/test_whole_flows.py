@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.messages import Outbound
@@ -14,25 +12,8 @@ from flows.types import Reply
 from nlu.types import IntentRecognizer
 from storage.models.core import OutboxMessage
 from tests.bot.channels.matrix.bot_under_test import Chat, RunningBot, bot_settings
-from tests.bot.channels.matrix.conftest import CitizenFactory
-from tests.bot.channels.matrix.synapse_server import Account, Synapse
-
-
-@pytest.fixture
-async def bot(
-    synapse: Synapse, bot_account: Account, tmp_path: Path, recognizer: IntentRecognizer
-) -> AsyncIterator[RunningBot]:
-    running = RunningBot(bot_settings(synapse, bot_account, tmp_path), recognizer)
-    await running.start()
-    yield running
-    if running.running:
-        await running.stop()
-
-
-async def open_chat(citizens: CitizenFactory, bot: RunningBot, name: str) -> Chat:
-    citizen = await citizens(name)
-    await citizen.open_direct_chat(bot.settings.matrix_user_id or "")
-    return Chat(citizen, bot)
+from tests.bot.channels.matrix.conftest import CitizenFactory, open_chat
+from tests.bot.channels.matrix.synapse_server import Synapse
 
 
 async def agree_to_privacy(anna: Chat) -> None:

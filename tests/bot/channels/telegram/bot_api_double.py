@@ -1,14 +1,14 @@
 """A Bot API server for tests: speaks Telegram's HTTP API as python-telegram-bot 22 calls it.
 
-It runs on 127.0.0.1, keeps the chats in memory and lets a test act as citizens: write a
-message, press a button, block the bot, or make the next sends fail with 429 or 403.
+It runs on 127.0.0.1, keeps the chats in memory and lets a test act as citizens
+(bot_api_citizens.py): write or edit a message, press a button, block the bot, upgrade a
+group, or make the next calls fail with 429, 403 or a broken connection.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import json
 import time
 from dataclasses import dataclass
@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.bot.channels.telegram import bot_api_updates as updates
+from tests.bot.channels.telegram.bot_api_citizens import SEND_METHODS, CitizenSide
 from tests.bot.channels.telegram.bot_api_requests import (
     ApiError,
     check_keyboard,
@@ -24,11 +25,9 @@ from tests.bot.channels.telegram.bot_api_requests import (
     read_params,
     render,
 )
-from tests.bot.channels.telegram.bot_api_state import BotApiState, BotMessage, Fault, message_json
+from tests.bot.channels.telegram.bot_api_state import BotApiState, BotMessage, Fault
 from tests.bot.channels.telegram.bot_api_updates import Citizen, Group
 from tests.bot.channels.telegram.bot_api_webhook import push_updates
-
-SEND_METHODS = {"sendmessage", "senddocument"}
 
 
 @dataclass
@@ -37,10 +36,10 @@ class _Poll:
     confirmed: int = 0  # updates with a lower id were fetched and confirmed by the bot
 
 
-class BotApiDouble:
+class BotApiDouble(CitizenSide):
     def __init__(self, token: str = "4242:TEST-token", username: str = "mitreden_test_bot") -> None:
         self.token = token
-        self.state = BotApiState(
+        state = BotApiState(
             bot={
                 "id": 4242,
                 "is_bot": True,
@@ -51,10 +50,8 @@ class BotApiDouble:
                 "supports_inline_queries": False,
             }
         )
-        self._ids = itertools.count(1)
-        self._message_ids: dict[int, itertools.count[int]] = {}
+        super().__init__(state)
         self._poll = _Poll()
-        self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._pusher: asyncio.Task[None] | None = None
         self._closing = False
@@ -83,116 +80,6 @@ class BotApiDouble:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    # --- the citizen's side -------------------------------------------------------------
-
-    def _next_message_id(self, chat_id: int) -> int:
-        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
-
-    def _queue(self, update: dict[str, Any]) -> int:
-        update_id = next(self._ids)
-        self.state.queue.append({"update_id": update_id, **update})
-        self._wake()
-        return update_id
-
-    def _wake(self) -> None:
-        asyncio.get_running_loop().create_task(self._notify())
-
-    async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
-
-    def say(
-        self,
-        citizen: Citizen,
-        text: str,
-        group: Group | None = None,
-        reply_to: BotMessage | None = None,
-    ) -> int:
-        """The citizen writes `text` in a private chat with the bot (or in `group`)."""
-        chat = group.chat() if group else citizen.private_chat()
-        self.state.chats.setdefault(chat["id"], chat)
-        message = updates.text_message(
-            self._next_message_id(chat["id"]),
-            citizen,
-            chat,
-            text,
-            replied=self._message_json(reply_to) if reply_to else None,
-        )
-        return self._queue({"message": message})
-
-    def send_sticker(self, citizen: Citizen) -> int:
-        chat = citizen.private_chat()
-        self.state.chats.setdefault(chat["id"], chat)
-        message = updates.sticker_message(self._next_message_id(chat["id"]), citizen, chat)
-        return self._queue({"message": message})
-
-    def press(self, citizen: Citizen, message: BotMessage, label: str) -> str:
-        """The citizen presses the button `label` under `message`."""
-        return self.press_data(citizen, message, message.data_of(label))
-
-    def press_data(self, citizen: Citizen, message: BotMessage, data: str) -> str:
-        query_id = f"q{next(self._ids)}"
-        self.state.open_queries.add(query_id)
-        query = {
-            "id": query_id,
-            "from": citizen.user(),
-            "chat_instance": f"ci{message.chat_id}",
-            "message": self._message_json(message),
-            "data": data,
-        }
-        self._queue({"callback_query": query})
-        return query_id
-
-    def block(self, citizen: Citizen) -> None:
-        """The citizen blocks the bot: sends fail with 403 and the bot hears `kicked`."""
-        self.state.blocked.add(citizen.id)
-        self._queue({"my_chat_member": updates.member_change(citizen, self.state.bot, "kicked")})
-
-    def unblock(self, citizen: Citizen) -> None:
-        self.state.blocked.discard(citizen.id)
-        self._queue({"my_chat_member": updates.member_change(citizen, self.state.bot, "member")})
-
-    def fail_next(
-        self, count: int, code: int = 429, retry_after: int | None = 3, after: int = 0
-    ) -> None:
-        """The next `count` sends (after `after` good ones) fail the way Telegram fails them."""
-        description = {
-            429: f"Too Many Requests: retry after {retry_after}",
-            403: "Forbidden: bot was blocked by the user",
-            400: "Bad Request: chat not found",
-        }.get(code, "Internal Server Error")
-        fault = Fault(code, description, retry_after if code == 429 else None)
-        self.state.faults.extend([None] * after + [fault] * count)
-
-    def take(self, chat_id: int) -> list[BotMessage]:
-        """The bot's messages to this chat since the last take."""
-        return self.state.inbox.pop(chat_id, [])
-
-    async def wait_for(self, chat_id: int, count: int, patience: float = 15.0) -> list[BotMessage]:
-        """Wait until the bot sent `count` new messages to this chat, and take them."""
-
-        def arrived() -> bool:
-            return len(self.state.inbox.get(chat_id, [])) >= count
-
-        async with self._changed:
-            try:
-                await asyncio.wait_for(self._changed.wait_for(arrived), patience)
-            except TimeoutError:
-                got = [m.text[:80] for m in self.state.inbox.get(chat_id, [])]
-                raise AssertionError(f"expected {count} messages to {chat_id}, got {got}") from None
-        messages = self.state.inbox[chat_id][:count]
-        del self.state.inbox[chat_id][:count]
-        return messages
-
-    def transcript(self, chat_id: int) -> list[BotMessage]:
-        return sorted(
-            (m for (chat, _), m in self.state.messages.items() if chat == chat_id),
-            key=lambda m: m.message_id,
-        )
-
-    def pending_updates(self) -> int:
-        return len(self.state.queue)
-
     # --- the HTTP API ---------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -205,9 +92,11 @@ class BotApiDouble:
         try:
             params = await read_params(request)
             self.state.calls.append((method, params))
-            fault = (
-                self.state.faults.pop(0) if method in SEND_METHODS and self.state.faults else None
-            )
+            fault = self._fault_for(method)
+            if fault is not None and fault.code == 0:
+                assert request.transport is not None
+                request.transport.close()  # the bot sees a broken connection
+                return web.Response(status=500)
             if fault is not None:
                 raise ApiError(fault.code, fault.description, fault.retry_after)
             result = await handler(params)
@@ -216,6 +105,13 @@ class BotApiDouble:
         except (KeyError, ValueError) as error:
             return error_response(ApiError(400, f"Bad Request: {error}"))
         return web.json_response({"ok": True, "result": result})
+
+    def _fault_for(self, method: str) -> Fault | None:
+        faults = self.state.faults
+        if not faults:
+            return None
+        wanted = faults[0].methods if faults[0] is not None else SEND_METHODS
+        return faults.pop(0) if method in wanted else None
 
     async def _api_getme(self, _params: dict[str, Any]) -> dict[str, Any]:
         return self.state.bot
@@ -257,6 +153,12 @@ class BotApiDouble:
 
     def _chat(self, params: dict[str, Any]) -> int:
         chat_id = int(params["chat_id"])
+        if chat_id in self.state.moved:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=self.state.moved[chat_id],
+            )
         if chat_id not in self.state.chats:
             raise ApiError(400, "Bad Request: chat not found")
         if chat_id in self.state.blocked:
@@ -269,17 +171,27 @@ class BotApiDouble:
         self._wake()
         return self._message_json(message)
 
-    def _message_json(self, message: BotMessage) -> dict[str, Any]:
-        return message_json(message, self.state.bot, self.state.chats[message.chat_id])
-
     async def _api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._chat(params)
         source, text, entities = render(params)
         keyboard = check_keyboard(params)
         message = BotMessage(
-            chat_id, self._next_message_id(chat_id), text, source, entities, keyboard
+            chat_id,
+            self._next_message_id(chat_id),
+            text,
+            source,
+            entities,
+            keyboard,
+            thread_id=self._thread(chat_id, params),
+            replied_to=(params.get("reply_parameters") or {}).get("message_id"),
         )
         return self._store(message)
+
+    def _thread(self, chat_id: int, params: dict[str, Any]) -> int | None:
+        thread = params.get("message_thread_id")
+        if thread is not None and not self.state.chats[chat_id].get("is_forum"):
+            raise ApiError(400, "Bad Request: message thread not found")
+        return int(thread) if thread is not None else None
 
     async def _api_senddocument(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._chat(params)
@@ -295,6 +207,7 @@ class BotApiDouble:
             entities,
             check_keyboard(params),
             document=document,
+            thread_id=self._thread(chat_id, params),
         )
         return self._store(message)
 
@@ -317,6 +230,7 @@ class BotApiDouble:
             )
         message.text, message.html, message.entities = text, source, entities
         message.keyboard, message.edits = keyboard, message.edits + 1
+        self._wake()
         return self._message_json(message)
 
     async def _api_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -330,6 +244,7 @@ class BotApiDouble:
                 "content and reply markup of the message",
             )
         message.keyboard, message.edits = keyboard, message.edits + 1
+        self._wake()
         return self._message_json(message)
 
     async def _api_answercallbackquery(self, params: dict[str, Any]) -> bool:

@@ -18,17 +18,26 @@ JSON_FIELDS = {
     "entities",
     "reply_parameters",
 }
-INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout"}
+INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "message_thread_id"}
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
+MAX_BUTTONS = 100  # Telegram's limits for an inline keyboard
+MAX_MARKUP_BYTES = 10_240
 
 
 class ApiError(Exception):
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        description: str,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
 
 async def read_params(request: web.Request) -> dict[str, Any]:
@@ -71,6 +80,10 @@ def check_keyboard(params: dict[str, Any]) -> list[list[dict[str, Any]]] | None:
     if not markup:
         return None
     rows: list[list[dict[str, Any]]] = markup["inline_keyboard"]
+    buttons = sum(len(row) for row in rows)
+    size = len(json.dumps(markup, ensure_ascii=False).encode())
+    if buttons > MAX_BUTTONS or size > MAX_MARKUP_BYTES:
+        raise ApiError(400, "Bad Request: reply markup is too long")
     for row in rows:
         for button in row:
             data = button.get("callback_data")
@@ -85,4 +98,6 @@ def error_response(error: ApiError) -> web.Response:
     body: dict[str, Any] = {"ok": False, "error_code": error.code, "description": error.description}
     if error.retry_after is not None:
         body["parameters"] = {"retry_after": error.retry_after}
+    if error.migrate_to_chat_id is not None:
+        body["parameters"] = {"migrate_to_chat_id": error.migrate_to_chat_id}
     return web.json_response(body, status=error.code)

@@ -19,6 +19,8 @@ class BotMessage:
     keyboard: list[list[dict[str, Any]]] | None
     document: tuple[str, bytes] | None = None
     edits: int = 0
+    thread_id: int | None = None  # the forum topic it was sent to; None: the chat itself
+    replied_to: int | None = None  # the message it answers
 
     @property
     def buttons(self) -> list[str]:
@@ -34,9 +36,12 @@ class BotMessage:
 
 @dataclass
 class Fault:
+    """How the next call of `methods` fails; code 0: the connection breaks (a network error)."""
+
     code: int
     description: str
     retry_after: int | None = None
+    methods: frozenset[str] = frozenset({"sendmessage", "senddocument"})
 
 
 @dataclass
@@ -51,6 +56,7 @@ class BotApiState:
     open_queries: set[str] = field(default_factory=set)
     commands: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
     faults: list[Fault | None] = field(default_factory=list)
+    moved: dict[int, int] = field(default_factory=dict)  # a group's id → its supergroup's
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     webhook: dict[str, Any] | None = None
 
@@ -79,4 +85,7 @@ def message_json(message: BotMessage, bot: dict[str, Any], chat: dict[str, Any])
         body["reply_markup"] = {"inline_keyboard": message.keyboard}
     if message.edits:
         body["edit_date"] = int(time.time())
+    if message.thread_id is not None:
+        body["message_thread_id"] = message.thread_id
+        body["is_topic_message"] = True
     return body

@@ -33,9 +33,14 @@ class Citizen:
 class Group:
     id: int
     title: str = "Nachbarschaft Nord"
+    kind: str = "supergroup"  # or "group": a basic group, which can become a supergroup
+    forum: bool = False  # a supergroup with topics
 
     def chat(self) -> dict[str, Any]:
-        return {"id": self.id, "type": "supergroup", "title": self.title}
+        chat: dict[str, Any] = {"id": self.id, "type": self.kind, "title": self.title}
+        if self.forum:
+            chat["is_forum"] = True
+        return chat
 
 
 def _offset(text: str, index: int) -> int:
@@ -60,6 +65,7 @@ def text_message(
     chat: dict[str, Any],
     text: str,
     replied: dict[str, Any] | None = None,
+    topic: int | None = None,
 ) -> dict[str, Any]:
     message: dict[str, Any] = {
         "message_id": message_id,
@@ -72,7 +78,24 @@ def text_message(
         message["entities"] = found
     if replied is not None:
         message["reply_to_message"] = replied
+    if topic is not None:
+        message["message_thread_id"] = topic
+        message["is_topic_message"] = True
     return message
+
+
+def migration(
+    message_id: int, citizen: Citizen, chat: dict[str, Any], **moved: int
+) -> dict[str, Any]:
+    """The service message in a group that became a supergroup (migrate_to_chat_id) or in the
+    new supergroup (migrate_from_chat_id)."""
+    return {
+        "message_id": message_id,
+        "from": citizen.user(),
+        "chat": chat,
+        "date": int(time.time()),
+        **moved,
+    }
 
 
 def sticker_message(message_id: int, citizen: Citizen, chat: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from bot.app import App, build_app
-from bot.channels.telegram.updates import ReachabilityChange
+from bot.channels.telegram.updates import ChatMoved, ReachabilityChange
 from bot.config import Settings
 from bot.delivery.reachability import reachability_recorder
 from bot.messages import InboundMessage
@@ -41,7 +41,7 @@ class RunningBot:
         # per chat: the outbox ids each handled message queued, in the order handled
         self.handled: defaultdict[str, asyncio.Queue[list[int]]] = defaultdict(asyncio.Queue)
         self.handling_seconds: list[float] = []  # time inside the dispatcher, per message
-        self._reachability: asyncio.Queue[ReachabilityChange] = asyncio.Queue()
+        self._reachability: asyncio.Queue[ReachabilityChange | ChatMoved] = asyncio.Queue()
 
     @property
     def app(self) -> App:
@@ -64,7 +64,7 @@ class RunningBot:
         self._app = await build_app(self.settings, adapters, recognizer=self._recognizer)
         record = reachability_recorder(self._app.sessions)
 
-        async def recorded(change: ReachabilityChange) -> None:
+        async def recorded(change: ReachabilityChange | ChatMoved) -> None:
             await record(change)
             await self._reachability.put(change)
 
@@ -76,8 +76,8 @@ class RunningBot:
         await self.app.close()
         self._app = None
 
-    async def reachability_changed(self) -> ReachabilityChange:
-        """Wait until a block or unblock was written to the store."""
+    async def reachability_changed(self) -> ReachabilityChange | ChatMoved:
+        """Wait until a block, an unblock or a chat's move was written to the store."""
         return await asyncio.wait_for(self._reachability.get(), PATIENCE)
 
     async def turn_for(self, chat: int) -> list[int]:

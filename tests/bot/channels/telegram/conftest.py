@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.channels.telegram.channel import TelegramChannel
-from bot.channels.telegram.updates import ReachabilityChange
+from bot.channels.telegram.updates import ChatMoved, ReachabilityChange
 from bot.messages import InboundMessage
 from tests.bot.channels.telegram.bot_api_double import BotApiDouble
 
@@ -18,18 +18,18 @@ class Collected:
 
     def __init__(self) -> None:
         self.messages: asyncio.Queue[InboundMessage] = asyncio.Queue()
-        self.changes: asyncio.Queue[ReachabilityChange] = asyncio.Queue()
+        self.changes: asyncio.Queue[ReachabilityChange | ChatMoved] = asyncio.Queue()
 
     async def sink(self, message: InboundMessage) -> None:
         await self.messages.put(message)
 
-    async def reachability(self, change: ReachabilityChange) -> None:
+    async def reachability(self, change: ReachabilityChange | ChatMoved) -> None:
         await self.changes.put(change)
 
     async def next(self) -> InboundMessage:
         return await asyncio.wait_for(self.messages.get(), PATIENCE)
 
-    async def next_change(self) -> ReachabilityChange:
+    async def next_change(self) -> ReachabilityChange | ChatMoved:
         return await asyncio.wait_for(self.changes.get(), PATIENCE)
 
 

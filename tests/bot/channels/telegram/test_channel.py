@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.updates import ReachabilityChange
 from bot.messages import ConversationKey, Outbound
 from flows.types import Attachment, Option, Reply
 from tests.bot.channels.telegram.bot_api_double import BotApiDouble, BotMessage
@@ -103,7 +104,7 @@ async def test_a_pressed_button_is_answered_shown_as_chosen_and_cannot_be_presse
     assert (inbound.text, inbound.choice) == ("Idee vorschlagen", "/idee")
     assert inbound.platform_id == f"q{query}"
     assert query in double.state.answers
-    assert message.keyboard is None
+    await double.until(lambda: message.keyboard is None)
     assert message.text == "Was möchten Sie tun?\n\n✓ Idee vorschlagen"
 
     # a second tap that raced the edit: answered, but not passed on twice
@@ -139,7 +140,7 @@ async def test_an_old_numbered_keyboard_is_refused_with_a_friendly_note(
     double.say(ANNA, "weiter")
     assert (await collected.next()).text == "weiter"
     assert "nicht mehr aktuell" in double.state.answers[query]["text"]
-    assert older.keyboard is None
+    await double.until(lambda: older.keyboard is None)
 
 
 async def test_citizen_and_staff_text_is_escaped_never_markup(
@@ -221,10 +222,12 @@ async def test_blocking_and_unblocking_the_bot_are_reported(
     await collected.next()
     double.block(ANNA)
     blocked = await collected.next_change()
+    assert isinstance(blocked, ReachabilityChange)
     assert (blocked.channel, blocked.user_key, blocked.blocked) == ("telegram", "1001", True)
     assert await send(channel, ANNA, Reply("Neuigkeiten")) == "blocked"
     double.unblock(ANNA)
-    assert (await collected.next_change()).blocked is False
+    unblocked = await collected.next_change()
+    assert isinstance(unblocked, ReachabilityChange) and unblocked.blocked is False
     assert await send(channel, ANNA, Reply("Neuigkeiten")) == "sent"
 
 

@@ -65,7 +65,12 @@ async def test_webhook_mode_registers_the_hook_and_takes_updates_with_the_secret
     webhook = double.state.webhook
     assert webhook is not None
     assert webhook["secret_token"] == "s3cret-token"
-    assert webhook["allowed_updates"] == ["message", "callback_query", "my_chat_member"]
+    assert webhook["allowed_updates"] == [
+        "message",
+        "edited_message",
+        "callback_query",
+        "my_chat_member",
+    ]
     # the double calls the address the bot really listens on
     webhook["url"] = f"http://127.0.0.1:{webhook_channel.webhook_port}/telegram/hook"
     double.say(ANNA, "Hallo über den Webhook")

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from bot.channels.telegram.commands import COMMANDS
+from bot.channels.telegram.updates import ChatMoved
 from nlu.factory import create_recognizer
 from nlu.types import IntentRecognizer
 from storage import subscriptions
 from tests.bot.channels.telegram.bot_api_double import BotApiDouble
-from tests.bot.channels.telegram.bot_api_updates import Citizen
+from tests.bot.channels.telegram.bot_api_updates import Citizen, Group
 from tests.bot.channels.telegram.bot_under_test import Chat, RunningBot, bot_settings
 
 ANNA = Citizen(1001, "Anna", "de")
@@ -287,3 +288,22 @@ async def test_a_citizen_supports_an_idea_once(bot: RunningBot, double: BotApiDo
     await anna.press("Zurück zur Liste")
     await anna.press("Offenes WLAN")
     assert "Unterstützung: 👍 10" in anna.texts()
+
+
+async def test_a_group_conversation_goes_on_after_the_group_became_a_supergroup(
+    bot: RunningBot, double: BotApiDouble
+) -> None:
+    basic, supergroup = Group(-4711, kind="group"), Group(-1004711)
+    double.say(ANNA, "/ideen@mitreden_test_bot", group=basic)
+    await bot.turn_for(basic.id)
+    (listed,) = double.take(basic.id)
+    assert "Offenes WLAN" in " ".join(listed.buttons)
+
+    double.upgrade(basic, supergroup, by=ANNA)
+    moved = await bot.reachability_changed()
+    assert moved == ChatMoved("telegram", str(basic.id), str(supergroup.id))
+    # the list she was shown is still where her conversation stands, now in the supergroup
+    number = next(n for n, label in enumerate(listed.buttons, 1) if "Offenes WLAN" in label)
+    double.say(ANNA, f"@mitreden_test_bot {number}", group=supergroup)
+    await bot.turn_for(supergroup.id)
+    assert "Unterstützung: 👍" in "\n".join(m.text for m in double.take(supergroup.id))
