@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.definition import FlowDefinition
-from flows.validation import FlowError, Problem, check_together, parse_flow
+from flows.problems import FlowError, Problem
+from flows.validation import check_together, parse_flow
 from flows.yaml_source import YamlSyntaxError, load
 
 DEFINITIONS = Path(__file__).parent / "definitions"
@@ -43,13 +44,8 @@ class FlowLibrary:
                 problems.extend(error.problems)
                 continue
             if flow.flow_id != item.flow_id:
-                problems.append(
-                    Problem(
-                        item.filename,
-                        1,
-                        f"the file says id '{flow.flow_id}', stored as '{item.flow_id}'",
-                    )
-                )
+                values = {"found": flow.flow_id, "stored": item.flow_id}
+                problems.append(Problem(item.filename, 1, "id_mismatch", values))
             flows.append(flow)
         library = cls(flows)
         problems.extend(check_together([library._latest(f) for f in library.flow_ids()]))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from flows.actions import ACTIONS
 from flows.option_sources import SOURCES
@@ -16,7 +16,11 @@ from flows.yaml_source import Path
 TEXT_KEYS = (*LANGUAGES, "de_du")
 FORMAL_GERMAN = re.compile(r"\b(Sie|Ihnen|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres)\b")
 
-Report = Callable[[Path, str], None]
+
+class Report(Protocol):
+    """Notes a problem at `path`: its key in flows/problems.py and the key's values."""
+
+    def __call__(self, path: Path, key: str, /, **values: Any) -> None: ...
 
 
 @dataclass
@@ -31,41 +35,39 @@ class FlowFacts:
 
 def check_text(value: Any, path: Path, facts: FlowFacts, report: Report) -> None:
     if isinstance(value, str):
-        report(path, "a text needs a German and an English version (keys de and en)")
+        report(path, "text_is_plain")
         return
     if not isinstance(value, Mapping):
-        report(path, "a text must be a mapping with the keys de and en")
+        report(path, "text_not_mapping")
         return
     for key in value:
         if key not in TEXT_KEYS:
-            report((*path, key), f"unknown language '{key}' (use de, de_du or en)")
+            report((*path, key), "unknown_language", language=key)
     for language in LANGUAGES:
         text = value.get(language)
         if not isinstance(text, str) or not text.strip():
-            report(path, f"the text has no {language} version")
+            report(path, "text_missing_language", language=language)
     for key in TEXT_KEYS:
         text = value.get(key)
         if isinstance(text, str):
             try:
                 placeholders(text)
             except ValueError as error:
-                report((*path, key), f"broken placeholder: {error}")
+                report((*path, key), "broken_placeholder", detail=str(error))
                 continue
             facts.texts.append(((*path, key), text))
     german = value.get("de")
     if isinstance(german, str) and FORMAL_GERMAN.search(german) and not value.get("de_du"):
-        report(
-            path, "the German text says 'Sie' or 'Ihr': add a de_du version for towns that say 'du'"
-        )
+        report(path, "needs_de_du")
 
 
 def check_step_ref(
     value: Any, path: Path, source_step: str, facts: FlowFacts, report: Report
 ) -> None:
     if not isinstance(value, str):
-        report(path, "a step reference must be a step id")
+        report(path, "step_ref_not_id")
     elif value not in facts.step_ids:
-        report(path, f"jumps to unknown step '{value}'")
+        report(path, "unknown_step", step=value)
     else:
         facts.edges.setdefault(source_step, set()).add(value)
 
@@ -76,28 +78,28 @@ def check_options(
     if value == "menu":
         return
     if not isinstance(value, list) or not value:
-        report(path, "options must be 'menu' or a list of options with label and value")
+        report(path, "bad_options")
         return
     for index, option in enumerate(value):
         here = (*path, index)
         if not isinstance(option, Mapping):
-            report(here, "an option must be a mapping with label and value")
+            report(here, "option_not_mapping")
             continue
         for key in option:
             if key not in OPTION_KEYS:
-                report((*here, key), f"unknown option key '{key}'")
+                report((*here, key), "unknown_option_key", name=key)
         if "label" not in option:
-            report(here, "the option has no label")
+            report(here, "option_no_label")
         else:
             check_text(option["label"], (*here, "label"), facts, report)
         raw_value = option.get("value")
         if raw_value is not None and not isinstance(raw_value, str | int):
-            report((*here, "value"), "an option's value must be a word or number")
+            report((*here, "value"), "option_bad_value")
         is_command = isinstance(raw_value, str) and raw_value.startswith("/")
         if step_type == "say" and not is_command:
-            report(here, "options of a say step must be commands (values starting with /)")
+            report(here, "say_option_not_command")
         if raw_value is None and "next" not in option:
-            report(here, "the option needs a value or a next step")
+            report(here, "option_needs_value")
         for key in ("next", "return"):
             if key in option:
                 check_step_ref(option[key], (*here, key), step_id, facts, report)
@@ -120,70 +122,72 @@ def check_field(
         check_step_ref(value, path, step_id, facts, report)
     elif kind == "slot":
         if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", value):
-            report(path, "a slot name must be lower-case letters, digits and _")
+            report(path, "bad_slot")
     elif kind == "int":
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            report(path, f"{name} must be a whole number ≥ 0")
+            report(path, "not_whole_number", name=name)
     elif kind == "bool":
         if not isinstance(value, bool):
-            report(path, f"{name} must be true or false")
+            report(path, "not_bool", name=name)
     elif kind == "options":
         check_options(value, path, step_id, step_type, facts, report)
     elif kind == "source":
         if value not in SOURCES:
-            report(path, f"unknown option source '{value}' (known: {', '.join(sorted(SOURCES))})")
+            report(path, "unknown_source", source=value, known=", ".join(sorted(SOURCES)))
     elif kind == "action" and name == "action" and value not in ACTIONS:
-        report(path, f"unknown action '{value}' (known: {', '.join(sorted(ACTIONS))})")
+        report(path, "unknown_action", action=value, known=", ".join(sorted(ACTIONS)))
 
 
 def check_outcomes(
     value: Any, path: Path, step: Mapping[str, Any], step_id: str, facts: FlowFacts, report: Report
 ) -> None:
     if not isinstance(value, Mapping):
-        report(path, "'on' must map outcomes to steps")
+        report(path, "on_not_mapping")
         return
     action = ACTIONS.get(str(step.get("action")))
     for outcome, target in value.items():
         if action is not None and outcome not in action.outcomes:
             known = ", ".join(action.outcomes)
+            action_name = step.get("action")
             report(
                 (*path, outcome),
-                f"action '{step.get('action')}' has no outcome '{outcome}' (it has: {known})",
+                "unknown_outcome",
+                action=action_name,
+                outcome=outcome,
+                known=known,
             )
         check_step_ref(target, (*path, outcome), step_id, facts, report)
 
 
 def check_step(step_id: str, step: Any, path: Path, facts: FlowFacts, report: Report) -> None:
     if not isinstance(step, Mapping):
-        report(path, "a step must be a mapping with a type")
+        report(path, "step_not_mapping")
         return
     step_type = step.get("type")
     if step_type not in STEP_FIELDS:
-        known = ", ".join(sorted(STEP_FIELDS))
-        report(
-            (*path, "type") if "type" in step else path,
-            f"unknown step type '{step_type}' (known: {known})"
-            if step_type
-            else "the step has no type",
-        )
+        if not step_type:
+            report((*path, "type") if "type" in step else path, "step_no_type")
+        else:
+            known = ", ".join(sorted(STEP_FIELDS))
+            report((*path, "type"), "unknown_step_type", type=step_type, known=known)
         return
     fields = STEP_FIELDS[str(step_type)]
     for name, value in step.items():
         where = (*path, name)
         if name in COMMON_FIELDS:
             if name == "requires_consent" and not isinstance(value, bool):
-                report(where, "requires_consent must be true or false")
+                report(where, "not_bool", name=name)
             continue
         spec = fields.get(name)
         if spec is None:
-            report(where, f"a {step_type} step has no key '{name}'")
+            report(where, "unknown_step_key", type=step_type, name=name)
         elif spec.kind == "outcomes":
             check_outcomes(value, where, step, step_id, facts, report)
         else:
             check_field(name, spec, value, where, (step_id, str(step_type)), facts, report)
     for name, spec in fields.items():
         if spec.required and name not in step:
-            report(path, f"the {step_type} step needs '{name}'")
+            report(path, "step_needs_key", type=step_type, name=name)
     _collect_slots(step, facts)
     _check_combinations(step_id, step, path, report)
 
@@ -200,10 +204,10 @@ def _collect_slots(step: Mapping[str, Any], facts: FlowFacts) -> None:
 def _check_combinations(step_id: str, step: Mapping[str, Any], path: Path, report: Report) -> None:
     step_type = step.get("type")
     if step_type == "say" and "next" in step and "options" in step:
-        report(path, "a say step with next cannot offer options (the next step does)")
+        report(path, "say_next_and_options")
     if step_type == "ask_choice" and "options" not in step and "options_from" not in step:
-        report(path, "an ask_choice step needs options or options_from")
+        report(path, "ask_choice_no_options")
     if step_type == "ask_text":
         low, high = step.get("min_length"), step.get("max_length")
         if isinstance(low, int) and isinstance(high, int) and low > high:
-            report(path, "min_length is larger than max_length")
+            report(path, "min_above_max")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flows.definition import FlowDefinition, StepDefinition, Triggers
-from flows.step_checks import FlowFacts, check_step, check_text
+from flows.problems import FlowError as FlowError
+from flows.problems import Problem
+from flows.step_checks import FlowFacts, Report, check_step, check_text
+from flows.step_loops import check_loops
 from flows.wording import placeholders
 from flows.yaml_source import LoadedYaml, YamlSyntaxError, load
 from nlu.types import FALLBACK_INTENT, INTENTS
@@ -32,27 +34,6 @@ RESERVED_COMMANDS = frozenset({"/start", "/abbrechen", "/cancel", "/sprache", "/
 FLOW_ID = re.compile(r"[a-z][a-z0-9_]*")
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a flow file."""
-
-    filename: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.filename}:{self.line}" if self.line is not None else self.filename
-        return f"{where}: {self.message}"
-
-
-class FlowError(Exception):
-    """A flow could not be loaded; `problems` says why."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(problem) for problem in self.problems))
-
-
 def validate_source(source: str, filename: str) -> list[Problem]:
     """Every problem in one flow file's text."""
     return _check(source, filename, 1)[1]
@@ -62,7 +43,7 @@ def parse_flow(source: str, filename: str, version: int = 1) -> FlowDefinition:
     """The flow in `source`; raises FlowError when anything is wrong."""
     flow, problems = _check(source, filename, version)
     if problems or flow is None:
-        raise FlowError(problems or [Problem(filename, None, "not a flow")])
+        raise FlowError(problems or [Problem(filename, None, "not_a_flow")])
     return flow
 
 
@@ -77,7 +58,7 @@ def validate_paths(paths: Sequence[Path]) -> list[Problem]:
         try:
             source = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            problems.append(Problem(str(file), None, f"cannot read the file: {error}"))
+            problems.append(Problem(str(file), None, "unreadable_file", {"detail": str(error)}))
             continue
         flow, found = _check(source, str(file), 1)
         problems.extend(found)
@@ -90,16 +71,17 @@ def validate_paths(paths: Sequence[Path]) -> list[Problem]:
 def check_together(flows: Sequence[FlowDefinition]) -> list[Problem]:
     """Problems between flows: the same id, command, intent or deep link claimed twice."""
     problems: list[Problem] = []
-    claimed: dict[str, str] = {}
+    claimed: dict[tuple[str, str], str] = {}
     for flow in flows:
-        keys = [f"flow id '{flow.flow_id}'"]
-        keys += [f"command {command}" for command in flow.triggers.commands]
-        keys += [f"intent {intent}" for intent in flow.triggers.intents]
+        keys = [("clash_flow_id", flow.flow_id)]
+        keys += [("clash_command", command) for command in flow.triggers.commands]
+        keys += [("clash_intent", intent) for intent in flow.triggers.intents]
         if flow.triggers.deep_link:
-            keys.append(f"deep link '{flow.triggers.deep_link}'")
+            keys.append(("clash_deep_link", flow.triggers.deep_link))
         for key in keys:
             if key in claimed:
-                problems.append(Problem(flow.filename, 1, f"{key} is also used by {claimed[key]}"))
+                values = {"value": key[1], "other": claimed[key]}
+                problems.append(Problem(flow.filename, 1, key[0], values))
             else:
                 claimed[key] = flow.filename
     return problems
@@ -109,23 +91,23 @@ def _check(source: str, filename: str, version: int) -> tuple[FlowDefinition | N
     try:
         loaded = load(source)
     except YamlSyntaxError as error:
-        return None, [Problem(filename, error.line, f"broken YAML: {error}")]
+        return None, [Problem(filename, error.line, error.key, error.values)]
     problems: list[Problem] = []
 
-    def report(path: tuple[str | int, ...], message: str) -> None:
-        problems.append(Problem(filename, loaded.line(path), message))
+    def report(path: tuple[str | int, ...], key: str, /, **values: Any) -> None:
+        problems.append(Problem(filename, loaded.line(path), key, values))
 
     for path, line in loaded.duplicates:
-        what = "step id" if len(path) == 2 and path[0] == "steps" else "key"
-        problems.append(Problem(filename, line, f"duplicate {what} '{path[-1]}'"))
+        what = "duplicate_step" if len(path) == 2 and path[0] == "steps" else "duplicate_key"
+        problems.append(Problem(filename, line, what, {"name": path[-1]}))
     data = loaded.data
     if not isinstance(data, Mapping):
-        report((), "a flow file must be a mapping with id, title, start and steps")
+        report((), "not_a_mapping")
         return None, problems
     _check_top(data, report)
     steps = data.get("steps")
     if not isinstance(steps, Mapping) or not steps:
-        report(("steps",), "the flow needs 'steps', a mapping from step id to step")
+        report(("steps",), "no_steps")
         return None, problems
     facts = FlowFacts(step_ids={str(step_id) for step_id in steps})
     if "title" in data:
@@ -137,57 +119,58 @@ def _check(source: str, filename: str, version: int) -> tuple[FlowDefinition | N
         check_step(str(step_id), step, ("steps", str(step_id)), facts, report)
     start = data.get("start")
     if start not in facts.step_ids:
-        report(("start",), f"the start step '{start}' does not exist")
+        report(("start",), "unknown_start", step=start)
     else:
         _check_reachable(str(start), facts, loaded, report)
+    check_loops(steps, facts.step_ids, loaded, report)
     _check_placeholders(facts, report)
     if problems:
         return None, problems
     return _build(data, triggers, loaded, filename, version), problems
 
 
-def _check_top(data: Mapping[str, Any], report: Any) -> None:
+def _check_top(data: Mapping[str, Any], report: Report) -> None:
     for key in data:
         if key not in TOP_KEYS:
-            report((key,), f"unknown key '{key}' (known: {', '.join(sorted(TOP_KEYS))})")
+            report((key,), "unknown_top_key", name=key, known=", ".join(sorted(TOP_KEYS)))
     for key in ("id", "title", "start"):
         if key not in data:
-            report((), f"the flow needs '{key}'")
+            report((), "missing_top_key", name=key)
     flow_id = data.get("id")
     if "id" in data and (not isinstance(flow_id, str) or not FLOW_ID.fullmatch(flow_id)):
-        report(("id",), "the flow id must be lower-case letters, digits and _")
+        report(("id",), "bad_flow_id")
     for flag in ("requires_consent", "private"):
         if flag in data and not isinstance(data[flag], bool):
-            report((flag,), f"{flag} must be true or false")
+            report((flag,), "not_bool", name=flag)
 
 
-def _check_triggers(raw: Any, facts: FlowFacts, report: Any) -> Triggers:
+def _check_triggers(raw: Any, facts: FlowFacts, report: Report) -> Triggers:
     if raw is None:
         return Triggers()
     if not isinstance(raw, Mapping):
-        report(("triggers",), "triggers must be a mapping (intents, commands, ...)")
+        report(("triggers",), "triggers_not_mapping")
         return Triggers()
     for key in raw:
         if key not in TRIGGER_KEYS:
-            report(("triggers", key), f"unknown trigger '{key}'")
+            report(("triggers", key), "unknown_trigger", name=key)
     intents = _string_list(raw.get("intents"), ("triggers", "intents"), report)
     for index, intent in enumerate(intents):
         if intent not in INTENTS and intent != FALLBACK_INTENT:
-            report(("triggers", "intents", index), f"unknown intent '{intent}'")
+            report(("triggers", "intents", index), "unknown_intent", intent=intent)
     commands = _string_list(raw.get("commands"), ("triggers", "commands"), report)
     for index, command in enumerate(commands):
         if not re.fullmatch(r"/[a-zäöüß_]+", command):
-            report(("triggers", "commands", index), f"'{command}' is not a command like /idee")
+            report(("triggers", "commands", index), "bad_command", command=command)
         elif command in RESERVED_COMMANDS:
-            report(("triggers", "commands", index), f"{command} is answered by the engine itself")
+            report(("triggers", "commands", index), "reserved_command", command=command)
     entities = raw.get("entities") or {}
     if not isinstance(entities, Mapping):
-        report(("triggers", "entities"), "entities must map an entity name to a slot")
+        report(("triggers", "entities"), "entities_not_mapping")
         entities = {}
     facts.slots.update(str(slot) for slot in entities.values())
     deep_link, deep_link_slot = raw.get("deep_link"), raw.get("deep_link_slot")
     if (deep_link is None) != (deep_link_slot is None):
-        report(("triggers",), "deep_link and deep_link_slot go together")
+        report(("triggers",), "deep_link_pair")
     if deep_link_slot is not None:
         facts.slots.add(str(deep_link_slot))
     return Triggers(
@@ -199,16 +182,16 @@ def _check_triggers(raw: Any, facts: FlowFacts, report: Any) -> Triggers:
     )
 
 
-def _string_list(value: Any, path: tuple[str, ...], report: Any) -> list[str]:
+def _string_list(value: Any, path: tuple[str, ...], report: Report) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        report(path, "expected a list of words")
+        report(path, "not_word_list")
         return []
     return list(value)
 
 
-def _check_reachable(start: str, facts: FlowFacts, loaded: LoadedYaml, report: Any) -> None:
+def _check_reachable(start: str, facts: FlowFacts, loaded: LoadedYaml, report: Report) -> None:
     seen, waiting = {start}, [start]
     while waiting:
         for target in facts.edges.get(waiting.pop(), set()):
@@ -216,15 +199,15 @@ def _check_reachable(start: str, facts: FlowFacts, loaded: LoadedYaml, report: A
                 seen.add(target)
                 waiting.append(target)
     for step_id in sorted(facts.step_ids - seen, key=lambda s: loaded.line(("steps", s)) or 0):
-        report(("steps", step_id), f"step '{step_id}' can never be reached")
+        report(("steps", step_id), "unreachable", step=step_id)
 
 
-def _check_placeholders(facts: FlowFacts, report: Any) -> None:
+def _check_placeholders(facts: FlowFacts, report: Report) -> None:
     known = facts.slots | CONTEXT_VARIABLES
     for path, text in facts.texts:
         for name in placeholders(text):
             if name not in known:
-                report(path, f"unknown placeholder {{{name}}}")
+                report(path, "unknown_placeholder", name=name)
 
 
 def _build(

@@ -1,4 +1,6 @@
-"""Reading flow YAML with the line of every key, and without YAML 1.1's yes/no booleans."""
+"""Reading flow YAML with the line of every key, and without YAML 1.1's yes/no booleans.
+
+Flows come from administrators: they are read within the limits of nlu/yaml_limits.py."""
 
 from __future__ import annotations
 
@@ -8,11 +10,13 @@ from typing import Any
 
 import yaml
 
+from nlu.yaml_limits import LimitedLoader, YamlLimitError, error_line, refused_character
+
 Path = tuple[str | int, ...]
 
 
-class FlowLoader(yaml.SafeLoader):
-    """SafeLoader where only true/false are booleans, so `yes:` and `no:` stay words."""
+class FlowLoader(LimitedLoader):
+    """A limited SafeLoader where only true/false are booleans: `yes:` and `no:` stay words."""
 
 
 FlowLoader.yaml_implicit_resolvers = {
@@ -42,23 +46,35 @@ class LoadedYaml:
 
 
 class YamlSyntaxError(Exception):
-    def __init__(self, message: str, line: int | None) -> None:
+    """The text is no readable YAML. `key` says why (broken_yaml, bad_character, too_deep,
+    too_large, alias_loop) with its `values`; the message holds the YAML reader's words."""
+
+    def __init__(
+        self, message: str, line: int | None, key: str = "broken_yaml", **values: Any
+    ) -> None:
         super().__init__(message)
         self.line = line
+        self.key = key
+        self.values = values or {"detail": message}
 
 
 def load(source: str) -> LoadedYaml:
     """Parses one YAML document; raises YamlSyntaxError with the line of the fault."""
-    loader = FlowLoader(source)
+    try:
+        loader = FlowLoader(source)
+    except yaml.reader.ReaderError as error:  # a control character: refused before parsing
+        key, values = refused_character(error)
+        raise YamlSyntaxError(error.reason, error_line(error, source), key, **values) from error
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except YamlLimitError as error:
+        line = error_line(error, source)
+        raise YamlSyntaxError(str(error.problem), line, error.key, **error.values) from error
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise YamlSyntaxError(error.problem or str(error), line) from error
+        raise YamlSyntaxError(error.problem or str(error), error_line(error, source)) from error
     except yaml.YAMLError as error:
-        raise YamlSyntaxError(str(error), None) from error
+        raise YamlSyntaxError(str(error), error_line(error, source)) from error
     finally:
         loader.dispose()
     lines: dict[Path, int] = {}

@@ -11,33 +11,15 @@ from pathlib import Path
 import yaml
 
 from nlu.annotations import AnnotationError, parse_annotated
+from nlu.data_problems import Problem as Problem
+from nlu.data_problems import TrainingDataError as TrainingDataError
 from nlu.normalize import sentence_key
 from nlu.types import INTENTS
+from nlu.yaml_limits import LimitedLoader, YamlLimitError, error_line, refused_character
 
 SHIPPED_DATA = Path(__file__).parent / "data"
 KNOWN_SECTIONS = ("intent", "synonym", "regex", "lookup")
 MIN_EXAMPLES_PER_INTENT = 2
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the training data, located by file and line."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
-
-class TrainingDataError(ValueError):
-    """The training data cannot be used; `problems` names every file and line at fault."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
-        lines = "\n".join(str(problem) for problem in self.problems)
-        super().__init__(f"training data has {len(self.problems)} problem(s):\n{lines}")
 
 
 @dataclass(frozen=True)
@@ -93,14 +75,14 @@ def load_training_data(paths: Sequence[Path] | None = None) -> TrainingData:
     problems: list[Problem] = []
     if not files:
         where = ", ".join(str(p) for p in paths or [SHIPPED_DATA])
-        raise TrainingDataError([Problem(where, 0, "no training data files (*.yml) found")])
+        raise TrainingDataError([Problem(where, 0, "no_files")])
     collected = _Collected()
     digest = hashlib.sha256()
     for path in files:
         try:
             raw = path.read_bytes()
         except OSError as error:
-            problems.append(Problem(str(path), 0, f"cannot read file: {error.strerror}"))
+            problems.append(Problem(str(path), 0, "unreadable_file", {"detail": error.strerror}))
             continue
         digest.update(str(path.name).encode() + b"\0" + raw + b"\0")
         problems.extend(_read_file(str(path), raw.decode("utf-8", errors="replace"), collected))
@@ -111,7 +93,7 @@ def load_training_texts(files: Mapping[str, str]) -> TrainingData:
     """The same as `load_training_data` for texts held in memory, by name (e.g. edited in the
     web app); problems name the file as given."""
     if not files:
-        raise TrainingDataError([Problem("-", 0, "no training data files")])
+        raise TrainingDataError([Problem("-", 0, "no_files")])
     collected = _Collected()
     digest = hashlib.sha256()
     problems: list[Problem] = []
@@ -145,26 +127,30 @@ class _Collected:
 
 def _read_file(path: str, text: str, out: _Collected) -> list[Problem]:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=LimitedLoader)
+    except YamlLimitError as error:  # aliases unfolding without end, or nesting too deep
+        return [Problem(path, error_line(error, text) or 0, error.key, error.values)]
+    except yaml.reader.ReaderError as error:  # a control character such as NUL
+        key, values = refused_character(error)
+        return [Problem(path, error_line(error, text) or 0, key, values)]
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 0
-        return [Problem(path, line, f"not valid YAML: {error.problem or error}")]
+        detail = error.problem or str(error)
+        return [Problem(path, error_line(error, text) or 0, "broken_yaml", {"detail": detail})]
     except yaml.YAMLError as error:
-        return [Problem(path, 0, f"not valid YAML: {error}")]
+        return [Problem(path, 0, "broken_yaml", {"detail": str(error)})]
     if root is None:
         return []
     if not isinstance(root, yaml.MappingNode):
-        return [Problem(path, _line(root), "expected keys like 'version:' and 'nlu:'")]
+        return [Problem(path, _line(root), "not_a_mapping")]
     problems: list[Problem] = []
     for key, value in root.value:
         if key.value in ("version", "responses", "rules", "stories", "intents", "entities"):
             continue
         if key.value != "nlu":
-            problems.append(Problem(path, _line(key), f"unknown top-level key '{key.value}'"))
+            problems.append(Problem(path, _line(key), "unknown_top_key", {"name": key.value}))
             continue
         if not isinstance(value, yaml.SequenceNode):
-            problems.append(Problem(path, _line(value), "'nlu:' must be a list of '- intent:' ..."))
+            problems.append(Problem(path, _line(value), "nlu_not_list"))
             continue
         for item in value.value:
             problems.extend(_read_item(path, item, out))
@@ -173,23 +159,23 @@ def _read_file(path: str, text: str, out: _Collected) -> list[Problem]:
 
 def _read_item(path: str, item: yaml.Node, out: _Collected) -> list[Problem]:
     if not isinstance(item, yaml.MappingNode):
-        return [Problem(path, _line(item), "each entry needs 'intent:', 'synonym:', ...")]
+        return [Problem(path, _line(item), "entry_not_mapping")]
     keys = {k.value: (k, v) for k, v in item.value}
     kinds = [name for name in KNOWN_SECTIONS if name in keys]
     if len(kinds) != 1:
         wanted = ", ".join(f"'{name}:'" for name in KNOWN_SECTIONS)
-        return [Problem(path, _line(item), f"entry needs exactly one of {wanted}")]
+        return [Problem(path, _line(item), "entry_kind", {"wanted": wanted})]
     kind = kinds[0]
     name_node = keys[kind][1]
     name = str(name_node.value).strip() if isinstance(name_node, yaml.ScalarNode) else ""
     if not name:
-        return [Problem(path, _line(name_node), f"'{kind}:' needs a name")]
+        return [Problem(path, _line(name_node), "entry_no_name", {"kind": kind})]
     if "examples" not in keys:
-        return [Problem(path, _line(item), f"{kind} '{name}' has no 'examples:'")]
+        return [Problem(path, _line(item), "no_examples_key", {"kind": kind, "name": name})]
     lines, problems = _example_lines(path, keys["examples"][1])
     for extra in keys:
         if extra not in (kind, "examples", "metadata"):
-            problems.append(Problem(path, _line(keys[extra][0]), f"unknown key '{extra}'"))
+            problems.append(Problem(path, _line(keys[extra][0]), "unknown_key", {"name": extra}))
     if kind == "intent":
         problems.extend(_add_intent(path, name, _line(name_node), lines, out))
     elif kind == "regex":
@@ -197,7 +183,8 @@ def _read_item(path: str, item: yaml.Node, out: _Collected) -> list[Problem]:
             try:
                 re.compile(pattern)
             except re.error as error:
-                problems.append(Problem(path, line, f"regex '{name}' is broken: {error}"))
+                values = {"name": name, "detail": str(error)}
+                problems.append(Problem(path, line, "broken_regex", values))
         out.regexes.setdefault(name, []).extend(p for _, p in lines)
     else:
         target = out.synonyms if kind == "synonym" else out.lookups
@@ -208,7 +195,7 @@ def _read_item(path: str, item: yaml.Node, out: _Collected) -> list[Problem]:
 def _example_lines(path: str, node: yaml.Node) -> tuple[list[tuple[int, str]], list[Problem]]:
     """The '- ...' lines of an examples block, each with its line number in the file."""
     if not isinstance(node, yaml.ScalarNode):
-        return [], [Problem(path, _line(node), "'examples:' must be a block like '|' + '- ...'")]
+        return [], [Problem(path, _line(node), "examples_not_block")]
     # A literal block's content starts on the line after the '|'; its lines map 1:1 to the file.
     first = node.start_mark.line + (2 if node.style in ("|", ">") else 1)
     found: list[tuple[int, str]] = []
@@ -219,15 +206,15 @@ def _example_lines(path: str, node: yaml.Node) -> tuple[list[tuple[int, str]], l
             continue
         line = first + offset
         if not stripped.startswith("- "):
-            problems.append(Problem(path, line, f"example must start with '- ': {stripped!r}"))
+            problems.append(Problem(path, line, "example_no_dash", {"text": stripped}))
             continue
         value = stripped[2:].strip()
         if not value:
-            problems.append(Problem(path, line, "empty example"))
+            problems.append(Problem(path, line, "empty_example"))
             continue
         found.append((line, value))
     if not found and not problems:
-        problems.append(Problem(path, _line(node), "no examples"))
+        problems.append(Problem(path, _line(node), "no_examples"))
     return found, problems
 
 
@@ -237,13 +224,13 @@ def _add_intent(
     problems: list[Problem] = []
     if intent not in INTENTS:
         known = ", ".join(INTENTS)
-        return [Problem(path, intent_line, f"unknown intent '{intent}' (known: {known})")]
+        return [Problem(path, intent_line, "unknown_intent", {"intent": intent, "known": known})]
     out.first_line_of_intent.setdefault(intent, f"{path}:{intent_line}")
     for line, raw in lines:
         try:
             text, spans = parse_annotated(raw)
         except AnnotationError as error:
-            problems.append(Problem(path, line, str(error)))
+            problems.append(Problem(path, line, "bad_annotation", {"detail": str(error)}))
             continue
         entities = tuple(AnnotatedEntity(s.entity, s.value, s.start, s.end) for s in spans)
         out.examples.append(Example(text, intent, entities, f"{path}:{line}"))
@@ -263,20 +250,17 @@ def _check_whole(out: _Collected) -> list[Problem]:
         earlier = seen.setdefault(key, example)
         if earlier.intent != example.intent:
             path, _, line = example.source.rpartition(":")
-            problems.append(
-                Problem(
-                    path,
-                    int(line),
-                    f"'{example.text}' is listed for '{example.intent}' and also for "
-                    f"'{earlier.intent}' at {earlier.source}",
-                )
-            )
+            values = {
+                "text": example.text,
+                "intent": example.intent,
+                "other": earlier.intent,
+                "where": earlier.source,
+            }
+            problems.append(Problem(path, int(line), "listed_twice", values))
     for intent, where in out.first_line_of_intent.items():
         if counts.get(intent, 0) < MIN_EXAMPLES_PER_INTENT:
             path, _, line = where.rpartition(":")
-            problems.append(
-                Problem(path, int(line), f"intent '{intent}' needs at least two examples")
-            )
+            problems.append(Problem(path, int(line), "too_few_examples", {"intent": intent}))
     return problems
 
 

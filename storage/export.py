@@ -2,6 +2,8 @@
 
 Consultation results count submitted participations only. Free-text answers are counted, not
 exported: people write names, addresses and phone numbers into them (see docs/privacy.md).
+CSV cells that a spreadsheet would run as a formula get a leading apostrophe; JSON stays as
+written.
 """
 
 from __future__ import annotations
@@ -267,9 +269,20 @@ def _tally_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+# What a spreadsheet takes for the start of a formula ("=HYPERLINK(...)", "@SUM(...)", ...)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(value: Any) -> Any:
+    """A text that a spreadsheet would run as a formula, with the usual leading apostrophe
+    that makes it plain text; anything else unchanged (numbers stay numbers)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
+    """Every CSV this module writes (the command line's export and the staff downloads)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns))
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: inert_cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()

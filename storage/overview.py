@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.consultations import list_consultations
+from storage.consultations.participations import participation_counts
 from storage.models.civic import Consultation, Idea, Participation, Question
 from storage.models.core import OutboxMessage
 
@@ -18,7 +19,7 @@ from storage.models.core import OutboxMessage
 class RunningConsultation:
     consultation: Consultation
     submitted: int
-    started: int  # begun but not yet sent off
+    started: int  # begun, sent off or not (as on the consultation's own page)
 
 
 async def open_question_count(session: AsyncSession) -> int:
@@ -55,19 +56,9 @@ async def running_consultations(session: AsyncSession, now: datetime) -> list[Ru
     if not running:
         return []
     ids = [c.id for c in running]
-    counts = (
-        await session.execute(
-            select(
-                Participation.consultation_id,
-                func.count().filter(Participation.submitted_at.is_not(None)),
-                func.count().filter(Participation.submitted_at.is_(None)),
-            )
-            .where(Participation.consultation_id.in_(ids))
-            .group_by(Participation.consultation_id)
-        )
-    ).all()
-    by_id = {row[0]: (int(row[1]), int(row[2])) for row in counts}
-    return [RunningConsultation(c, *by_id.get(c.id, (0, 0))) for c in running]
+    submitted = await participation_counts(session, submitted_only=True, consultation_ids=ids)
+    begun = await participation_counts(session, consultation_ids=ids)
+    return [RunningConsultation(c, submitted.get(c.id, 0), begun.get(c.id, 0)) for c in running]
 
 
 async def outbox_counts(session: AsyncSession) -> dict[str, int]:

@@ -106,12 +106,46 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 def _consultations_import(args: argparse.Namespace) -> int:
     from storage.consultations.file_import import ConsultationFileError, import_consultations
 
+    refused = _beyond_limits(args.file)
+    if refused is not None:
+        print(f"mitreden: {refused}", file=sys.stderr)
+        return 1
     try:
         slugs = with_store(args.settings, lambda session: import_consultations(session, args.file))
     except (ConsultationFileError, OSError) as error:
         return _fail(error)
     print(f"Imported {len(slugs)} consultation(s): {', '.join(slugs)}")
     return 0
+
+
+def _beyond_limits(path: Path) -> str | None:
+    """Where a consultation file passes the limits on YAML from administrators (aliases
+    unfolding without end, deep nesting, control characters), checked before the import
+    reads it. Whatever else is wrong with the file, the import reports."""
+    import yaml
+
+    from nlu.yaml_limits import (
+        LIMIT_MESSAGES,
+        LimitedLoader,
+        YamlLimitError,
+        error_line,
+        refused_character,
+    )
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        yaml.compose(text, Loader=LimitedLoader)
+    except YamlLimitError as error:
+        return f"{path}:{error_line(error, text)}: {error.problem}"
+    except yaml.reader.ReaderError as error:
+        key, values = refused_character(error)
+        return f"{path}:{error_line(error, text)}: {LIMIT_MESSAGES[key].format(**values)}"
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 def _export(args: argparse.Namespace) -> int:

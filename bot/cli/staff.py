@@ -46,9 +46,15 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def _read_password(from_stdin: bool) -> str:
+    """The new password, checked for strength; ValueError says what is wrong with it."""
+    from bot.staff.passwords import check_strength
+
     if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
+        check_strength(password)
+        return password
     first = getpass.getpass("Password: ")
+    check_strength(first)  # before asking again: nobody should type a refused password twice
     if getpass.getpass("Repeat the password: ") != first:
         raise ValueError("the two passwords differ")
     return first
@@ -62,14 +68,12 @@ def _fail(error: Exception) -> int:
 def _add(args: argparse.Namespace) -> int:
     from bot.staff.accounts import check_name, check_role, create_account
     from bot.staff.audit import record_audit
-    from bot.staff.passwords import check_strength
 
     now = datetime.now(UTC)
     try:
         check_name(args.name)
         check_role(args.role)
         password = _read_password(args.password_stdin)
-        check_strength(password)
     except ValueError as error:
         return _fail(error)
 
@@ -124,11 +128,9 @@ def _set_active(args: argparse.Namespace) -> int:
 def _reset(args: argparse.Namespace) -> int:
     from bot.staff.accounts import existing, set_password
     from bot.staff.audit import record_audit
-    from bot.staff.passwords import check_strength
 
     try:
         password = _read_password(args.password_stdin)
-        check_strength(password)
     except ValueError as error:
         return _fail(error)
 

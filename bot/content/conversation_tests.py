@@ -20,6 +20,7 @@ from bot.delivery.worker import DeliveryWorker
 from bot.dispatcher import Dispatcher
 from bot.messages import ConversationKey, InboundMessage
 from flows.types import Reply
+from flows.yaml_source import FlowLoader
 from nlu.factory import create_recognizer
 from nlu.types import IntentRecognizer
 from storage import flow_versions
@@ -49,19 +50,12 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
-class _TranscriptLoader(yaml.SafeLoader):
-    """YAML without the 1.1 booleans: a citizen who types `yes` or `no` means the word."""
-
-
-_TranscriptLoader.yaml_implicit_resolvers = {
-    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def load_transcript(path: Path) -> dict[str, Any]:
+def load_transcript(path: Path, source: str | None = None) -> dict[str, Any]:
+    """The test in `path`, or in `source` (an administrator's edit of that test) if given."""
+    # read like a flow: within limits, and a citizen who types `yes` or `no` means the word
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TranscriptLoader)
+        text = path.read_text(encoding="utf-8") if source is None else source
+        data = yaml.load(text, Loader=FlowLoader)
     except yaml.YAMLError as error:
         raise TranscriptError(f"{path}: not valid YAML: {error}") from error
     if not isinstance(data, dict) or not isinstance(data.get("turns"), list):
@@ -198,9 +192,11 @@ async def run_transcript(
     recognizer: IntentRecognizer,
     build: BuildBot,
     flows: Sequence[tuple[str, str]] = (),
+    source: str | None = None,
 ) -> Outcome:
-    """Replay one test; `flows` (flow id, source) replace the shipped flows of those ids."""
-    data = load_transcript(path)
+    """Replay one test; `flows` (flow id, source) replace the shipped flows of those ids, and
+    `source` replaces the test's file (an administrator's edit)."""
+    data = load_transcript(path, source)
     outcome = Outcome(path, str(data.get("name", path.stem)))
     user = str(data.get("user", "citizen"))
     with tempfile.TemporaryDirectory(prefix="mitreden-conversation-") as folder:

@@ -9,7 +9,6 @@ publication is a new version; conversations that started on an older one keep it
 from __future__ import annotations
 
 import asyncio
-import difflib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,10 +25,15 @@ from bot.content.conversation_tests import (
     run_transcript,
     transcripts_for_flow,
 )
+from bot.content.expected_texts import edited_tests, transcript_name
 from bot.content.intent_data import private_copy
-from flows.validation import FlowError, Problem, check_together, parse_flow, validate_source
+from flows.problems import FlowError, Problem
+from flows.validation import check_together, parse_flow, validate_source
 from nlu.types import IntentRecognizer
-from storage import flow_drafts, flow_versions
+from nlu.yaml_limits import first_nul_line
+from storage import conversation_test_edits, flow_drafts, flow_versions
+
+MAX_SOURCE = 200_000  # characters; the largest shipped flow has about 9 000
 
 # Called in the publishing transaction with the new version (e.g. to write the audit log).
 OnPublish = Callable[[AsyncSession, int], Awaitable[None]]
@@ -64,13 +68,11 @@ class Editing:
 
 @dataclass
 class TestRun:
-    """The flow's conversation tests against one source; `ran` is False when none exist."""
+    """The flow's conversation tests against one source. `ran` is False when they were not
+    run (problems came first); run with no outcomes means the flow has no tests."""
 
     outcomes: list[Outcome] = field(default_factory=list)
-
-    @property
-    def ran(self) -> bool:
-        return bool(self.outcomes)
+    ran: bool = False
 
     @property
     def passed(self) -> bool:
@@ -175,8 +177,8 @@ def check_source(flow_id: str, source: str, others: Mapping[str, str]) -> list[P
         return problems
     flow = parse_flow(source, flow_id)
     if flow.flow_id != flow_id:
-        message = f"the id must stay '{flow_id}' (the text says '{flow.flow_id}')"
-        return [Problem(flow_id, _line_of_id(source), message)]
+        values = {"flow_id": flow_id, "found": flow.flow_id}
+        return [Problem(flow_id, _line_of_id(source), "id_changed", values)]
     rest = [
         parse_flow(other_source, other_id)
         for other_id, other_source in sorted(others.items())
@@ -185,6 +187,15 @@ def check_source(flow_id: str, source: str, others: Mapping[str, str]) -> list[P
     # the edited flow comes last, so each clash is reported against it
     clashes = check_together([*rest, flow])
     return [problem for problem in clashes if problem.filename == flow_id]
+
+
+def unsaveable(flow_id: str, source: str) -> Problem | None:
+    """Why `source` cannot even be kept as a draft: empty, too long, or holding a NUL
+    character (no database stores one). None when it can be saved."""
+    if not source.strip() or len(source) > MAX_SOURCE:
+        return Problem(flow_id, None, "empty_source")
+    nul = first_nul_line(source)
+    return None if nul is None else Problem(flow_id, nul, "nul_character")
 
 
 def _line_of_id(source: str) -> int:
@@ -203,6 +214,8 @@ async def save_draft(
 
 
 async def discard_draft(session: AsyncSession, flow_id: str) -> bool:
+    """Drop the flow's draft and the test edits that went with it."""
+    await conversation_test_edits.drop_drafts(session, flow_id)
     return await flow_drafts.drop_draft(session, flow_id)
 
 
@@ -217,19 +230,23 @@ async def run_tests(
     settings: Settings,
     recognizer: IntentRecognizer,
     build: BuildBot,
+    edited: Mapping[str, str] | None = None,
 ) -> TestRun:
     """The flow's conversation tests, each on a throw-away database, with `source` in place
-    of the flow's current version and every other flow as currently published.
+    of the flow's current version and every other flow as currently published; `edited`
+    tests (by name, see bot/content/expected_texts.py) replace their files.
 
     Each test runs in a worker thread with an event loop of its own: building its bot
     (migrations, checks, demo data) takes the CPU for a while, and the bot serving
     citizens must not wait for that.
     """
     flows = sorted({**current, flow_id: source}.items())
-    run = TestRun()
-    for path in transcripts_for_flow(flow_id, transcripts_dir(settings)):
+    directory = transcripts_dir(settings)
+    run = TestRun(ran=True)
+    for path in transcripts_for_flow(flow_id, directory):
+        test = (edited or {}).get(transcript_name(path, directory))
         outcome = await asyncio.to_thread(
-            _replay, path, settings, private_copy(recognizer), build, flows
+            _replay, path, test, settings, private_copy(recognizer), build, flows
         )
         run.outcomes.append(outcome)
     return run
@@ -237,13 +254,14 @@ async def run_tests(
 
 def _replay(
     path: Path,
+    test: str | None,
     settings: Settings,
     recognizer: IntentRecognizer,
     build: BuildBot,
     flows: Sequence[tuple[str, str]],
 ) -> Outcome:
     try:
-        return asyncio.run(run_transcript(path, settings, recognizer, build, flows))
+        return asyncio.run(run_transcript(path, settings, recognizer, build, flows, test))
     except TranscriptError as error:
         return Outcome(path, path.stem, [str(error)])
 
@@ -261,12 +279,13 @@ async def test_draft(
     recognizer: IntentRecognizer,
     build: BuildBot,
 ) -> PublishResult:
-    """Check and test the saved draft without publishing it."""
+    """Check and test the saved draft (with the tests edited beside it) without publishing."""
     async with sessions() as session:
         draft = await flow_drafts.get_draft(session, flow_id)
+        edited = await edited_tests(session, flow_id)
     if draft is None:
-        return PublishResult(problems=[Problem(flow_id, None, "there is no draft to test")])
-    return await _gate(sessions, flow_id, draft.source, settings, recognizer, build)
+        return PublishResult(problems=[Problem(flow_id, None, "no_draft")])
+    return await _gate(sessions, flow_id, draft.source, settings, recognizer, build, edited)
 
 
 async def _gate(
@@ -276,12 +295,13 @@ async def _gate(
     settings: Settings,
     recognizer: IntentRecognizer,
     build: BuildBot,
+    edited: Mapping[str, str],
 ) -> PublishResult:
     current = await current_flow_sources(sessions)
     problems = check_source(flow_id, source, current)
     if problems:
         return PublishResult(problems=problems)
-    tests = await run_tests(flow_id, source, current, settings, recognizer, build)
+    tests = await run_tests(flow_id, source, current, settings, recognizer, build, edited)
     return PublishResult(tests=tests)
 
 
@@ -295,22 +315,26 @@ async def publish_draft(
     build: BuildBot,
     on_publish: OnPublish = _nothing,
 ) -> PublishResult:
-    """Publish the saved draft as a new version when it is valid and its tests pass."""
+    """Publish the saved draft as a new version when it is valid and its tests pass; the
+    tests edited with the draft are published with it."""
     async with sessions() as session:
         draft = await flow_drafts.get_draft(session, flow_id)
+        edited = await edited_tests(session, flow_id)
     if draft is None:
-        return PublishResult(problems=[Problem(flow_id, None, "there is no draft to publish")])
-    result = await _gate(sessions, flow_id, draft.source, settings, recognizer, build)
+        return PublishResult(problems=[Problem(flow_id, None, "no_draft")])
+    result = await _gate(sessions, flow_id, draft.source, settings, recognizer, build, edited)
     if result.problems or not result.tests.passed:
         return result
     async with sessions() as session, session.begin():
         still = await flow_drafts.get_draft(session, flow_id)
-        if still is None or still.source != draft.source:
+        unchanged = still is not None and still.source == draft.source
+        if not unchanged or await edited_tests(session, flow_id) != edited:
             # someone saved again while the tests ran: publish nothing they have not tested
-            message = "the draft changed while its tests ran; test and publish it again"
-            return PublishResult(problems=[Problem(flow_id, None, message)], tests=result.tests)
+            changed = Problem(flow_id, None, "draft_changed")
+            return PublishResult(problems=[changed], tests=result.tests)
         result.version = await flow_versions.publish(session, flow_id, draft.source, now, by)
         await flow_drafts.drop_draft(session, flow_id)
+        await conversation_test_edits.publish_drafts(session, flow_id, by, now)
         await on_publish(session, result.version)
     return result
 
@@ -329,46 +353,17 @@ async def roll_back(
     """Publish an older version's source as the newest version, through the same checks."""
     async with sessions() as session:
         source = await flow_drafts.source_of(session, flow_id, version)
+        edited = await edited_tests(session, None)
     if source is None:
-        return PublishResult(problems=[Problem(flow_id, None, f"there is no version {version}")])
-    result = await _gate(sessions, flow_id, source, settings, recognizer, build)
+        missing = Problem(flow_id, None, "no_version", {"version": version})
+        return PublishResult(problems=[missing])
+    result = await _gate(sessions, flow_id, source, settings, recognizer, build, edited)
     if result.problems or not result.tests.passed:
         return result
     async with sessions() as session, session.begin():
         result.version = await flow_versions.publish(session, flow_id, source, now, by)
         await on_publish(session, result.version)
     return result
-
-
-async def diff_versions(
-    session: AsyncSession, flow_id: str, old: int | str, new: int | str
-) -> str | None:
-    """A unified diff between two versions; "draft" names the saved draft. None: not found."""
-    old_source = await _source(session, flow_id, old)
-    new_source = await _source(session, flow_id, new)
-    if old_source is None or new_source is None:
-        return None
-    return unified_diff(old_source, new_source, _label(flow_id, old), _label(flow_id, new))
-
-
-async def _source(session: AsyncSession, flow_id: str, which: int | str) -> str | None:
-    if which == "draft":
-        draft = await flow_drafts.get_draft(session, flow_id)
-        return None if draft is None else draft.source
-    if isinstance(which, int):
-        return await flow_drafts.source_of(session, flow_id, which)
-    return None
-
-
-def _label(flow_id: str, which: int | str) -> str:
-    return f"{flow_id} ({which})" if which == "draft" else f"{flow_id} v{which}"
-
-
-def unified_diff(old: str, new: str, old_label: str, new_label: str) -> str:
-    lines = difflib.unified_diff(
-        old.splitlines(keepends=True), new.splitlines(keepends=True), old_label, new_label
-    )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
 async def flows_to_try(

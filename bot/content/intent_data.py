@@ -24,19 +24,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from nlu.cross_validation import cross_validate
+from nlu.data_problems import Problem, TrainingDataError
 from nlu.embedded import EmbeddedRecognizer, train
 from nlu.evaluation import Evaluation
 from nlu.rasa_http import RasaHttpRecognizer
 from nlu.training_data import (
     SHIPPED_DATA,
-    Problem,
     TrainingData,
-    TrainingDataError,
     data_files,
     load_training_data,
     load_training_texts,
 )
 from nlu.types import IntentRecognizer
+from nlu.yaml_limits import first_nul_line
 from storage import nlu_versions
 from storage.nlu_versions import DataVersion
 
@@ -45,6 +45,7 @@ FOLDS = 5
 MISSES_KEPT = 100  # the report lists this many misclassified examples at most
 INTERRUPTED = "the training was interrupted (the program stopped); it was started again"
 FILE_NAME = re.compile(r"[a-z0-9_-]+(/[a-z0-9_-]+)*\.ya?ml")
+MAX_FILE = 500_000  # characters in one file; the largest shipped file has about 12 000
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,15 @@ def check_file_name(name: str) -> str | None:
     if len(name) > 120 or not FILE_NAME.fullmatch(name):
         return "use a name like intents/greet.yml (lower-case letters, digits, - and _)"
     return None
+
+
+def unsaveable(name: str, text: str) -> Problem | None:
+    """Why `text` cannot even be kept in the draft: too long, or holding a NUL character
+    (no database stores one). None when it can be saved."""
+    if len(text) > MAX_FILE:
+        return Problem(name, 0, "too_long", {"limit": MAX_FILE})
+    nul = first_nul_line(text)
+    return None if nul is None else Problem(name, nul, "nul_character")
 
 
 async def save_file(
@@ -210,7 +220,7 @@ class Trainer:
         async with self._sessions() as session, session.begin():
             draft = await nlu_versions.draft(session)
             if draft is None:
-                return [Problem("-", 0, "there are no changes to train; edit a file first")]
+                return [Problem("-", 0, "nothing_to_train")]
             problems = check_files(draft.files)
             if problems:
                 return problems

@@ -83,14 +83,20 @@ _PARTICIPATIONS_OF = (
 
 
 async def participation_counts(
-    session: AsyncSession, *, submitted_only: bool = False
+    session: AsyncSession,
+    *,
+    submitted_only: bool = False,
+    consultation_ids: Sequence[int] | None = None,
 ) -> dict[int, int]:
-    """Participations per consultation id: every one started, or only the submitted ones."""
+    """Participations per consultation id: every one begun (sent off or not: what the staff
+    pages call "Begonnen"), or only the submitted ones; all consultations or the given."""
     query = select(Participation.consultation_id, func.count(Participation.id)).group_by(
         Participation.consultation_id
     )
     if submitted_only:
         query = query.where(Participation.submitted_at.is_not(None))
+    if consultation_ids is not None:
+        query = query.where(Participation.consultation_id.in_(consultation_ids))
     return {row[0]: int(row[1]) for row in await session.execute(query)}
 
 

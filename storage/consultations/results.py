@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.consultations import Status, consultation_questions
+from storage.consultations.participations import participation_counts
 from storage.export import consultation_record
-from storage.models.civic import Consultation, ConsultationQuestion, Participation
+from storage.models.civic import Consultation, ConsultationQuestion
 
 YES_NO = {"yes": ("Ja", "Yes"), "no": ("Nein", "No")}
 
@@ -109,9 +109,7 @@ async def consultation_results(
         )
         for q in await consultation_questions(session, consultation.id)
     )
-    started = await session.scalar(
-        select(func.count(Participation.id)).where(Participation.consultation_id == consultation.id)
+    begun = (await participation_counts(session, consultation_ids=[consultation.id])).get(
+        consultation.id, 0
     )
-    return Results(
-        consultation, record["status"], record["participants"], int(started or 0), questions
-    )
+    return Results(consultation, record["status"], record["participants"], begun, questions)

@@ -1,4 +1,5 @@
-"""What administrators edit in the web app: flow drafts and versions of the intent data."""
+"""What administrators edit in the web app: flow drafts, edits of conversation tests and
+versions of the intent data."""
 
 from __future__ import annotations
 
@@ -21,6 +22,23 @@ class FlowDraft(Base):
     flow_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     source: Mapped[str] = mapped_column(Text)
     based_on: Mapped[int | None] = mapped_column(Integer)  # the version the edit started from
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(128))
+
+
+class ConversationTestEdit(Base):
+    """An administrator's edit of a conversation test, by the test's file name.
+
+    state "draft": goes with the draft of flow `flow_id` and is published with it;
+    "published": used instead of the file from then on.
+    """
+
+    __tablename__ = "conversation_test_edits"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), primary_key=True)
+    flow_id: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(128))
 

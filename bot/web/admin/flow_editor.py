@@ -10,17 +10,18 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.content import expected_texts
 from bot.content import flows as flow_admin
+from bot.content.flow_diff import diff_versions
 from bot.content.simulator import Simulators
 from bot.staff.audit import record_audit
+from bot.web.admin.content_problems import shown as shown_problems
 from bot.web.auth import staff_user
 from bot.web.errors import error_page
 from bot.web.forms import flash, form_text
 from bot.web.i18n import request_language, translate
 from bot.web.templating import mitreden, render
-from flows.validation import FLOW_ID, Problem
-
-MAX_SOURCE = 200_000  # characters; the largest shipped flow has about 9 000
+from flows.validation import FLOW_ID
 
 
 def _simulators(request: Request) -> Simulators:
@@ -54,8 +55,10 @@ async def _editor(
 ) -> Response:
     """The editor page; `source` and `result` show what was just submitted and found."""
     app = mitreden(request)
+    directory = flow_admin.transcripts_dir(app.settings)
     async with app.sessions() as session:
         editing = await flow_admin.open_editor(session, flow_id)
+        covering = await expected_texts.covering_tests(session, flow_id, directory)
     current = await flow_admin.current_flow_sources(app.sessions)
     if editing is None:  # a new flow: nothing is stored until it is saved
         editing = flow_admin.Editing(flow_id, flow_admin.starter(flow_id), False, None, None, [])
@@ -75,9 +78,9 @@ async def _editor(
             "editing": editing,
             "source": shown,
             "line_count": max(shown.count("\n") + 1, 1),
-            "problems": problems,
+            "problems": shown_problems(problems, request_language(request)),
             "tests": None if result is None else result.tests,
-            "tested": result is not None and not result.problems,
+            "covering": covering,
             "simulator": simulator,
             "notice": notice,
             "jump": request.query_params.get("line", ""),
@@ -111,14 +114,15 @@ async def flow_submit(request: Request) -> Response:
     user = staff_user(request)
     form = await request.form()
     source, action = form_text(form, "source"), form_text(form, "action") or "save"
-    if not source.strip() or len(source) > MAX_SOURCE:
-        problem = Problem(flow_id, None, translate(request_language(request), "flowedit.empty"))
+    refused = flow_admin.unsaveable(flow_id, source)
+    if refused is not None:  # nothing is stored; the page keeps the text for the next try
         return await _editor(
             request,
             flow_id,
             source=source,
-            result=flow_admin.PublishResult(problems=[problem]),
+            result=flow_admin.PublishResult(problems=[refused]),
             status_code=422,
+            notice=translate(request_language(request), "flowedit.not_saved"),
         )
     now = datetime.now(UTC)
     async with app.sessions() as session, session.begin():
@@ -211,7 +215,7 @@ async def flow_diff(request: Request) -> Response:
         return await error_page(request, 404)
     app = mitreden(request)
     async with app.sessions() as session:
-        diff = await flow_admin.diff_versions(session, flow_id, old, new)
+        diff = await diff_versions(session, flow_id, old, new)
     if diff is None:
         return await error_page(request, 404)
     lines = [(_kind(line), line.rstrip("\n")) for line in diff.splitlines(keepends=True)]
@@ -256,6 +260,43 @@ async def flow_try(request: Request) -> Response:
     return _back(flow_id, "#simulator")
 
 
+async def flow_tests(request: Request) -> Response:
+    """New expected texts for one of the flow's conversation tests, kept as a draft beside
+    the flow's draft: `expect-<turn>-<n>` fields, an empty one drops that text."""
+    flow_id = _flow_id(request)
+    if flow_id is None:
+        return await error_page(request, 404)
+    app = mitreden(request)
+    user = staff_user(request)
+    form = await request.form()
+    name = form_text(form, "test")
+    texts: dict[int, list[str]] = {}
+    for key, value in form.multi_items():
+        parts = key.split("-")
+        if len(parts) == 3 and parts[0] == "expect" and parts[1].isdigit():
+            texts.setdefault(int(parts[1]), []).append(str(value))
+    now = datetime.now(UTC)
+    async with app.sessions() as session, session.begin():
+        refused = await expected_texts.save_expectations(
+            session,
+            flow_id,
+            name,
+            texts,
+            flow_admin.transcripts_dir(app.settings),
+            user.name,
+            now,
+        )
+        if refused is None:
+            await record_audit(
+                session, user.name, "flow.test_edit", f"{flow_id}: {name}", None, now
+            )
+    if refused is not None:
+        notice = translate(request_language(request), f"flowedit.{refused}")
+        return await _editor(request, flow_id, status_code=422, notice=notice)
+    await flash(request, "success", "flowedit.test_saved", name=name)
+    return _back(flow_id, "#tests")
+
+
 def routes() -> list[BaseRoute]:
     return [
         Route("/admin/flows", flow_list, methods=["GET"]),
@@ -266,4 +307,5 @@ def routes() -> list[BaseRoute]:
         Route("/admin/flows/{flow_id}/rollback", flow_rollback, methods=["POST"]),
         Route("/admin/flows/{flow_id}/diff", flow_diff, methods=["GET"]),
         Route("/admin/flows/{flow_id}/try", flow_try, methods=["POST"]),
+        Route("/admin/flows/{flow_id}/tests", flow_tests, methods=["POST"]),
     ]

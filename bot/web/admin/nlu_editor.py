@@ -14,14 +14,14 @@ from starlette.routing import BaseRoute, Route
 
 from bot.content import intent_data as nlu_admin
 from bot.staff.audit import record_audit
+from bot.web.admin.content_problems import shown
 from bot.web.auth import staff_user
 from bot.web.errors import error_page
 from bot.web.forms import flash, form_text
-from bot.web.i18n import request_language
+from bot.web.i18n import request_language, translate
 from bot.web.templating import mitreden, render
+from nlu.data_problems import Problem
 from storage import nlu_versions
-
-MAX_FILE = 500_000  # characters in one file; the largest shipped file has about 12 000
 
 
 def number_format(language: str) -> Any:
@@ -43,19 +43,33 @@ def _to(path: str) -> RedirectResponse:
 
 
 async def nlu_page(request: Request) -> Response:
+    return await _page(request, request.query_params.get("file", ""))
+
+
+async def _page(
+    request: Request,
+    wanted: str,
+    *,
+    typed: str | None = None,
+    refused: list[Problem] | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The editor on file `wanted`; `typed` shows text that was sent (and maybe not kept),
+    `refused` the problems that kept it out, before the problems of the draft."""
     app = mitreden(request)
+    language = request_language(request)
     async with app.sessions() as session:
         editing = await nlu_admin.open_editor(session, app.settings)
         versions = await nlu_versions.history(session)
     names = sorted(editing.files)
-    wanted = request.query_params.get("file", "")
     chosen = wanted if wanted in editing.files else (names[0] if names else "")
     bad_name = None
     if wanted and wanted not in editing.files:
         bad_name = nlu_admin.check_file_name(wanted)
         chosen = "" if bad_name else wanted  # a new file, empty until saved
     problems = await asyncio.to_thread(nlu_admin.check_files, editing.files)
-    text = editing.files.get(chosen, "")
+    text = editing.files.get(chosen, "") if typed is None else typed
     return await render(
         request,
         "admin/nlu/edit.html",
@@ -63,17 +77,19 @@ async def nlu_page(request: Request) -> Response:
             "editing": editing,
             "names": names,
             "chosen": chosen,
-            "bad_name": bad_name,
+            "bad_name": translate(language, "nluedit.bad_file_name") if bad_name else None,
             "new_name": wanted if bad_name else "",
             "text": text,
             "line_count": max(text.count("\n") + 1, 1),
-            "problems": problems,
+            "problems": shown([*(refused or []), *problems], language),
+            "notice": notice,
             "versions": versions,
             "active": next((v for v in versions if v.is_active), None),
             "jump": request.query_params.get("line", ""),
             "trainable": editing.is_draft and not problems,
-            "num": number_format(request_language(request)),
+            "num": number_format(language),
         },
+        status_code=status_code,
     )
 
 
@@ -83,17 +99,24 @@ async def nlu_save(request: Request) -> Response:
     form = await request.form()
     name, text = form_text(form, "file").strip(), form_text(form, "text")
     problem = nlu_admin.check_file_name(name)
-    if problem is not None or len(text) > MAX_FILE:
+    if problem is not None:
         await flash(request, "error", "nluedit.bad_file")
         return _to("/admin/nlu")
+    language = request_language(request)
+    refused = nlu_admin.unsaveable(name, text)
+    if refused is not None:  # nothing is stored; the page keeps the text for the next try
+        notice = translate(language, "flowedit.not_saved")
+        return await _page(
+            request, name, typed=text, refused=[refused], notice=notice, status_code=422
+        )
     now = datetime.now(UTC)
     async with app.sessions() as session, session.begin():
         problems = await nlu_admin.save_file(session, app.settings, name, text, user.name, now)
         await record_audit(session, user.name, "nlu.save", name, {"problems": len(problems)}, now)
     if problems:
-        await flash(request, "warning", "nluedit.saved_with_problems", n=len(problems))
-    else:
-        await flash(request, "success", "nluedit.saved")
+        notice = translate(language, "nluedit.saved_with_problems", n=len(problems))
+        return await _page(request, name, notice=notice, status_code=422)
+    await flash(request, "success", "nluedit.saved")
     return _to(f"/admin/nlu?file={name}")
 
 
@@ -200,7 +223,7 @@ async def _use(request: Request, version_id: int | None) -> Response:
 def routes() -> list[BaseRoute]:
     return [
         Route("/admin/nlu", nlu_page, methods=["GET"]),
-        Route("/admin/nlu/save", nlu_save, methods=["POST"]),
+        Route("/admin/nlu", nlu_save, methods=["POST"]),
         Route("/admin/nlu/discard", nlu_discard, methods=["POST"]),
         Route("/admin/nlu/train", nlu_train, methods=["POST"]),
         Route("/admin/nlu/installed", nlu_use_installed, methods=["POST"]),

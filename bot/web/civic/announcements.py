@@ -27,6 +27,7 @@ from bot.staff.audit import record_audit
 from bot.staff.sessions import add_flash
 from bot.web.auth import staff_user
 from bot.web.civic.channel_preview import matrix_preview, telegram_preview
+from bot.web.civic.references import ANNOUNCEMENT, row_id
 from bot.web.i18n import request_language, translate
 from bot.web.templating import mitreden, render
 from storage.announcements import Audience, AudienceSize, announcement_by_id, audience_size
@@ -261,9 +262,7 @@ def _progress_json(progress: announcements.AnnouncementProgress, language: str) 
     }
 
 
-def _duration(seconds: float | None, language: str) -> str:
-    if seconds is None:
-        return translate(language, "announcements.unknown_time")
+def _duration(seconds: float, language: str) -> str:
     if seconds < 90:
         return translate(language, "announcements.seconds", n=round(seconds))
     return translate(language, "announcements.minutes", n=round(seconds / 60))
@@ -278,13 +277,14 @@ def _summary(progress: announcements.AnnouncementProgress, percent: int, languag
         if progress.rate_per_second
         else ""
     )
-    left = (
-        ""
-        if progress.state in FINISHED
-        else translate(
+    if progress.state in FINISHED:
+        left = ""
+    elif progress.seconds_left is None:  # nothing sent yet to measure the pace by
+        left = translate(language, "announcements.left_unknown")
+    else:
+        left = translate(
             language, "announcements.left", time=_duration(progress.seconds_left, language)
         )
-    )
     return translate(
         language,
         "announcements.summary",
@@ -299,7 +299,8 @@ def _summary(progress: announcements.AnnouncementProgress, percent: int, languag
 async def _progress(request: Request) -> tuple[Announcement, announcements.AnnouncementProgress]:
     raw = request.path_params["announcement_id"]
     async with mitreden(request).sessions() as session:
-        row = await announcement_by_id(session, int(raw)) if raw.isdigit() else None
+        wanted = row_id(raw, ANNOUNCEMENT)
+        row = await announcement_by_id(session, wanted) if wanted is not None else None
         if row is None:
             raise HTTPException(404)
         progress = await announcements.announcement_progress(session, row.id, datetime.now(UTC))

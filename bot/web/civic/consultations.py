@@ -23,6 +23,7 @@ from bot.staff.audit import record_audit
 from bot.staff.sessions import add_flash
 from bot.web.auth import staff_user
 from bot.web.civic.charts_view import result_charts
+from bot.web.civic.references import CONSULTATION, row_id
 from bot.web.i18n import request_language, translate
 from bot.web.templating import mitreden, render
 from storage.consultations import all_consultations, consultation_by_id, consultation_status
@@ -45,11 +46,8 @@ KIND_KEYS = ("single", "multiple", "scale", "yesno", "text")
 
 
 async def _consultation(session: AsyncSession, consultation_id: str) -> Consultation:
-    found = (
-        await consultation_by_id(session, int(consultation_id))
-        if consultation_id.isdigit()
-        else None
-    )
+    wanted = row_id(consultation_id, CONSULTATION)
+    found = await consultation_by_id(session, wanted) if wanted is not None else None
     if found is None:
         raise HTTPException(404)
     return found

@@ -1,7 +1,8 @@
 """The public results page of a closed consultation: no login, anonymised tallies only.
 
-The consultation's thank-you message links here. Before the consultation closes there is
-nothing to see (404 with a friendly note), so running results cannot sway anybody.
+The consultation's thank-you message links here. Before the consultation closes the page
+says when the results will come (200: the address is right, only early), so running
+results cannot sway anybody; an address that names no consultation is a 404.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from bot.web.civic.charts_view import result_charts
+from bot.web.civic.references import CONSULTATION, row_id
 from bot.web.i18n import request_language
 from bot.web.templating import mitreden, render
 from storage.consultations import consultation_by_id, consultation_status, localized
@@ -22,17 +24,23 @@ from storage.consultations.results import consultation_results
 async def public_results(request: Request) -> Response:
     app = mitreden(request)
     language = request_language(request)
-    raw_id = request.path_params["consultation_id"]
+    wanted = row_id(request.path_params["consultation_id"], CONSULTATION)
     now = datetime.now(UTC)
     async with app.sessions() as session:
-        consultation = await consultation_by_id(session, int(raw_id)) if raw_id.isdigit() else None
-        if consultation is None or consultation_status(consultation, now) != "closed":
-            title = localized(consultation, language)[0] if consultation is not None else ""
+        consultation = await consultation_by_id(session, wanted) if wanted is not None else None
+        if consultation is None:
+            return await render(request, "civic/public_results_unknown.html", status_code=404)
+        status = consultation_status(consultation, now)
+        if status != "closed":
             return await render(
                 request,
                 "civic/public_results_pending.html",
-                {"title": title, "closes_at": consultation.closes_at if consultation else None},
-                status_code=404,
+                {
+                    "title": localized(consultation, language)[0],
+                    "upcoming": status == "upcoming",
+                    "opens_at": consultation.opens_at,
+                    "closes_at": consultation.closes_at,
+                },
             )
         results = await consultation_results(session, consultation, now)
     title, description = localized(consultation, language)

@@ -4,8 +4,10 @@ anything that points to a person, with the licence they are published under."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any, cast
+from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -21,6 +23,25 @@ from storage.export import Format, Kind, export
 KINDS = ("ideas", "questions", "consultations")
 FORMATS = ("json", "csv")
 _MEDIA = {"json": "application/json", "csv": "text/csv"}
+
+
+def ascii_fallback(text: str) -> str:
+    """`text` for a header's plain form: dashes as "-", accents dropped, no quotes."""
+    dashes = text.translate({ord(dash): "-" for dash in "‐‑‒–—―−"})
+    plain = unicodedata.normalize("NFKD", dashes).encode("ascii", "ignore").decode("ascii")
+    return "".join(c for c in plain if c.isprintable() and c not in '"\\')
+
+
+def licence_headers(note: dict[str, str]) -> dict[str, str]:
+    """The licence for the HTTP headers, which carry only ASCII: its name as the Link's title
+    in both forms (`title*` is the exact UTF-8 name, RFC 8187), and X-Licence in ASCII."""
+    name, url = note["licence"], quote(note["licence_url"], safe=":/?#[]@!$&'()*+,;=%~")
+    exact = quote(name, safe="")
+    title = ascii_fallback(name)
+    return {
+        "Link": f'<{url}>; rel="license"; title="{title}"; title*=UTF-8\'\'{exact}',
+        "X-Licence": title,
+    }
 
 
 def licence_note(settings: Settings) -> dict[str, str]:
@@ -68,8 +89,7 @@ async def download(request: Request) -> Response:
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
             # the licence travels with a CSV file too, where the file itself has no place for it
-            "Link": f'<{note["licence_url"]}>; rel="license"',
-            "X-Licence": note["licence"],
+            **licence_headers(note),
         },
     )
 

@@ -154,6 +154,22 @@ def test_importing_a_consultation_file(mitreden: Mitreden, tmp_path: Path) -> No
     assert "bad.yml" in failed.stderr
 
 
+def test_a_consultation_file_beyond_the_yaml_limits_is_refused_at_its_line(
+    mitreden: Mitreden, tmp_path: Path
+) -> None:
+    laughs = tmp_path / "laughs.yml"
+    laughs.write_text(
+        "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]\n" for n in range(1, 6))
+    )
+    deep = tmp_path / "deep.yml"
+    deep.write_text("slug: x\nquestions: " + "[" * 500 + "]" * 500 + "\n")
+    for path, line, words in ((laughs, 5, "unfold into too many values"), (deep, 2, "nested")):
+        failed = mitreden("consultations", "import", str(path))
+        assert failed.returncode == 1
+        assert f"{path}:{line}: the " in failed.stderr and words in failed.stderr
+
+
 def test_config_is_printed_without_secrets(mitreden: Mitreden, tmp_path: Path) -> None:
     (tmp_path / "mitreden.toml").write_text('town = "Kleinhausen"\ntelegram_token = "123:SECRET"\n')
     result = mitreden("config")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,20 @@ def test_staff_command_creates_lists_disables_and_resets(mitreden: Mitreden) -> 
     assert "anna\tadmin\tdisabled\tlast login: never" in listing.stdout
     missing = mitreden("staff", "disable", "nobody")
     assert missing.returncode == 1 and "no account named nobody" in missing.stderr
+
+
+def test_a_typed_password_that_is_too_short_is_refused_before_it_is_asked_again(
+    mitreden: Mitreden, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # getpass needs a terminal, which a test has not: this stands in for the person typing
+    prompts: list[str] = []
+
+    def typed(prompt: str = "Password: ", stream: object = None) -> str:
+        prompts.append(prompt)
+        return "short"
+
+    monkeypatch.setattr(getpass, "getpass", typed)
+    refused = mitreden("staff", "add", "anna", "--role", "admin")
+    assert refused.returncode == 1 and "at least 10 characters" in refused.stderr
+    assert prompts == ["Password: "]
+    assert "No accounts yet" in mitreden("staff", "list").stdout

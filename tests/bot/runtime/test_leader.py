@@ -54,11 +54,21 @@ async def _lock_holder(db_url: str) -> int | None:
         await engine.dispose()
 
 
-async def _terminate(db_url: str, pid: int) -> None:
+async def _terminate(db_url: str, pid: int) -> bool:
+    """Ends that server process and returns once it is gone, and with it its locks.
+
+    pg_terminate_backend only sends the signal; with a timeout the server itself polls
+    until the process has exited (within the bound: False if it is still there then).
+    Without waiting, a busy server may still show the lock as held just after the call.
+    """
     engine = create_engine(db_url)
     try:
         async with engine.connect() as connection:
-            await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            gone = await connection.scalar(
+                text("SELECT pg_terminate_backend(:pid, :timeout_ms)"),
+                {"pid": pid, "timeout_ms": 60_000},
+            )
+        return bool(gone)
     finally:
         await engine.dispose()
 
@@ -99,7 +109,7 @@ async def test_when_the_leaders_connection_dies_the_other_process_takes_over(
     holder = await _lock_holder(db_url)
     assert holder is not None
 
-    await _terminate(db_url, holder)  # as if the first process had crashed
+    assert await _terminate(db_url, holder)  # as if the first process had crashed
 
     assert await second.check()
     assert await _lock_holder(db_url) not in (None, holder)

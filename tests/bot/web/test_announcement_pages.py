@@ -81,7 +81,15 @@ async def test_sending_now_shows_progress_until_everything_is_delivered(
         'value="0"' in page.text
         and "0 % erledigt: 0 gesendet, 0 fehlgeschlagen, 2 offen von 2." in page.text
     )
+    # nothing sent yet, so no pace to estimate from: said in a plain sentence
+    assert (
+        "2 offen von 2. Wie lange es noch dauert, zeigt sich, sobald die ersten Nachrichten "
+        "verschickt sind." in page.text
+    )
+    assert "unbekannt lange" not in page.text
     url = sent.headers["location"]
+    by_reference = await staff.get(url.replace("/announcements/", "/announcements/A-"))
+    assert by_reference.status_code == 200 and "2 offen von 2." in by_reference.text
     before = (await staff.get(f"{url}/progress.json")).json()
     assert (before["total"], before["sent"], before["remaining"], before["finished"]) == (
         2,

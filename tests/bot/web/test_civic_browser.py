@@ -21,6 +21,7 @@ from storage.consultations import find_consultation
 from storage.consultations.participations import save_answer, submit
 from storage.identities import resolve_citizen
 from storage.seed import ensure_default_topics, seed_demo
+from tests.browser_support import launch_chromium
 
 # read at import: a fixture clears the environment of MITREDEN_* settings for each test
 UPDATE_SCREENSHOTS = os.environ.get("UPDATE_SCREENSHOTS") == "1"
@@ -172,3 +173,29 @@ async def test_an_announcement_is_sent_and_its_progress_bar_reaches_100_percent(
         "The town festival is on Saturday!\nThe centre is closed to cars from 10 am."
     ]
     assert len(citizen_channel.take("anna")) == 1 and citizen_channel.take("cem") == []
+
+
+# the rendered size of each chart text: its font size, scaled as its drawing is
+RENDERED_SIZES = """() => [...document.querySelectorAll('.chart .chart-label, .chart .chart-value')]
+  .map(text => {
+    const size = parseFloat(getComputedStyle(text).fontSize);
+    const svg = text.ownerSVGElement;
+    if (!svg) return size;
+    return size * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  })"""
+
+
+async def test_chart_labels_stay_readable_on_a_phone(web_app: App, live_server: str) -> None:
+    consultation_id = await _closed_with_answers(web_app)
+    async with launch_chromium() as browser:
+        phone = await browser.new_page(viewport={"width": 375, "height": 740}, locale="de-DE")
+        await phone.goto(f"{live_server}/results/{consultation_id}")
+        await expect(phone.get_by_role("img").first).to_be_visible()
+        sizes = await phone.evaluate(RENDERED_SIZES)
+        assert len(sizes) == 2 * (5 + 2)  # label and figure of each answer of both questions
+        assert min(sizes) >= 12, sizes
+        assert await phone.evaluate("document.documentElement.scrollWidth") <= 375
+        labels = phone.locator(".chart .chart-label")
+        for index in range(await labels.count()):
+            box = await labels.nth(index).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375

@@ -9,6 +9,7 @@ import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -197,7 +198,7 @@ async def test_results_show_charts_with_tables_and_export_csv_and_json(
         },
     )
     page = await staff.get(f"/consultations/{consultation_id}")
-    assert page.text.count('<svg class="chart" role="img"') == 2
+    assert page.text.count('<div class="bar-chart" role="img"') == 2
     assert "5 – sehr gut: 2 (67 %)" in page.text  # the chart's description
     assert '<th scope="row">Nein</th><td>1</td><td>33 %</td>' in page.text
     assert "Durchschnitt 4,7 von 5" in page.text
@@ -220,33 +221,63 @@ async def test_results_show_charts_with_tables_and_export_csv_and_json(
     assert (await staff.get(f"/consultations/{consultation_id}/results.xml")).status_code == 404
 
 
-async def test_public_results_need_no_login_and_only_exist_after_closing(
+async def _as_citizen(web: object, *paths: str) -> list[httpx.Response]:
+    """The pages as a citizen's browser gets them: without logging in."""
+    transport = httpx.ASGITransport(app=web)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as citizen:
+        return [await citizen.get(path) for path in paths]
+
+
+async def _closed_festival(app: App) -> int:
+    """The demo town, where Anna took part in the closed festival consultation."""
+    await _demo(app)
+    return await _take_part(app, "stadtfest-2025", {"anna": {"gefallen": 2, "wiederkommen": True}})
+
+
+async def test_public_results_need_no_login_and_show_only_after_closing(
     web_app: App, web: object
 ) -> None:
-    import httpx
-
-    await _demo(web_app)
-    closed = await _take_part(
-        web_app, "stadtfest-2025", {"anna": {"gefallen": 2, "wiederkommen": True}}
-    )
+    closed = await _closed_festival(web_app)
     async with web_app.sessions() as session:
         running = await find_consultation(session, "spielplatz-lindenpark")
         assert running is not None
-    transport = httpx.ASGITransport(app=web)  # type: ignore[arg-type]
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as citizen:
-        page = await citizen.get(f"/results/{closed}")
-        english = await citizen.get(f"/results/{closed}?lang=en")
-        early = await citizen.get(f"/results/{running.id}")
-        unknown = await citizen.get("/results/nope")
+    page, english, early, unknown = await _as_citizen(
+        web,
+        f"/results/{closed}",
+        f"/results/{closed}?lang=en",
+        f"/results/{running.id}",
+        "/results/nope",
+    )
     assert page.status_code == 200
     assert "Ergebnisse: Rückblick Stadtfest" in page.text and "1 Menschen haben" in page.text
     assert '<th scope="row">2</th><td>1</td><td>100 %</td>' in page.text
     assert 'role="img"' in page.text and '<html lang="de">' in page.text
     assert "Results: Looking back at the town festival" in english.text
     assert '<html lang="en">' in english.text and "Will you come again next year?" in english.text
-    assert early.status_code == 404 and "läuft noch bis" in early.text
-    assert "Neuer Spielplatz im Lindenpark" in early.text and "<svg" not in early.text
+    # the address is right, only early: a page that says when, not an error
+    assert early.status_code == 200 and "Noch keine Ergebnisse" in early.text
+    assert "Neuer Spielplatz im Lindenpark" in early.text and "läuft noch bis" in early.text
+    assert "bar-chart" not in early.text and "1 Menschen" not in early.text
     assert unknown.status_code == 404 and "Diese Umfrage gibt es nicht" in unknown.text
+    assert "Noch keine Ergebnisse" not in unknown.text
+
+
+async def test_consultation_pages_take_the_reference_people_see(
+    web_app: App, staff: StaffClient, web: object
+) -> None:
+    closed = await _closed_festival(web_app)
+    async with web_app.sessions() as session:
+        upcoming = await find_consultation(session, "buecherei-oeffnungszeiten")
+    assert upcoming is not None
+    for path in (f"/consultations/C-{closed}", f"/consultations/c{closed}/edit"):
+        page = await staff.get(path)
+        assert page.status_code == 200 and "Rückblick Stadtfest" in page.text, path
+    assert (await staff.get(f"/consultations/C-{closed}/results.csv")).status_code == 200
+    for wrong in ("D-1", "C-99999999999999", "C-0"):
+        assert (await staff.get(f"/consultations/{wrong}")).status_code == 404, wrong
+    results, soon = await _as_citizen(web, f"/results/C-{closed}", f"/results/C-{upcoming.id}")
+    assert results.status_code == 200 and "Ergebnisse: Rückblick Stadtfest" in results.text
+    assert soon.status_code == 200 and "beginnt am" in soon.text
 
 
 @pytest.fixture

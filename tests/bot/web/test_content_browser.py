@@ -107,3 +107,15 @@ async def test_edit_refuse_fix_try_publish_and_roll_back_a_flow(
 
     await page.get_by_role("link", name="Mit aktueller Version vergleichen").first.click()
     await expect(page.locator(".diff-removed").first).to_contain_text("Sehr gern geschehen!")
+
+
+async def test_a_new_flow_is_started_from_the_list(live_server: str, admin_page: Page) -> None:
+    page = admin_page
+    await page.get_by_role("link", name="Dialoge").click()
+    assert await page.title() == "Dialoge – mitreden Musterstadt"
+    field = page.get_by_label("Neuer Dialog")
+    await expect(field).to_be_visible()
+    await field.fill("baustellen")
+    await page.get_by_role("button", name="Anlegen").click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("„baustellen“")
+    await expect(page.get_by_label("YAML des Dialogs")).to_contain_text("id: baustellen")

@@ -8,9 +8,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import update
 
 from bot.app import App
+from storage.consultations import find_consultation
+from storage.consultations.participations import save_answer, submit
+from storage.identities import resolve_citizen
 from storage.models.civic import Consultation, Participation
 from storage.models.core import Citizen, OutboxMessage
 from tests.bot.web.support import StaffClient
+from tests.bot.web.test_consultation_pages import _demo
 from tests.bot.web.test_ideas import citizen, propose
 from tests.bot.web.test_questions import ATTACK, ask
 
@@ -21,13 +25,14 @@ async def test_overview_shows_what_waits_and_what_runs(web_app: App, staff: Staf
     await ask(web_app, "Wann öffnet das Freibad?", user="citizen-2")
     author = await citizen(web_app, "a")
     await propose(web_app, author, f"Idee {ATTACK}")
+    latecomer = await citizen(web_app, "b")
     async with web_app.sessions() as session, session.begin():
         running = Consultation(
             slug="spielplatz",
             title_de="Neuer <i>Spielplatz</i>",
             title_en="New playground",
-            description_de="",
-            description_en="",
+            description_de="Wo soll er hin?",
+            description_en="Where should it go?",
             opens_at=now - timedelta(days=3),
             closes_at=now + timedelta(days=3),
         )
@@ -43,6 +48,13 @@ async def test_overview_shows_what_waits_and_what_runs(web_app: App, staff: Staf
             )
         )
         session.add(
+            Participation(
+                consultation_id=running.id,
+                citizen_id=latecomer,
+                started_at=now - timedelta(hours=1),
+            )
+        )
+        session.add(
             OutboxMessage(channel="test", address="x", payload={"text": "hi"}, state="failed")
         )
     page = await staff.get("/")
@@ -53,8 +65,9 @@ async def test_overview_shows_what_waits_and_what_runs(web_app: App, staff: Staf
     assert '<p class="figure">2</p>' in text  # open questions
     assert "4 Tage" in text  # the oldest question's age
     assert "Idee &lt;script&gt;" in text  # waiting for moderation
-    # one submitted, none started; the failed delivery is counted
-    assert "<td>1</td>\n        <td>0</td>" in text
+    # one sent off, two begun: "begun" counts the one sent off too
+    assert "<td>1</td>\n        <td>2</td>" in text
+    # the failed delivery is counted
     assert 'Fehlgeschlagen</dt><dd class="figure">1</dd>' in text
     assert 'role="img"' in text and "Beteiligung in den letzten 30 Tagen" in text
     assert "Zahlen als Tabelle" in text
@@ -100,3 +113,23 @@ async def test_overview_follows_announcements_being_sent_and_scheduled(
     assert '<progress max="2" value="0"' in page
     assert "0 gesendet, 0 fehlgeschlagen, 2 offen" in page
     assert f"Mitteilung {later}</a>: Morgen" in page and "geplant für" in page
+
+
+async def test_begun_counts_the_same_on_the_overview_and_the_consultation_pages(
+    web_app: App, staff: StaffClient
+) -> None:
+    await _demo(web_app)
+    async with web_app.sessions() as session, session.begin():
+        playground = await find_consultation(session, "spielplatz-lindenpark")
+        assert playground is not None
+        when = playground.opens_at + timedelta(days=1)
+        for user in ("anna", "bernd"):
+            person, _ = await resolve_citizen(session, "test", user, user, "de", when)
+            answers = {"alter": "alle", "geraete": ["sand"], "schatten": 4, "mitbauen": True}
+            for key, value in answers.items():
+                await save_answer(session, person, playground, key, value, when)
+            await submit(session, person, playground, when)
+    overview = (await staff.get("/")).text.split("Neuer Spielplatz im Lindenpark", 1)[1]
+    assert overview.startswith("</td>\n        <td>2</td>\n        <td>2</td>")
+    detail = (await staff.get(f"/consultations/C-{playground.id}")).text
+    assert "<dt>Abgeschickt</dt><dd>2</dd>" in detail and "<dt>Begonnen</dt><dd>2</dd>" in detail

@@ -86,6 +86,8 @@ async def test_a_decision_is_drafted_reviewed_and_published_to_each_person_once(
     assert "📣 New decision on “Transport" in review.text
     decision_id = int(created.headers["location"].rsplit("/", 1)[1])
     assert await _decision_messages(web_app, decision_id) == []  # a draft tells nobody
+    by_reference = await staff.get(f"/decisions/D-{decision_id}")  # as the list shows it
+    assert by_reference.status_code == 200 and "Beim Veröffentlichen" in by_reference.text
     published = await staff.post_form(f"/decisions/{decision_id}/publish")
     page = await staff.follow(published)
     assert "Veröffentlicht. 3 Nachrichten sind unterwegs." in page.text

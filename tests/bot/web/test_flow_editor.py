@@ -169,3 +169,73 @@ async def test_a_new_flow_is_created_from_a_valid_start_and_published(
     flow = web_app.library.current("baustellen")
     assert flow is not None and flow.triggers.commands == ("/baustellen",)
     assert 'href="/admin/flows/baustellen"' in (await admin.get("/admin/flows")).text
+
+
+async def test_the_editor_lists_the_flows_tests_also_when_they_could_not_run(
+    admin: StaffClient,
+) -> None:
+    page = await admin.get("/admin/flows/thanks")
+    assert "Gesprächstests dieses Dialogs" in page.text and "<code>thanks.yml</code>" in page.text
+    assert 'name="expect-2-1" type="text" value="gern"' in page.text
+    broken = SHIPPED["thanks"].replace("start: welcome", "start: wilkommen")
+    refused = await admin.post_form("/admin/flows/thanks", {"source": broken, "action": "test"})
+    assert refused.status_code == 422
+    assert "Die Gesprächstests laufen, sobald die Probleme oben behoben sind." in refused.text
+    assert "keine Gesprächstests" not in refused.text and "<code>thanks.yml</code>" in refused.text
+    untested = await admin.get("/admin/flows/baustellen")  # a new flow, no test names it
+    assert "Für diesen Dialog gibt es keine Gesprächstests" in untested.text
+
+
+async def test_a_rewording_blocked_by_a_test_is_published_with_the_edited_test(
+    admin: StaffClient, web_app: App
+) -> None:
+    reworded = SHIPPED["thanks"].replace("Gern geschehen!", "Bitte schön!")
+    blocked = await admin.post_form(
+        "/admin/flows/thanks", {"source": reworded, "action": "publish"}
+    )
+    assert blocked.status_code == 422 and "Fehlgeschlagen:" in blocked.text
+
+    saved = await admin.post_form(
+        "/admin/flows/thanks/tests", {"test": "thanks.yml", "expect-2-1": "bitte schön"}
+    )
+    page = await admin.follow(saved)
+    assert "Die Erwartungen von thanks.yml sind als Entwurf gespeichert." in page.text
+    assert 'value="bitte schön"' in page.text and "geändert, Entwurf" in page.text
+    tested = await admin.post_form("/admin/flows/thanks", {"source": reworded, "action": "test"})
+    assert "Alle Tests bestanden" in tested.text
+    published = await admin.post_form(
+        "/admin/flows/thanks", {"source": reworded, "action": "publish"}
+    )
+    assert "Veröffentlicht als Version 2" in (await admin.follow(published)).text
+    page = await admin.get("/admin/flows/thanks")
+    assert 'value="bitte schön"' in page.text and "geändert, Entwurf" not in page.text
+    # the published test checks the next change too: the old wording fails it now
+    back = await admin.post_form(
+        "/admin/flows/thanks", {"source": SHIPPED["thanks"], "action": "test"}
+    )
+    assert "Fehlgeschlagen:" in back.text
+    async with web_app.sessions() as session:
+        entries = await audit_entries(session, action="flow.test_edit")
+    assert [entry.target for entry in entries] == ["thanks: thanks.yml"]
+
+
+async def test_test_edits_are_checked_and_go_with_a_discarded_draft(
+    admin: StaffClient, web_app: App
+) -> None:
+    for form in (
+        {"test": "other.yml", "expect-2-1": "x"},
+        {"test": "thanks.yml", "expect-9-1": "x"},
+        {"test": "thanks.yml", "expect-2-1": "x" * 301},
+        {"test": "thanks.yml", "expect-2-1": "nul\x00"},
+    ):
+        refused = await admin.post_form("/admin/flows/thanks/tests", form)
+        assert refused.status_code == 422, form
+    assert (
+        await admin.post("/admin/flows/thanks/tests", data={"test": "thanks.yml"})
+    ).status_code == 403
+    await admin.post_form("/admin/flows/thanks", {"source": SHIPPED["thanks"], "action": "save"})
+    await admin.post_form("/admin/flows/thanks/tests", {"test": "thanks.yml", "expect-2-1": "y"})
+    assert "geändert, Entwurf" in (await admin.get("/admin/flows/thanks")).text
+    await admin.post_form("/admin/flows/thanks/discard")
+    page = await admin.get("/admin/flows/thanks")
+    assert "geändert" not in page.text and 'value="gern"' in page.text

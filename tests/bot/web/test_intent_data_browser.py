@@ -53,7 +53,7 @@ async def test_edit_refuse_fix_train_and_use_intent_data(
     await editor.fill(original.replace("  examples: |\n", f"  examples: |\n    {new}\n", 1))
     await page.get_by_role("button", name="Datei speichern und prüfen").click()
     problems = page.locator(".problems")
-    await expect(problems).to_contain_text("must start with '- '")
+    await expect(problems).to_contain_text("Ein Beispiel beginnt mit „- “")
     await expect(page.get_by_role("button", name="Trainieren und bewerten")).to_have_count(0)
     await problems.get_by_role("link").first.click()
     editor = page.get_by_label("Datei intents/propose_idea.yml")

@@ -35,8 +35,11 @@ async def web_app(
 
 
 async def save(admin: StaffClient, name: str, text: str) -> httpx.Response:
-    """Save one file as the page's form does; the page the browser is sent to."""
-    response = await admin.post_form("/admin/nlu/save", {"file": name, "text": text})
+    """Save one file as the page's form does; the page the browser shows then (the editor
+    with the problems at once, or where a clean save redirects to)."""
+    response = await admin.post_form("/admin/nlu", {"file": name, "text": text})
+    if response.status_code == 422:
+        return response
     return await admin.follow(response)
 
 
@@ -62,7 +65,8 @@ async def test_edit_train_use_and_go_back(admin: StaffClient, web_app: App, web:
     assert "1 Problem(e) gefunden" in page.text
     line = broken.splitlines().index(f"    {NEW}") + 1
     assert f"?file={FILE}&amp;line={line}#text" in page.text
-    assert "must start with" in page.text and 'action="/admin/nlu/train"' not in page.text
+    assert "Ein Beispiel beginnt mit „- “" in page.text
+    assert 'action="/admin/nlu/train"' not in page.text
     refused = await admin.follow(await admin.post_form("/admin/nlu/train"))
     assert "Noch nicht trainierbar" in refused.text
 
