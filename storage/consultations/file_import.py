@@ -98,7 +98,7 @@ async def upsert_consultation(
     """Creates the consultation or updates the one with the same slug.
 
     Questions are replaced; answers already given stay attached by question key. Raises
-    BreaksAnswers when the change would orphan answers (see storage/consultation_editing.py).
+    BreaksAnswers when the change would orphan answers (see storage/consultations/editing.py).
     """
     row = await session.scalar(select(Consultation).where(Consultation.slug == spec.slug))
     return await apply_spec(session, row or Consultation(), spec, topic_id)

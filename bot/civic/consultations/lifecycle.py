@@ -1,7 +1,7 @@
 """Messages around a consultation's life: it opened, its deadline is near, it closed.
 
 `run_consultation_lifecycle` is a scheduled job. Each message is queued in the same
-transaction that records it as sent (storage/consultation_notices.py), so a repeated run, a
+transaction that records it as sent (storage/consultations/notices.py), so a repeated run, a
 second process or a restart never sends one twice, and a run that failed sends it next time.
 """
 

@@ -53,7 +53,7 @@ async def read_chat_request(request: Request) -> ChatRequest:
 
 async def read_body(request: Request) -> bytes:
     """At most MAX_BODY_BYTES; a client that stops sending is cut off by the server's body
-    timeout (bot/web/read_timeouts.py) and ends here as a disconnect."""
+    timeout (bot/web/request_limits.py) and ends here as a disconnect."""
     length = request.headers.get("content-length", "")
     if length.isascii() and length.isdecimal() and int(length) > MAX_BODY_BYTES:
         raise BadRequest(413, "the request is too large")
