@@ -1,4 +1,5 @@
-"""Rasa entity mark-up in examples: `[Radweg](topic)`, `[Bus](topic:verkehr)`, `[x]{...}`."""
+"""Rasa entity mark-up in examples: `[Radweg](topic)`, `[Bus](topic:verkehr)` and
+`[Lindenpark]{"entity": "place", "role": "destination"}` (roles and groups are kept)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,17 @@ _MARKUP = re.compile(r"\[(?P<text>[^\[\]]+)\](?:\((?P<short>[^()]*)\)|(?P<json>\
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
+_JSON_KEYS = ("entity", "value", "role", "group")  # Rasa's entity_dict_schema
+
+
 class AnnotationError(ValueError):
-    """An example's entity mark-up is malformed."""
+    """An example's entity mark-up is malformed; `key` and `values` say how (the texts are
+    in nlu/data_problems.py)."""
+
+    def __init__(self, key: str, **values: str) -> None:
+        super().__init__(key, values)
+        self.key = key
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -20,6 +30,8 @@ class Span:
     value: str
     start: int
     end: int
+    role: str | None = None
+    group: str | None = None
 
 
 def parse_annotated(raw: str) -> tuple[str, tuple[Span, ...]]:
@@ -35,8 +47,7 @@ def parse_annotated(raw: str) -> tuple[str, tuple[Span, ...]]:
         outside.append(before)
         length += len(before)
         surface = match.group("text")
-        entity, value = _entity_and_value(match, surface)
-        spans.append(Span(entity, value, length, length + len(surface)))
+        spans.append(_span(match, surface, length))
         plain.append(surface)
         length += len(surface)
         position = match.end()
@@ -44,27 +55,41 @@ def parse_annotated(raw: str) -> tuple[str, tuple[Span, ...]]:
     outside.append(raw[position:])
     text = "".join(plain)
     if any("[" in part or "]" in part for part in outside):
-        raise AnnotationError(f"entity mark-up not understood in {raw!r}; write [text](entity)")
+        raise AnnotationError("markup_not_understood", example=raw)
     return text, tuple(spans)
 
 
-def _entity_and_value(match: re.Match[str], surface: str) -> tuple[str, str]:
+def _span(match: re.Match[str], surface: str, start: int) -> Span:
+    markup = match.group(0)
     short = match.group("short")
+    role = group = None
     if short is not None:
         entity, _, value = short.partition(":")
         entity = entity.strip()
         value = value.strip() or surface
     else:
-        try:
-            data = json.loads(match.group("json"))
-        except json.JSONDecodeError as error:
-            raise AnnotationError(
-                f"entity JSON is broken in {match.group(0)!r}: {error.msg}"
-            ) from None
-        if not isinstance(data, dict) or not isinstance(data.get("entity"), str):
-            raise AnnotationError(f'entity JSON needs "entity" in {match.group(0)!r}')
+        data = _entity_json(match.group("json"), markup)
         entity = data["entity"].strip()
-        value = str(data.get("value", surface))
+        value = data.get("value", surface)
+        role, group = data.get("role"), data.get("group")
     if not _NAME.match(entity):
-        raise AnnotationError(f"entity name {entity!r} is not valid in {match.group(0)!r}")
-    return entity, value
+        raise AnnotationError("entity_name_invalid", entity=entity, markup=markup)
+    return Span(entity, value, start, start + len(surface), role, group)
+
+
+def _entity_json(source: str, markup: str) -> dict[str, str]:
+    """`{"entity": ..., "value": ..., "role": ..., "group": ...}`, all text, as Rasa's schema
+    wants; a key Rasa does not know is refused too (it would be a typo such as "rol")."""
+    try:
+        data = json.loads(source)
+    except json.JSONDecodeError as error:
+        detail = f"{error.msg} (character {error.pos + 1})"
+        raise AnnotationError("entity_json_broken", markup=markup, detail=detail) from None
+    if not isinstance(data, dict) or "entity" not in data:
+        raise AnnotationError("entity_json_no_entity", markup=markup)
+    for name, value in data.items():
+        if name not in _JSON_KEYS:
+            raise AnnotationError("entity_json_unknown_key", name=name, markup=markup)
+        if not isinstance(value, str):
+            raise AnnotationError("entity_json_not_text", name=name, markup=markup)
+    return data

@@ -4,32 +4,32 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
 
 from nlu.annotations import AnnotationError, parse_annotated
 from nlu.data_problems import Problem as Problem
 from nlu.data_problems import TrainingDataError as TrainingDataError
 from nlu.normalize import sentence_key
+from nlu.rasa_yaml import Entry, decode, read_rasa_yaml
 from nlu.types import INTENTS
-from nlu.yaml_limits import LimitedLoader, YamlLimitError, error_line, refused_character
 
 SHIPPED_DATA = Path(__file__).parent / "data"
-KNOWN_SECTIONS = ("intent", "synonym", "regex", "lookup")
 MIN_EXAMPLES_PER_INTENT = 2
 
 
 @dataclass(frozen=True)
 class AnnotatedEntity:
-    """An entity marked up in an example: `[Radweg](topic)` or `[Radweg]{"entity": ...}`."""
+    """An entity marked up in an example: `[Radweg](topic)` or `[Radweg]{"entity": ...}`,
+    with its role and group when the JSON form names them (as Rasa keeps them)."""
 
     entity: str
     value: str
     start: int
     end: int
+    role: str | None = None
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,13 +44,16 @@ class Example:
 
 @dataclass(frozen=True)
 class TrainingData:
-    """Everything the recognisers learn from, plus a digest that changes with the files."""
+    """Everything the recognisers learn from, plus a digest that changes with the files.
+
+    `notes` name what was read but is not used (Rasa's dialogue sections, metadata)."""
 
     examples: tuple[Example, ...]
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     regexes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     lookups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     digest: str = ""
+    notes: tuple[Problem, ...] = ()
 
     def intents(self) -> tuple[str, ...]:
         """Intent names in the order they first appear."""
@@ -85,7 +88,11 @@ def load_training_data(paths: Sequence[Path] | None = None) -> TrainingData:
             problems.append(Problem(str(path), 0, "unreadable_file", {"detail": error.strerror}))
             continue
         digest.update(str(path.name).encode() + b"\0" + raw + b"\0")
-        problems.extend(_read_file(str(path), raw.decode("utf-8", errors="replace"), collected))
+        text = decode(str(path), raw)
+        if isinstance(text, Problem):
+            problems.append(text)
+            continue
+        problems.extend(_read_file(str(path), text, collected))
     return _finish(collected, problems, digest.hexdigest())
 
 
@@ -113,6 +120,7 @@ def _finish(collected: _Collected, problems: list[Problem], digest: str) -> Trai
         regexes={k: tuple(v) for k, v in collected.regexes.items()},
         lookups={k: tuple(v) for k, v in collected.lookups.items()},
         digest=digest,
+        notes=tuple(collected.notes),
     )
 
 
@@ -123,117 +131,47 @@ class _Collected:
     regexes: dict[str, list[str]] = field(default_factory=dict)
     lookups: dict[str, list[str]] = field(default_factory=dict)
     first_line_of_intent: dict[str, str] = field(default_factory=dict)
+    notes: list[Problem] = field(default_factory=list)
 
 
 def _read_file(path: str, text: str, out: _Collected) -> list[Problem]:
-    try:
-        root = yaml.compose(text, Loader=LimitedLoader)
-    except YamlLimitError as error:  # aliases unfolding without end, or nesting too deep
-        return [Problem(path, error_line(error, text) or 0, error.key, error.values)]
-    except yaml.reader.ReaderError as error:  # a control character such as NUL
-        key, values = refused_character(error)
-        return [Problem(path, error_line(error, text) or 0, key, values)]
-    except yaml.MarkedYAMLError as error:
-        detail = error.problem or str(error)
-        return [Problem(path, error_line(error, text) or 0, "broken_yaml", {"detail": detail})]
-    except yaml.YAMLError as error:
-        return [Problem(path, 0, "broken_yaml", {"detail": str(error)})]
-    if root is None:
-        return []
-    if not isinstance(root, yaml.MappingNode):
-        return [Problem(path, _line(root), "not_a_mapping")]
-    problems: list[Problem] = []
-    for key, value in root.value:
-        if key.value in ("version", "responses", "rules", "stories", "intents", "entities"):
-            continue
-        if key.value != "nlu":
-            problems.append(Problem(path, _line(key), "unknown_top_key", {"name": key.value}))
-            continue
-        if not isinstance(value, yaml.SequenceNode):
-            problems.append(Problem(path, _line(value), "nlu_not_list"))
-            continue
-        for item in value.value:
-            problems.extend(_read_item(path, item, out))
+    reading = read_rasa_yaml(path, text)
+    out.notes.extend(reading.notes)
+    problems = reading.problems
+    for entry in reading.entries:
+        if entry.kind == "intent":
+            problems.extend(_add_intent(path, entry, out))
+        elif entry.kind == "regex":
+            for example in entry.examples:
+                try:
+                    re.compile(example.text)
+                except re.error as error:
+                    values = {"name": entry.name, "detail": str(error)}
+                    problems.append(Problem(path, example.line, "broken_regex", values))
+            out.regexes.setdefault(entry.name, []).extend(e.text for e in entry.examples)
+        else:
+            target = out.synonyms if entry.kind == "synonym" else out.lookups
+            target.setdefault(entry.name, []).extend(e.text for e in entry.examples)
     return problems
 
 
-def _read_item(path: str, item: yaml.Node, out: _Collected) -> list[Problem]:
-    if not isinstance(item, yaml.MappingNode):
-        return [Problem(path, _line(item), "entry_not_mapping")]
-    keys = {k.value: (k, v) for k, v in item.value}
-    kinds = [name for name in KNOWN_SECTIONS if name in keys]
-    if len(kinds) != 1:
-        wanted = ", ".join(f"'{name}:'" for name in KNOWN_SECTIONS)
-        return [Problem(path, _line(item), "entry_kind", {"wanted": wanted})]
-    kind = kinds[0]
-    name_node = keys[kind][1]
-    name = str(name_node.value).strip() if isinstance(name_node, yaml.ScalarNode) else ""
-    if not name:
-        return [Problem(path, _line(name_node), "entry_no_name", {"kind": kind})]
-    if "examples" not in keys:
-        return [Problem(path, _line(item), "no_examples_key", {"kind": kind, "name": name})]
-    lines, problems = _example_lines(path, keys["examples"][1])
-    for extra in keys:
-        if extra not in (kind, "examples", "metadata"):
-            problems.append(Problem(path, _line(keys[extra][0]), "unknown_key", {"name": extra}))
-    if kind == "intent":
-        problems.extend(_add_intent(path, name, _line(name_node), lines, out))
-    elif kind == "regex":
-        for line, pattern in lines:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                values = {"name": name, "detail": str(error)}
-                problems.append(Problem(path, line, "broken_regex", values))
-        out.regexes.setdefault(name, []).extend(p for _, p in lines)
-    else:
-        target = out.synonyms if kind == "synonym" else out.lookups
-        target.setdefault(name, []).extend(value for _, value in lines)
-    return problems
-
-
-def _example_lines(path: str, node: yaml.Node) -> tuple[list[tuple[int, str]], list[Problem]]:
-    """The '- ...' lines of an examples block, each with its line number in the file."""
-    if not isinstance(node, yaml.ScalarNode):
-        return [], [Problem(path, _line(node), "examples_not_block")]
-    # A literal block's content starts on the line after the '|'; its lines map 1:1 to the file.
-    first = node.start_mark.line + (2 if node.style in ("|", ">") else 1)
-    found: list[tuple[int, str]] = []
+def _add_intent(path: str, entry: Entry, out: _Collected) -> list[Problem]:
     problems: list[Problem] = []
-    for offset, raw in enumerate(str(node.value).split("\n")):
-        stripped = raw.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        line = first + offset
-        if not stripped.startswith("- "):
-            problems.append(Problem(path, line, "example_no_dash", {"text": stripped}))
-            continue
-        value = stripped[2:].strip()
-        if not value:
-            problems.append(Problem(path, line, "empty_example"))
-            continue
-        found.append((line, value))
-    if not found and not problems:
-        problems.append(Problem(path, _line(node), "no_examples"))
-    return found, problems
-
-
-def _add_intent(
-    path: str, intent: str, intent_line: int, lines: Iterable[tuple[int, str]], out: _Collected
-) -> list[Problem]:
-    problems: list[Problem] = []
+    intent = entry.name
     if intent not in INTENTS:
         known = ", ".join(INTENTS)
-        return [Problem(path, intent_line, "unknown_intent", {"intent": intent, "known": known})]
-    out.first_line_of_intent.setdefault(intent, f"{path}:{intent_line}")
-    for line, raw in lines:
+        return [Problem(path, entry.line, "unknown_intent", {"intent": intent, "known": known})]
+    out.first_line_of_intent.setdefault(intent, f"{path}:{entry.line}")
+    for example in entry.examples:
         try:
-            text, spans = parse_annotated(raw)
+            text, spans = parse_annotated(example.text)
         except AnnotationError as error:
-            problems.append(Problem(path, line, "bad_annotation", {"detail": str(error)}))
+            problems.append(Problem(path, example.line, error.key, error.values))
             continue
-        entities = tuple(AnnotatedEntity(s.entity, s.value, s.start, s.end) for s in spans)
-        out.examples.append(Example(text, intent, entities, f"{path}:{line}"))
+        entities = tuple(
+            AnnotatedEntity(s.entity, s.value, s.start, s.end, s.role, s.group) for s in spans
+        )
+        out.examples.append(Example(text, intent, entities, f"{path}:{example.line}"))
     return problems
 
 
@@ -262,7 +200,3 @@ def _check_whole(out: _Collected) -> list[Problem]:
             path, _, line = where.rpartition(":")
             problems.append(Problem(path, int(line), "too_few_examples", {"intent": intent}))
     return problems
-
-
-def _line(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1

@@ -8,6 +8,7 @@ Flows, intent data and conversation tests are read through `LimitedLoader`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 import yaml
@@ -69,6 +70,52 @@ class LimitedLoader(yaml.SafeLoader):
         self._unfolded += values
         if self._unfolded > MAX_VALUES:
             raise YamlLimitError("too_large", mark, limit=MAX_VALUES)
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    """A key written twice in one mapping, with both 1-based lines."""
+
+    name: str
+    line: int
+    first_line: int
+
+
+class UniqueKeyLoader(LimitedLoader):
+    """LimitedLoader that also notes keys written twice in one mapping.
+
+    PyYAML keeps the last of two equal keys without a word, so the first value is lost
+    silently; Rasa's reader refuses such a file. The mapping is checked as it is built, and
+    every duplicate lands in `duplicates` (reading goes on, so all of them are reported).
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[DuplicateKey] = []
+
+    def compose_mapping_node(self, anchor: Any) -> yaml.MappingNode:
+        node = super().compose_mapping_node(anchor)
+        first: dict[tuple[str, str], yaml.Node] = {}
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                continue
+            earlier = first.setdefault((key.tag, str(key.value)), key)
+            if earlier is not key:
+                self.duplicates.append(
+                    DuplicateKey(
+                        str(key.value), key.start_mark.line + 1, earlier.start_mark.line + 1
+                    )
+                )
+        return node
+
+
+def compose_unique(text: str) -> tuple[yaml.Node | None, list[DuplicateKey]]:
+    """The document's node tree and the keys written twice in it; raises as yaml.compose."""
+    loader = UniqueKeyLoader(text)
+    try:
+        return loader.get_single_node(), loader.duplicates
+    finally:
+        loader.dispose()
 
 
 def error_line(error: yaml.YAMLError, text: str) -> int | None:
