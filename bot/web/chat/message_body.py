@@ -12,9 +12,13 @@ from starlette.requests import ClientDisconnect, Request
 
 from bot.messages import clean_text
 from bot.web.chat.limits import MAX_BODY_BYTES, MAX_JSON_DEPTH
-from bot.web.chat.tokens import valid_sender
+from bot.web.chat.tokens import MAX_SENDER_CHARS, sender_from_json, valid_sender
 
 EXPECTED = 'expected JSON like {"sender": "...", "message": "..."}'
+SENDER_RULE = (
+    f"sender must be a string of 1 to {MAX_SENDER_CHARS} characters without control "
+    "characters, or a whole number"
+)
 _BRACKETS = bytes.maketrans(b"[{]}", b"(())")
 _NOT_BRACKETS = bytes(set(range(256)) - set(b"[{]}"))
 
@@ -32,15 +36,19 @@ class ChatRequest:
     message: str
     metadata: dict[str, Any]
     token: object  # checked by the caller: from the metadata, else the Authorization header
+    # Rasa's own shell sends its token in the address (`?token=`); addresses end up in logs,
+    # so there it counts only as the session's own token, never as the front end's secret
+    address_token: str | None = None
 
 
 async def read_chat_request(request: Request) -> ChatRequest:
     data = parse_json(await read_body(request))
     if not isinstance(data, dict):
         raise BadRequest(400, 'expected a JSON object like {"sender": "...", "message": "..."}')
-    sender, text, metadata = data.get("sender"), data.get("message"), data.get("metadata")
-    if not isinstance(sender, str) or not valid_sender(sender):
-        raise BadRequest(400, "sender must be 1 to 128 letters, digits or _.:@-")
+    sender = sender_from_json(data.get("sender"))
+    text, metadata = data.get("message"), data.get("metadata")
+    if sender is None or not valid_sender(sender):
+        raise BadRequest(400, SENDER_RULE)
     if not isinstance(text, str):
         raise BadRequest(400, "message must be a string")
     if metadata is None:
@@ -48,7 +56,7 @@ async def read_chat_request(request: Request) -> ChatRequest:
     if not isinstance(metadata, dict):
         raise BadRequest(400, "metadata must be an object")
     token = metadata.get("token") or bearer(request)
-    return ChatRequest(sender, clean_text(text), metadata, token)
+    return ChatRequest(sender, clean_text(text), metadata, token, request.query_params.get("token"))
 
 
 async def read_body(request: Request) -> bytes:

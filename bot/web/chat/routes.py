@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from bot.web.chat import api, stream_routes
+from bot.web.chat import api, callback_route, stream_routes
 from bot.web.chat.page import chat_page, widget
 
 
@@ -12,6 +12,7 @@ def routes() -> list[BaseRoute]:
     return [
         Route("/chat", chat_page, methods=["GET"]),
         Route("/widget.js", widget, methods=["GET"]),
+        Route("/webhooks/rest", api.status, methods=["GET"]),
         Route("/webhooks/rest/", api.status, methods=["GET"]),
         Route("/webhooks/rest/session", api.new_session, methods=["POST"]),
         Route("/webhooks/rest/session", api.preflight, methods=["OPTIONS"]),
@@ -21,4 +22,7 @@ def routes() -> list[BaseRoute]:
         Route("/webhooks/rest/events", api.preflight, methods=["OPTIONS"]),
         Route("/webhooks/rest/events/ticket", stream_routes.ticket, methods=["POST"]),
         Route("/webhooks/rest/events/ticket", api.preflight, methods=["OPTIONS"]),
+        Route("/webhooks/callback", callback_route.status, methods=["GET"]),
+        Route("/webhooks/callback/", callback_route.status, methods=["GET"]),
+        Route("/webhooks/callback/webhook", callback_route.webhook, methods=["POST"]),
     ]

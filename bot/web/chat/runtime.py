@@ -15,6 +15,7 @@ from bot.web.chat.limits import RateLimiter, StreamSlots
 from flows.types import Reply
 
 Answer = Callable[[InboundMessage], Awaitable[list[Reply]]]
+Queue = Callable[[InboundMessage], Awaitable[list[int]]]
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class ChatRuntime:
     new_sessions: RateLimiter  # sessions started per network address
     streams: StreamSlots
     frontend_secret: str | None = None  # a trusted front end's stand-in for every token
+    # the dispatcher's outbox route, for the callback channel; None when it is not configured
+    queue: Queue | None = None
 
 
 def chat_runtime(request: Request) -> ChatRuntime:

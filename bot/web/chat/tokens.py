@@ -18,7 +18,11 @@ import secrets
 
 ISSUED_PREFIX = "w-"
 TICKET_SECONDS = 60  # a ticket is in a URL, so in proxy logs: it must be worthless soon
-_SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+DEFAULT_SENDER = "default"  # Rasa's sender when a request names none
+MAX_SENDER_CHARS = 128  # the store keeps up to 255; Rasa itself sets no limit
+# control characters and halves of UTF-16 pairs: nothing a sender id needs, and the halves
+# could be neither stored nor signed
+_NOT_IN_SENDER = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def new_sender() -> str:
@@ -26,7 +30,19 @@ def new_sender() -> str:
 
 
 def valid_sender(sender: str) -> bool:
-    return bool(_SENDER.match(sender))
+    """Any text as Rasa accepts it (e-mail addresses, names, numbers in any script), but not
+    empty, not longer than MAX_SENDER_CHARS and without control characters."""
+    return 0 < len(sender) <= MAX_SENDER_CHARS and _NOT_IN_SENDER.search(sender) is None
+
+
+def sender_from_json(value: object) -> str | None:
+    """The sender of a Rasa request: missing → "default", a number → its digits, as Rasa
+    casts it; None for anything else (a list, an object, true/false)."""
+    if value is None:
+        return DEFAULT_SENDER
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value if isinstance(value, str) else None
 
 
 def sign(key: str, sender: str) -> str:

@@ -12,9 +12,11 @@ import httpx
 from sqlalchemy import select
 
 from bot.app import App, build_app
+from bot.channels.base import ChannelAdapter
 from bot.channels.web import end_web_streams, web_channels
 from bot.civic.questions.answers import answer_question
 from bot.config import Settings
+from bot.delivery.callback import callback_channels
 from bot.web.server import WebServer, create_web_app
 from nlu.types import IntentRecognizer
 from storage.models.civic import Question
@@ -58,7 +60,7 @@ async def running_chat(
     database_url: str, recognizer: IntentRecognizer, **settings: Any
 ) -> AsyncIterator[ChatServer]:
     config = Settings(database_url=database_url, demo_data="true", nlu_cache_dir=None, **settings)
-    adapters = web_channels()
+    adapters: dict[str, ChannelAdapter] = {**web_channels(), **callback_channels(config)}
     app = await build_app(config, adapters, recognizer)
     server = WebServer(create_web_app(app), "127.0.0.1", 0)
     await server.start()
