@@ -1,11 +1,16 @@
 """Where each conversation stands, for the dispatcher: read, remembered, written.
 
 - Read: a known citizen and their conversation come in one query; a new or moved
-  identity takes the full way (creating the citizen, noting the last contact).
+  identity takes the full way (noting the last contact). A sender without a citizen is a
+  newcomer (bot/newcomers.py): nothing is created on reading; `enrol` creates the citizen
+  in the turn that needs one.
 - Remembered: where one process owns the store (SQLite), who the citizen is and where the
   conversation stands stay in memory between messages, so most messages read nothing.
   An entry unused for a few minutes is read again (retention or an erasure on another
   channel may have changed the store), and the dispatcher drops it on any failure.
+  A newcomer's conversation (greeted, the menu offered) lives in memory there; where
+  several processes share PostgreSQL it is kept in the store for minutes
+  (storage/newcomer_states.py), so the next message may reach any process.
 - Written: always with the row version the turn read, so an out-of-date memory or another
   process's write makes the write fail (`StaleConversation`) instead of losing an answer.
   A turn that wrote nothing else leaves its state to the group commit: the states of
@@ -20,14 +25,15 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messages import ConversationKey, InboundMessage
+from bot.newcomers import NEWCOMER
 from flows.types import ConversationState
-from storage import conversations, identities
+from storage import conversations, identities, newcomer_states
 from storage.conversations import StaleConversation
 from storage.identities import LAST_SEEN_PRECISION
 
@@ -39,12 +45,14 @@ Row = dict[str, Any]
 
 @dataclass(frozen=True)
 class Known:
-    """Who writes and where their conversation stands, as of row `version` (0: no row)."""
+    """Who writes (`NEWCOMER`: not a citizen yet) and where their conversation stands, as
+    of row `version` (0: no row)."""
 
     citizen_id: int
     state: dict[str, Any]
     version: int
     seen: float = 0.0  # monotonic time of the last use, for memory
+    newcomer_version: int = 0  # a newcomer's stored position's version (shared store)
 
 
 class Conversations:
@@ -68,6 +76,12 @@ class Conversations:
     # memory
 
     def recall(self, key: ConversationKey) -> Known | None:
+        known = self._fresh(key)
+        if known is not None and known.citizen_id == NEWCOMER and not self._remember:
+            return None  # another process may have made them a citizen: `load` asks the store
+        return known
+
+    def _fresh(self, key: ConversationKey) -> Known | None:
         known = self._known.get(key)
         if known is None:
             return None
@@ -79,7 +93,8 @@ class Conversations:
     def keep(
         self, key: ConversationKey, citizen_id: int, state: dict[str, Any], version: int
     ) -> None:
-        if not self._remember:
+        if citizen_id != NEWCOMER and not self._remember:
+            self._known.pop(key, None)  # a newcomer's entry, now out of date
             return
         self._known[key] = Known(citizen_id, state, version, self._monotonic())
         self._known.move_to_end(key)
@@ -98,19 +113,11 @@ class Conversations:
         if found is not None and now - found.last_seen_at <= LAST_SEEN_PRECISION:
             state = found.state or ConversationState(language=found.language).to_json()
             return Known(found.citizen_id, state, found.version)
-        language = message.language_hint or self._default_language
-        language = language if language in ("de", "en") else "de"
-        # in a group the chat is the group's; the citizen's own address must not change
-        citizen_id, created = await identities.resolve_citizen(
-            session,
-            key.channel,
-            key.user,
-            None if message.group_chat else key.chat,
-            language,
-            now,
+        citizen_id = await identities.find_citizen(
+            session, key.channel, key.user, _own_address(message), now
         )
-        if created:  # nothing more to read about someone who just arrived
-            return Known(citizen_id, ConversationState(language=language).to_json(), 0)
+        if citizen_id is None:  # nothing more to read about someone who is not a citizen
+            return await self._newcomer(session, message, now)
         stored = await conversations.find_state(session, key.channel, key.chat, key.user)
         if stored is not None:
             return Known(citizen_id, stored.state, stored.version)
@@ -121,6 +128,61 @@ class Conversations:
         """`load` in a short transaction of its own (it may note the citizen's visit)."""
         async with self._sessions() as session, session.begin():
             return await self.load(session, message, now)
+
+    async def _newcomer(
+        self, session: AsyncSession, message: InboundMessage, now: datetime
+    ) -> Known:
+        """Where a newcomer stands: in memory where one process owns the store, else in the
+        store, so the next message may reach any process."""
+        key = message.key
+        language = message.language_hint or self._default_language
+        language = language if language in ("de", "en") else "de"
+        initial = ConversationState(language=language).to_json()
+        if self._remember:
+            remembered = self._fresh(key)
+            if remembered is not None and remembered.citizen_id == NEWCOMER:
+                return remembered
+            return Known(NEWCOMER, initial, 0)
+        since = now - timedelta(seconds=REMEMBER_SECONDS)
+        found = await newcomer_states.find(session, key.channel, key.chat, key.user, since)
+        return Known(NEWCOMER, found.state or initial, 0, newcomer_version=found.version)
+
+    async def keep_newcomer(
+        self,
+        session: AsyncSession | None,
+        key: ConversationKey,
+        state: dict[str, Any],
+        known: Known,
+        now: datetime,
+    ) -> None:
+        """Keep a newcomer's position after their turn, in the turn's transaction where it
+        has one; `StaleConversation` when another process moved it on meanwhile."""
+        if self._remember:
+            self.keep(key, NEWCOMER, state, 0)
+            return
+        conversation = (key.channel, key.chat, key.user)
+        if session is not None:
+            saved = await newcomer_states.save(
+                session, conversation, state, known.newcomer_version, now
+            )
+        else:
+            async with self._sessions() as own, own.begin():
+                saved = await newcomer_states.save(
+                    own, conversation, state, known.newcomer_version, now
+                )
+        if not saved:
+            raise StaleConversation(f"newcomer {key.channel}/{key.chat} moved on")
+
+    async def enrol(
+        self, session: AsyncSession, message: InboundMessage, language: str, now: datetime
+    ) -> int:
+        """Make a newcomer a citizen, inside the turn's transaction; returns their id."""
+        key = message.key
+        if not self._remember:
+            await newcomer_states.forget(session, key.channel, key.chat, key.user)
+        return await identities.create_citizen(
+            session, key.channel, key.user, _own_address(message), language, now
+        )
 
     # writing
 
@@ -163,6 +225,12 @@ class Conversations:
             conversation = (row["channel"], row["chat"], row["user_key"])
             moved_on = StaleConversation(f"conversation {row['channel']}/{row['chat']} moved on")
             _settle(done, moved_on if conversation in stale else None)
+
+
+def _own_address(message: InboundMessage) -> str | None:
+    """Where the citizen's own messages go; in a group the chat is the group's, so the
+    address known stays (None)."""
+    return None if message.group_chat else message.key.chat
 
 
 def _settle(done: asyncio.Future[None], error: BaseException | None) -> None:

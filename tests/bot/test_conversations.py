@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from sqlalchemy import event, func, select
 
@@ -10,6 +11,7 @@ from bot.app import App, build_app
 from bot.config import Settings
 from bot.messages import ConversationKey, InboundMessage
 from nlu.types import IntentRecognizer
+from storage.identities import resolve_citizen
 from storage.models.core import ChannelIdentity
 
 
@@ -65,6 +67,9 @@ async def test_turns_that_only_read_leave_their_state_to_the_group_commit(
     senders = [f"r-citizen-{number}" for number in range(20)]
     app = await build_app(settings, {}, recognizer)
     try:
+        async with app.sessions() as session, session.begin():
+            for sender in senders:  # citizens already, though they never agreed to anything
+                await resolve_citizen(session, "web", sender, sender, "de", datetime.now(UTC))
         await asyncio.gather(*(say(app, sender, "Hallo") for sender in senders))
         before = app.dispatcher.conversations.commits
         # proposing an idea first reads whether the citizen has consented, and writes nothing

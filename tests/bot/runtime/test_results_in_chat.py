@@ -16,8 +16,8 @@ from bot.messages import ConversationKey, InboundMessage
 from flows.types import Reply
 from nlu.types import TeachableRecognizer
 from storage.consultations import consultation_questions, participations
+from storage.identities import resolve_citizen
 from storage.models.civic import Consultation, ConsultationQuestion
-from storage.models.core import ChannelIdentity
 
 
 def _an_answer(question: ConsultationQuestion) -> Any:
@@ -51,10 +51,8 @@ async def test_the_thank_you_button_shows_anonymised_tallies(
         await say("Hallo")
         now = datetime.now(UTC)
         async with app.sessions() as session, session.begin():
-            citizen_id = await session.scalar(
-                select(ChannelIdentity.citizen_id).where(ChannelIdentity.user_key == "anna")
-            )
-            assert citizen_id is not None
+            # a greeting leaves no rows: anna took part earlier, on this chat
+            citizen_id, _ = await resolve_citizen(session, "test", "anna", "anna", "de", now)
             consultation = await session.scalar(select(Consultation).order_by(Consultation.id))
             assert consultation is not None
             consultation.opens_at = now - timedelta(days=7)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -11,10 +12,17 @@ from bot.civic.retention import RetentionPolicy, apply_retention
 from bot.config import Settings
 from storage import inbound, outbox, sending
 from storage.citizens import record_consent
-from storage.ideas import create_idea
+from storage.ideas import add_support, create_idea
 from storage.identities import resolve_citizen
 from storage.models.civic import Idea
-from storage.models.core import Citizen, Conversation, OutboxMessage, ProcessedInbound
+from storage.models.core import (
+    ChannelIdentity,
+    Citizen,
+    Conversation,
+    OutboxMessage,
+    ProcessedInbound,
+)
+from storage.subscriptions import subscribe
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -138,3 +146,47 @@ def test_the_periods_come_from_the_settings() -> None:
     assert RetentionPolicy.from_settings(settings) == RetentionPolicy(
         conversations=14 * DAY, outbox=60 * DAY, inbound=2 * DAY, inactive_citizens=730 * DAY
     )
+
+
+async def test_idle_chat_partners_who_left_nothing_go_with_their_identity_and_conversation(
+    db_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    old = NOW - 31 * DAY
+    async with db_sessions() as session, session.begin():
+        looked = await _citizen(session, "looked", old)  # only looked around
+        await _conversation(session, looked, "looked", old)
+        recent = await _citizen(session, "recent", NOW - 29 * DAY)
+        agreed = await _citizen(session, "agreed", old)
+        await record_consent(session, agreed, "2026-01", "telegram", old)
+        author = await _citizen(session, "author", old)
+        await create_idea(
+            session,
+            citizen_id=author,
+            title="Bank am Weiher",
+            description="Eine Bank zum Ausruhen am Weiher.",
+            topic_id=None,
+            place=None,
+            language="de",
+            now=old,
+        )
+        follower = await _citizen(session, "follower", old)
+        await subscribe(session, follower, "topic", "verkehr", old)
+        supporter = await _citizen(session, "supporter", old)
+        idea = await session.scalar(select(Idea))
+        assert idea is not None
+        assert await add_support(session, idea, supporter, old) == "added"
+
+    default = RetentionPolicy.from_settings(Settings())
+    assert default.anonymous_citizens == 30 * DAY  # on without any setting
+    # conversations kept longer here: the looker's goes because the looker goes
+    policy = replace(default, conversations=90 * DAY)
+    report = await apply_retention(db_sessions, policy, NOW)
+
+    assert report.anonymous == 1
+    async with db_sessions() as session:
+        kept = set(await session.scalars(select(Citizen.id)))
+        users = set(await session.scalars(select(ChannelIdentity.user_key)))
+        chats = set(await session.scalars(select(Conversation.chat)))
+    assert kept == {recent, agreed, author, follower, supporter}
+    assert users == {"recent", "agreed", "author", "follower", "supporter"}
+    assert chats == set()
