@@ -1,10 +1,11 @@
-"""Reference numbers citizens see ("Q-17", "I-3", "P-12"), derived from row ids."""
+"""Reference numbers citizens see ("Q-17", "I-3", "P-12", "M-5"), derived from row ids."""
 
 from __future__ import annotations
 
 import re
 
 QUESTION, IDEA, PARTICIPATION = "Q", "I", "P"
+REPORT = "M"  # "Meldung"
 
 _REFERENCE = re.compile(r"^\s*#?\s*([A-Za-z])?\s*-?\s*(\d{1,18})\s*$")
 

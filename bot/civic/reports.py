@@ -1,0 +1,89 @@
+"""The reports port over the store: categories, possible duplicates, new reports, following."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.civic.turn_store import TurnStore
+from flows.ports.reports import CategoryView, NewReport, ReportView
+from storage import reports
+from storage.models.reports import Report, ReportCategory
+from storage.reports.nearby import possible_duplicates
+
+DEFAULT_RADIUS_M = 50.0
+
+
+def category_name(category: ReportCategory | None, code: str, language: str) -> str:
+    if category is None:
+        return code
+    return category.name_en if language == "en" else category.name_de
+
+
+def _category_view(category: ReportCategory, language: str) -> CategoryView:
+    # both languages: people mix them ("the Ampel is broken")
+    keywords = [*category.keywords_de, *category.keywords_en]
+    return CategoryView(
+        category.code, category_name(category, category.code, language), tuple(keywords)
+    )
+
+
+class StoreReports:
+    def __init__(self, store: TurnStore, radius_m: float = DEFAULT_RADIUS_M) -> None:
+        self._store = store
+        self._radius_m = radius_m
+
+    async def categories(self, language: str) -> Sequence[CategoryView]:
+        listed = await reports.categories(self._store.session)
+        # "other" is the way out and comes last, wherever staff put it
+        listed.sort(key=lambda category: category.code == reports.OTHER_CATEGORY)
+        return [_category_view(category, language) for category in listed]
+
+    async def _view(self, report: Report, language: str) -> ReportView:
+        category = await reports.category_by_code(self._store.session, report.category_code)
+        return ReportView(
+            ref=report.ref or "",
+            category=category_name(category, report.category_code, language),
+            description=report.description,
+            place=report.place,
+            status=report.status,
+        )
+
+    async def possible_duplicates(
+        self,
+        category: str,
+        place: str | None,
+        latitude: float | None,
+        longitude: float | None,
+        language: str,
+    ) -> Sequence[ReportView]:
+        found = await possible_duplicates(
+            self._store.session,
+            category,
+            latitude=latitude,
+            longitude=longitude,
+            place=place,
+            radius_m=self._radius_m,
+        )
+        return [await self._view(report, language) for report in found]
+
+    async def create(self, citizen_id: int, report: NewReport) -> str:
+        store = self._store
+        row = await reports.create_report(
+            store.session,
+            citizen_id=citizen_id,
+            category_code=report.category,
+            description=report.description,
+            place=report.place,
+            language=report.language,
+            now=store.clock(),
+            latitude=report.latitude,
+            longitude=report.longitude,
+        )
+        return row.ref or ""
+
+    async def follow(self, citizen_id: int, ref: str) -> bool:
+        store = self._store
+        report = await reports.report_by_ref(store.session, ref)
+        if report is None:
+            return False
+        return await reports.follow(store.session, report.id, citizen_id, store.clock())
