@@ -24,6 +24,7 @@ from bot.delivery.batched_writes import BatchedWrites
 from bot.delivery.payloads import payload_to_reply
 from bot.delivery.rate_limits import RateLimits
 from bot.messages import Outbound
+from bot.runtime import metrics
 from storage import outbox, reachability, sending
 from storage.chat_locks import Chat, ChatLocks, chat_locks_for
 
@@ -290,8 +291,10 @@ class DeliveryWorker:
     async def _record(self, message: sending.ClaimedMessage, result: SendResult) -> datetime | None:
         """Store the outcome; returns when the message is due again, if it is."""
         if result.outcome == "sent":
+            metrics.count_sent(message.channel)
             await self._sent.submit(message.id)
             return None
+        metrics.count_delivery_failure(message.channel, result.outcome)
         now = self._clock()
         message_id, attempts = message.id, message.attempts
         channel, address = message.channel, message.address

@@ -2,8 +2,9 @@
 and no state-changing request without the session's CSRF token.
 
 It is one ASGI middleware around the whole web server, so a page an area adds is
-protected without doing anything. Public are only the login page, the health check and
-the citizens' routes (web chat, widget, its webhook, public results, static files).
+protected without doing anything. Public are only the login page, the health and readiness
+checks, the metrics (which check their own bearer token) and the citizens' routes (web
+chat, widget, its webhook, public results, static files) and the Open311 interface for apps.
 """
 
 from __future__ import annotations
@@ -24,8 +25,20 @@ from bot.web.parts import Running
 
 log = logging.getLogger(__name__)
 
-PUBLIC_PATHS = frozenset({"/login", "/healthz", "/chat", "/widget.js", "/favicon.ico"})
-PUBLIC_PREFIXES = ("/static/", "/chat/", "/webhooks/rest/", "/results/")
+# Rasa's channels answer their health check without the final "/" too
+_RASA_HEALTH = ("/webhooks/rest", "/webhooks/callback")
+PUBLIC_PATHS = frozenset(
+    {"/login", "/healthz", "/readyz", "/metrics", "/chat", "/widget.js", "/favicon.ico"}
+    | set(_RASA_HEALTH)
+)
+PUBLIC_PREFIXES = (
+    "/static/",
+    "/chat/",
+    "/webhooks/rest/",
+    "/webhooks/callback/",
+    "/results/",
+    "/open311/",  # apps; writing needs the Open311 API key instead of a login
+)
 ADMIN_PREFIX = "/admin"
 # large enough for a flow's YAML or the intent data; a bigger body is refused
 MAX_BODY_BYTES = 8 * 1024 * 1024

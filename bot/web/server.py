@@ -14,8 +14,6 @@ from collections.abc import Iterator
 import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
@@ -24,46 +22,63 @@ from bot.web.auth import StaffGate
 from bot.web.chat.direct_route import answer_chat_message, is_chat_message
 from bot.web.chat.routes import routes as chat_routes
 from bot.web.civic.area import routes as civic_routes
+from bot.web.client_address import (
+    Network,
+    forwarded_scheme,
+    is_trusted_peer,
+    parse_networks,
+    real_client,
+)
 from bot.web.errors import exception_handlers, refuse
 from bot.web.layout import served_paths
+from bot.web.open311.routes import routes as open311_routes
+from bot.web.ops.health import healthz, readyz
+from bot.web.ops.metrics_page import metrics_page
 from bot.web.parts import Running
 from bot.web.request_limits import http_for
 from bot.web.staff.area import routes as staff_routes
-from storage.database import ping
 
 log = logging.getLogger(__name__)
-
-
-async def healthz(request: Request) -> Response:
-    """For load balancers and monitoring: is the process up and the database reachable?"""
-    app: Running = request.app.state.mitreden
-    try:
-        async with app.sessions() as session:
-            await ping(session)
-    except Exception as error:  # the check exists to report exactly this
-        log.warning("health check: database unreachable: %s", error)
-        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok"})
 
 
 def area_routes() -> list[BaseRoute]:
     """Every area's routes; an area adds its own line here."""
     return [
         Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics_page),
         *chat_routes(),  # first: the busiest routes, matched with the fewest comparisons
         *staff_routes(),
         *civic_routes(),
         *admin_content_routes(),
+        *open311_routes(),
     ]
 
 
 class _WebApp(Starlette):
+    trusted_proxies: tuple[Network, ...] = ()
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.trusted_proxies and scope["type"] == "http" and scope.get("client"):
+            _behind_proxy(scope, self.trusted_proxies)
         if is_chat_message(scope):  # the busiest route, public: past the staff app's layers
             scope["app"] = self
             await answer_chat_message(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+
+def _behind_proxy(scope: Scope, trusted: tuple[Network, ...]) -> None:
+    """The client's own address (and scheme) where a trusted proxy names them, so every
+    route, limit and log sees the citizen rather than the proxy."""
+    peer = scope["client"][0]
+    client = real_client(peer, scope["headers"], trusted)
+    if client != peer:
+        scope["client"] = (client, 0)
+    if is_trusted_peer(peer, trusted):
+        scheme = forwarded_scheme(scope["headers"])
+        if scheme is not None:
+            scope["scheme"] = scheme
 
 
 def create_web_app(app: Running) -> Starlette:
@@ -74,6 +89,7 @@ def create_web_app(app: Running) -> Starlette:
         middleware=[Middleware(StaffGate, refuse=refuse)],
         exception_handlers=exception_handlers(),  # type: ignore[arg-type]
     )
+    web.trusted_proxies = parse_networks(app.settings.trusted_proxies)
     web.state.mitreden = app
     web.state.chat = app.chat
     web.state.served_paths = served_paths(list(web.routes))  # for the navigation
@@ -97,6 +113,7 @@ class WebServer:
             lifespan="off",
             log_level="warning",
             access_log=False,
+            proxy_headers=False,  # which proxies to believe is MITREDEN_TRUSTED_PROXIES' job
             http=http_for(asgi),  # cuts off slow or huge requests (bot/web/request_limits.py)
         )
         self._server = _Server(config)

@@ -1,0 +1,1 @@
+"""Pages for operators: liveness, readiness and metrics."""
