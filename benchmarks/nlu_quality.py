@@ -1,6 +1,8 @@
 """Quality of the embedded NLU on each test set and by cross-validation grouped by paraphrase
 family: accuracy overall and per language, precision/recall/F1 per intent, the main confusion
-pairs and a calibration table (confidence bins against accuracy).
+pairs, a calibration table (confidence bins against accuracy) and what the bot does with
+each message (nlu/decision.py): act on it, ask which wish was meant, or say it did not
+understand — with the share of wrong intents among those acted on.
 
 Run: .venv/bin/python benchmarks/nlu_quality.py [--folds 5] [--misses] [TEST_FILE ...]
 The calibration table judges the best candidate whatever its confidence (no threshold).
@@ -17,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nlu.cross_validation import cross_validate
+from nlu.decision import DecisionSettings, decide
 from nlu.embedded import DEFAULT_THRESHOLD, EmbeddedRecognizer
 from nlu.evaluation import Evaluation, evaluate, format_report
 from nlu.language import detect_language
@@ -65,6 +68,30 @@ def details(evaluation: Evaluation, calibrated: Evaluation, misses: bool) -> str
     return format_report(shown, show_misses=misses)
 
 
+def decisions(examples: list[Example], answers: dict[str, NluResult]) -> str:
+    """Act / ask / fallback shares under the default thresholds, the wrong intents among
+    the acted on, and how often the right wish was among the offered candidates."""
+    acted = wrong = asked = offered_right = fell_back = 0
+    for example in examples:
+        decision = decide(answers[example.text].ranking)
+        if decision.kind == "act":
+            acted += 1
+            wrong += decision.intent != example.intent
+        elif decision.kind == "ask":
+            asked += 1
+            offered_right += example.intent in decision.candidates
+        else:
+            fell_back += 1
+    total = len(examples)
+    settings = DecisionSettings()
+    return (
+        f"decision (act >= {settings.act}, margin >= {settings.margin}, ask >= {settings.ask}): "
+        f"act {acted / total:.1%} with {wrong / max(acted, 1):.1%} wrong intent, "
+        f"ask {asked / total:.1%} (right wish offered {offered_right / max(asked, 1):.0%}), "
+        f"fallback {fell_back / total:.1%}"
+    )
+
+
 def score_file(recognizer: EmbeddedRecognizer, test: Path, misses: bool) -> None:
     examples = list(load_training_data([test]).examples)
     answers = {e.text: recognizer.parse_now(e.text) for e in examples}
@@ -79,6 +106,7 @@ def score_file(recognizer: EmbeddedRecognizer, test: Path, misses: bool) -> None
     result = evaluate(examples, answer)
     print(f"== {test.name}: {brief(result)}")
     print(f"   per language: {by_language(examples, result)}")
+    print(f"   {decisions(examples, answers)}")
     print(details(result, evaluate(examples, best), misses))
     print()
 

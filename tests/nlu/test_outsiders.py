@@ -15,12 +15,15 @@ from nlu.training_data import load_training_data
 from nlu.types import FALLBACK_INTENT, INTENTS, NluResult
 
 OUTSIDERS = Path(__file__).parent / "data" / "outsiders.yml"
+# Intents added after the set was written: it stays blind, so nobody writes messages for
+# them in hindsight; the journeys benchmark (benchmarks/journeys.py) measures them instead.
+NEWER_INTENTS = frozenset({"see_results", "switch_language"})
 
 
 def test_the_set_is_large_and_covers_every_intent_in_both_languages() -> None:
     examples = load_training_data([OUTSIDERS]).examples
     assert len(examples) >= 300
-    assert {e.intent for e in examples} == set(INTENTS)
+    assert {e.intent for e in examples} == set(INTENTS) - NEWER_INTENTS
     languages = {detect_language(e.text) for e in examples}
     assert {"de", "en"} <= languages
 
