@@ -7,6 +7,7 @@ T = dict[str, str]
 MENU: tuple[tuple[T, str], ...] = (
     ({"de": "❓ Frage stellen", "en": "❓ Ask a question"}, "/frage"),
     ({"de": "📋 Umfragen", "en": "📋 Consultations"}, "/umfragen"),
+    ({"de": "📊 Ergebnisse", "en": "📊 Results"}, "/ergebnisse"),
     ({"de": "💡 Idee vorschlagen", "en": "💡 Propose an idea"}, "/idee"),
     ({"de": "🔎 Ideen ansehen", "en": "🔎 Browse ideas"}, "/ideen"),
     ({"de": "🔔 Abos", "en": "🔔 Subscriptions"}, "/abo"),
@@ -62,14 +63,6 @@ FIRST_HELLO: T = {
     "de": "Hallo und willkommen bei mitreden{town_suffix}! 👋",
     "en": "Hello and welcome to mitreden{town_suffix}! 👋",
 }
-NOT_A_CHOICE: T = {
-    "de": "Das habe ich nicht als Antwort erkannt. Bitte wählen Sie eine der Möglichkeiten – "
-    "per Knopf, Nummer oder Text.",
-    "de_du": "Das habe ich nicht als Antwort erkannt. Bitte wähle eine der Möglichkeiten – "
-    "per Knopf, Nummer oder Text.",
-    "en": "I didn't recognise that as an answer. Please pick one of the options – by button, "
-    "number or text.",
-}
 NOT_YES_NO: T = {
     "de": "Bitte antworten Sie mit Ja oder Nein.",
     "de_du": "Bitte antworte mit Ja oder Nein.",
@@ -113,32 +106,32 @@ VARIABLE_DEFAULTS: dict[str, T] = {
     "privacy_notice": {
         "de": (
             "Bevor ich etwas von Ihnen speichere, kurz zum Datenschutz:\n"
-            "• Was: Ihre Beiträge (Fragen, Ideen, Antworten in Umfragen, Abos), Ihre Sprache "
-            "und Ihre Chat-Kennung.\n"
+            "• Was: Ihre Beiträge (Fragen, Ideen, Meldungen mit ihrem Ort, Antworten in "
+            "Umfragen, Abos), Ihre Sprache und Ihre Chat-Kennung.\n"
             "• Warum: damit die Verwaltung Ihr Anliegen bearbeiten und Ihnen hier antworten "
             "kann.\n"
             "• Ansehen: Mit /daten bekommen Sie alles als Datei.\n"
-            "• Löschen: Jederzeit mit /loeschen. Ideen und Umfrage-Antworten bleiben dann "
-            "nur ohne Bezug zu Ihnen erhalten."
+            "• Löschen: Jederzeit mit /loeschen. Ideen, Meldungen und Umfrage-Antworten "
+            "bleiben dann nur ohne Bezug zu Ihnen erhalten."
         ),
         "de_du": (
             "Bevor ich etwas von dir speichere, kurz zum Datenschutz:\n"
-            "• Was: deine Beiträge (Fragen, Ideen, Antworten in Umfragen, Abos), deine "
-            "Sprache und deine Chat-Kennung.\n"
+            "• Was: deine Beiträge (Fragen, Ideen, Meldungen mit ihrem Ort, Antworten in "
+            "Umfragen, Abos), deine Sprache und deine Chat-Kennung.\n"
             "• Warum: damit die Verwaltung dein Anliegen bearbeiten und dir hier antworten "
             "kann.\n"
             "• Ansehen: Mit /daten bekommst du alles als Datei.\n"
-            "• Löschen: Jederzeit mit /loeschen. Ideen und Umfrage-Antworten bleiben dann "
-            "nur ohne Bezug zu dir erhalten."
+            "• Löschen: Jederzeit mit /loeschen. Ideen, Meldungen und Umfrage-Antworten "
+            "bleiben dann nur ohne Bezug zu dir erhalten."
         ),
         "en": (
             "Before I store anything from you, a quick word on privacy:\n"
-            "• What: your contributions (questions, ideas, consultation answers, "
-            "subscriptions), your language and your chat ID.\n"
+            "• What: your contributions (questions, ideas, problem reports with their place, "
+            "consultation answers, subscriptions), your language and your chat ID.\n"
             "• Why: so the administration can handle your request and answer you here.\n"
             "• See it: /mydata sends you everything as a file.\n"
-            "• Delete it: any time with /delete. Ideas and consultation answers then stay "
-            "only without any link to you."
+            "• Delete it: any time with /delete. Ideas, problem reports and consultation "
+            "answers then stay only without any link to you."
         ),
     },
 }

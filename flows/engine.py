@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from flows import builtin_texts, flow_runner, interrupts, routing
-from flows.choices import match_choice
+from flows import builtin_texts, clarify, flow_runner, interrupts, out_of_scope, repair, routing
+from flows.choices import NOTHING
 from flows.definition import FlowDefinition
 from flows.library import FlowLibrary
 from flows.menu import main_menu
@@ -54,6 +54,7 @@ async def advance(
     )
     try:
         await _handle(run, state, user_input)
+        repair.note_step(run, state)
     except Exception:
         logger.exception(
             "flow engine failed for citizen %s in %s/%s",
@@ -84,6 +85,7 @@ def _finish(run: Run) -> Turn:
         slots=run.slots if run.flow else {},
         options=replies[-1].options if replies else (),
         greeted=True,
+        asked=run.asked if run.flow is None else None,
     )
     return Turn(state, tuple(replies))
 
@@ -109,9 +111,18 @@ def _first_language(ctx: TurnContext, nlu: NluResult | None, text: str) -> str:
 async def _handle(run: Run, state: ConversationState, user_input: UserInput) -> None:
     text, choice, nlu = user_input.text or "", user_input.choice, user_input.nlu
     free_text = bool(state.slots.get("_free_text")) and state.flow_id is not None
-    if choice is None and state.options and not free_text:
-        picked = match_choice(text, state.options)
-        choice = picked.value if picked else None
+    # command words win over options: "zurück", "hilfe" or a typed "/meine" never picks one
+    # ("/meine" would otherwise match the option "Meine Daten löschen")
+    command_word = choice is None and (
+        text.lstrip().startswith("/")
+        or interrupts.is_cancel(text)
+        or interrupts.is_help(text)
+        or interrupts.is_back(text)
+    )
+    reading = NOTHING
+    if choice is None and state.options and not command_word:
+        reading = repair.read(text, state)
+        choice = reading.one.value if reading.one else None
     if not state.greeted:
         run.language = _first_language(run.ctx, nlu, text)
         await run.ports.citizens.set_language(run.ctx.citizen_id, run.language)
@@ -129,12 +140,28 @@ async def _handle(run: Run, state: ConversationState, user_input: UserInput) -> 
     if choice is None and interrupts.is_help(text):
         await _start_named(run, routing.HELP)
         return
+    if choice is None and interrupts.is_back(text):
+        if _keep_position(run, state):
+            await repair.go_back(run)
+        else:
+            await _start_named(run, routing.HELP)
+        return
     wanted = interrupts.language_request(text) if choice is None else None
     if wanted is not None:
         await _switch_language(run, state, wanted)
         return
+    if choice is not None and state.flow_id is None:
+        # an answer to "Did you mean …?": the picked wish starts with the original message
+        asked = dict(state.asked) if state.asked else None
+        if await clarify.answer(run, asked, choice):
+            return
     if _keep_position(run, state):
-        await _answer_step(run, UserInput(text, choice, nlu), free_text)
+        answer = UserInput(text, choice, nlu)
+        if await repair.answer_leave(run, answer):
+            return
+        if choice is None and repair.needs_help(run, state, text, reading):
+            return
+        await _answer_step(run, answer, free_text)
         return
     await _route(run, state, nlu)
 
@@ -167,9 +194,16 @@ async def _answer_step(run: Run, answer: UserInput, free_text: bool) -> None:
         return
     outcome = await handler.receive(step, run, answer)
     if isinstance(outcome, Invalid):
+        if repair.is_stale(answer, run.offered):
+            await repair.stale(run)
+            return
         switch = _switch_target(run, nlu)
-        if switch is not None:
+        if switch is not None and switch.flow_id == run.flow.flow_id:
             await flow_runner.start(run, switch, routing.entity_slots(switch, nlu))
+            return
+        if switch is not None:
+            # another wish: ask before leaving, never jump away from half-given answers
+            repair.ask_leave(run, switch, routing.entity_slots(switch, nlu))
             return
         # the reason with the same options: the question itself is right above in the chat
         run.say(outcome.reason, run.offered)
@@ -191,12 +225,23 @@ def _switch_target(run: Run, nlu: NluResult | None) -> FlowDefinition | None:
 
 
 async def _route(run: Run, state: ConversationState, nlu: NluResult | None) -> None:
-    intent = nlu.intent if nlu is not None else "nlu_fallback"
+    decision = clarify.decide_here(run, nlu)
+    if decision.kind == "ask" and nlu is not None:
+        if not state.greeted:
+            run.say(_hello(run))
+        await clarify.ask(run, nlu, decision)
+        return
+    if decision.kind == "fallback":
+        await clarify.note_fallback(run, nlu)
+    intent = decision.intent
     if not state.greeted and intent in WELCOME_INTENTS:
         await _start_named(run, routing.WELCOME)
         return
     if intent == "cancel":
         run.say(run.text(builtin_texts.NOTHING_TO_CANCEL), main_menu(run))
+        return
+    if intent == "out_of_scope":
+        out_of_scope.answer(run)
         return
     target = routing.by_intent(run.library, intent) or run.library.current(routing.FALLBACK)
     if not state.greeted:

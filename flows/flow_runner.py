@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows import builtin_texts
-from flows.definition import FlowDefinition
+from flows import builtin_texts, opening, text_input
+from flows.definition import FlowDefinition, StepDefinition
 from flows.routing import CONSENT
 from flows.run import Run
 from flows.steps import STEP_TYPES
@@ -61,6 +61,10 @@ async def run_from(run: Run, step_id: str) -> None:
             _push(run, flow, step_id)
             run.flow, step_id = consent, consent.start
             continue
+        taken = _take_opening(run, step)
+        if taken is not None:
+            step_id = taken
+            continue
         run.slots["_free_text"] = False
         outcome = await STEP_TYPES[step.type].enter(step, run)
         if isinstance(outcome, Wait):
@@ -78,6 +82,29 @@ async def run_from(run: Run, step_id: str) -> None:
             return
         step_id = resumed
     raise FlowLoopError(f"flow {run.flow.flow_id if run.flow else '?'} does not wait for input")
+
+
+def _take_opening(run: Run, step: StepDefinition) -> str | None:
+    """Answers a question from the message that started the flow, where the step allows it
+    (`opening_fills`); the step to go on with, or None to ask as usual. Each step takes its
+    part once: going back to it ("change the title") asks."""
+    kind = step.get("opening_fills")
+    said = run.slots.get(opening.OPENING)
+    used = run.slots.get(opening.USED)
+    used = list(used) if isinstance(used, list) else []
+    if not kind or not isinstance(said, str) or step.step_id in used:
+        return None
+    run.slots[opening.USED] = [*used, step.step_id]
+    value = opening.part(said, str(kind))
+    if value is None:
+        return None
+    value = text_input.clean(value)
+    low, high = step.get("min_length", 1), step.get("max_length", text_input.DEFAULT_MAX)
+    target = step.get("opening_next") or step.get("next")
+    if not target or not low <= len(value) <= high:
+        return None
+    run.slots[str(step.get("slot"))] = value
+    return str(target)
 
 
 def _push(run: Run, flow: FlowDefinition, step_id: str) -> None:

@@ -27,7 +27,21 @@ def step_options(step: StepDefinition, run: Run) -> list[Option]:
         return []
     if declared == "menu":
         return main_menu(run)
-    return [Option(run.text(option["label"]), option_value(option)) for option in declared]
+    return [
+        Option(run.text(option["label"]), option_value(option), synonyms(option, run.language))
+        for option in declared
+    ]
+
+
+def synonyms(option: dict[str, Any], language: str) -> tuple[str, ...]:
+    """The words an option's YAML declares as meaning it: a list for every language, or
+    one list per language (`{de: [...], en: [...]}`)."""
+    declared = option.get("synonyms")
+    if isinstance(declared, dict):
+        declared = declared.get(language) or []
+    if not isinstance(declared, list):
+        return ()
+    return tuple(str(word) for word in declared)
 
 
 def declared_option(step: StepDefinition, value: str) -> dict[str, Any] | None:

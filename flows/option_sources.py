@@ -14,7 +14,8 @@ CLOSED_SHOWN = 8
 
 
 async def topics(run: Run) -> list[Option]:
-    return [Option(topic.name, topic.slug) for topic in await run.ports.topics.listed(run.language)]
+    listed = await run.ports.topics.listed(run.language)
+    return [Option(topic.name, topic.slug, topic.keywords) for topic in listed]
 
 
 async def open_consultations(run: Run) -> list[Option]:
@@ -38,9 +39,18 @@ async def subscriptions(run: Run) -> list[Option]:
     ]
 
 
+async def matches(run: Run) -> list[Option]:
+    """The closest few an action found for the citizen's words (flows/actions/finding.py)."""
+    found = run.slots.get("_matches")
+    if not isinstance(found, list):
+        return []
+    return [Option(str(title), str(key)) for key, title in found]
+
+
 SOURCES: dict[str, OptionSource] = {
     "topics": topics,
     "open_consultations": open_consultations,
     "closed_consultations": closed_consultations,
     "subscriptions": subscriptions,
+    "matches": matches,
 }

@@ -68,6 +68,9 @@ MESSAGES: dict[str, str] = {
     "not_whole_number": "{name} must be a whole number ≥ 0",
     "not_bool": "{name} must be true or false",
     "unknown_source": "unknown option source '{source}' (known: {known})",
+    "unknown_opening_part": "opening_fills takes one of {known}, not '{part}'",
+    "opening_needs_next": "a step with opening_fills needs next or opening_next: where the "
+    "flow goes on when the first message already answered it",
     "unknown_action": "unknown action '{action}' (known: {known})",
     "on_not_mapping": "'on' must map outcomes to steps",
     "unknown_outcome": "action '{action}' has no outcome '{outcome}' (it has: {known})",
@@ -82,6 +85,8 @@ MESSAGES: dict[str, str] = {
     "option_bad_value": "an option's value must be a word or number",
     "say_option_not_command": "options of a say step must be commands (values starting with /)",
     "option_needs_value": "the option needs a value or a next step",
+    "option_bad_synonyms": "an option's synonyms are a list of words, or one list per "
+    "language (de: [...], en: [...])",
     # publishing
     "no_draft": "there is no draft",
     "no_version": "there is no version {version}",

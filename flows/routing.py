@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flows import opening
 from flows.definition import FlowDefinition
 from flows.run import Flows
 from flows.types import JSON
@@ -27,10 +28,11 @@ def by_intent(library: Flows, intent: str) -> FlowDefinition | None:
 
 
 def entity_slots(flow: FlowDefinition, nlu: NluResult | None) -> dict[str, JSON]:
-    """Slots filled from the message's entities, as the flow's triggers ask."""
+    """Slots filled from the message's entities, as the flow's triggers ask, and the message
+    itself where a step of the flow may take its answer from it (flows/opening.py)."""
     if nlu is None:
         return {}
-    slots: dict[str, JSON] = {}
+    slots: dict[str, JSON] = opening.opening_slots(flow, nlu.text)
     for entity, slot in flow.triggers.entity_slots.items():
         value = nlu.entity(entity)
         if value is not None:

@@ -40,6 +40,7 @@ class Run:
     pending_attachment: Attachment | None = None
     erased: bool = False
     consent: bool | None = None  # cached for this turn
+    asked: dict[str, JSON] | None = None  # a clarifying question to keep (flows/clarify.py)
     _variable_values: dict[str, Any] | None = field(default=None, init=False, repr=False)
 
     def text(self, texts: Mapping[str, str], **extra: Any) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from flows.actions import ACTIONS
+from flows.opening import KINDS as OPENING_KINDS
 from flows.option_sources import SOURCES
 from flows.step_schema import COMMON_FIELDS, OPTION_KEYS, STEP_FIELDS, FieldSpec
 from flows.wording import LANGUAGES, placeholders
@@ -98,6 +99,8 @@ def check_options(
         is_command = isinstance(raw_value, str) and raw_value.startswith("/")
         if step_type == "say" and not is_command:
             report(here, "say_option_not_command")
+        if "synonyms" in option and not _word_lists(option["synonyms"]):
+            report((*here, "synonyms"), "option_bad_synonyms")
         if raw_value is None and "next" not in option:
             report(here, "option_needs_value")
         for key in ("next", "return"):
@@ -131,6 +134,9 @@ def check_field(
             report(path, "not_bool", name=name)
     elif kind == "options":
         check_options(value, path, step_id, step_type, facts, report)
+    elif kind == "opening":
+        if value not in OPENING_KINDS:
+            report(path, "unknown_opening_part", part=value, known=", ".join(OPENING_KINDS))
     elif kind == "source":
         if value not in SOURCES:
             report(path, "unknown_source", source=value, known=", ".join(sorted(SOURCES)))
@@ -207,7 +213,19 @@ def _check_combinations(step_id: str, step: Mapping[str, Any], path: Path, repor
         report(path, "say_next_and_options")
     if step_type == "ask_choice" and "options" not in step and "options_from" not in step:
         report(path, "ask_choice_no_options")
+    opening_fills = step_type == "ask_text" and "opening_fills" in step
+    if opening_fills and "next" not in step and "opening_next" not in step:
+        report(path, "opening_needs_next")
     if step_type == "ask_text":
         low, high = step.get("min_length"), step.get("max_length")
         if isinstance(low, int) and isinstance(high, int) and low > high:
             report(path, "min_above_max")
+
+
+def _word_lists(value: Any) -> bool:
+    """Synonyms: a list of words, or a mapping from language to such a list."""
+    lists = list(value.values()) if isinstance(value, Mapping) else [value]
+    return all(
+        isinstance(words, list) and all(isinstance(word, str) and word.strip() for word in words)
+        for words in lists
+    )

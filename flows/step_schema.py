@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 FieldKind = Literal[
-    "text", "step", "slot", "int", "bool", "options", "action", "source", "outcomes"
+    "text", "step", "slot", "int", "bool", "options", "action", "source", "outcomes", "opening"
 ]
 
 
@@ -39,6 +39,11 @@ STEP_FIELDS: dict[str, dict[str, FieldSpec]] = {
         "min_length": _opt("int"),
         "max_length": _opt("int"),
         "optional": _opt("bool"),
+        # the part of the message that started the flow which may answer this step
+        # (flows/opening.py): text, title, details or place; then the flow goes on at
+        # opening_next (else next) without asking
+        "opening_fills": _opt("opening"),
+        "opening_next": _opt("step"),
     },
     "ask_choice": {
         "text": _req("text"),
@@ -78,4 +83,4 @@ STEP_FIELDS: dict[str, dict[str, FieldSpec]] = {
 COMMON_FIELDS = {"type": _req("action"), "requires_consent": _opt("bool")}
 
 # Option keys in an `options:` list.
-OPTION_KEYS = frozenset({"label", "value", "next", "return"})
+OPTION_KEYS = frozenset({"label", "value", "next", "return", "synonyms"})

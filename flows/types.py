@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from nlu.decision import DecisionSettings
 from nlu.types import NluResult
 
 JSON = Any  # a value that json.dumps accepts
@@ -18,6 +19,8 @@ class Option:
 
     label: str
     value: str
+    # other words that pick it when typed: the YAML's synonyms, a topic's keywords
+    words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,12 @@ class TurnContext:
     language_hint: str | None = None
     group_chat: bool = False
     formal: bool = True  # German "Sie"; a municipality may switch to "du"
+    # the channel shows options as a numbered list (terminal, Matrix), not as buttons
+    numbered: bool = False
     # values texts may use as {town}, {privacy_contact}, {privacy_version}, ...
     variables: Mapping[str, str] = field(default_factory=dict)
+    # when to act on a recognised wish, ask which one was meant, or say "not understood"
+    decision: DecisionSettings = field(default_factory=DecisionSettings)
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,9 @@ class ConversationState:
     slots: Mapping[str, JSON] = field(default_factory=dict)
     options: tuple[Option, ...] = ()
     greeted: bool = False
+    # the clarifying question ("Did you mean …?") waiting for an answer: the original
+    # message, its candidates and the id of its record (flows/clarify.py)
+    asked: Mapping[str, JSON] | None = None
 
     def to_json(self) -> dict[str, JSON]:
         return {
@@ -83,8 +93,12 @@ class ConversationState:
             "flow_version": self.flow_version,
             "step_id": self.step_id,
             "slots": dict(self.slots),
-            "options": [[o.label, o.value] for o in self.options],
+            "options": [
+                [o.label, o.value, list(o.words)] if o.words else [o.label, o.value]
+                for o in self.options
+            ],
             "greeted": self.greeted,
+            **({"asked": dict(self.asked)} if self.asked else {}),
         }
 
     @classmethod
@@ -95,11 +109,16 @@ class ConversationState:
             flow_version=data.get("flow_version"),
             step_id=data.get("step_id"),
             slots=dict(data.get("slots") or {}),
-            options=tuple(
-                Option(str(label), str(value)) for label, value in data.get("options") or []
-            ),
+            options=tuple(_option(item) for item in data.get("options") or []),
             greeted=bool(data.get("greeted", False)),
+            asked=dict(data["asked"]) if isinstance(data.get("asked"), Mapping) else None,
         )
+
+
+def _option(item: list[JSON]) -> Option:
+    """[label, value] or [label, value, [words]] as stored."""
+    words = item[2] if len(item) > 2 and isinstance(item[2], list) else []
+    return Option(str(item[0]), str(item[1]), tuple(str(word) for word in words))
 
 
 @dataclass(frozen=True)

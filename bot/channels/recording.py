@@ -11,10 +11,12 @@ from flows.types import Reply
 
 class RecordingChannel:
     name: str
-    capabilities = Capabilities(buttons=True, max_length=1_000_000, files=True)
+    capabilities: Capabilities
 
-    def __init__(self, name: str = "test") -> None:
+    def __init__(self, name: str = "test", buttons: bool = True) -> None:
+        """`buttons=False` stands for a channel that lists options with numbers."""
         self.name = name
+        self.capabilities = Capabilities(buttons=buttons, max_length=1_000_000, files=True)
         self.sent: dict[str, list[Reply]] = defaultdict(list)
 
     async def start(self, sink: InboundSink) -> None:

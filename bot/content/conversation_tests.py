@@ -16,17 +16,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.base import ChannelAdapter
 from bot.channels.recording import RecordingChannel
 from bot.config import Settings
+from bot.content.fresh_database import fresh_database_url
 from bot.delivery.worker import DeliveryWorker
 from bot.dispatcher import Dispatcher
 from bot.messages import ConversationKey, InboundMessage
-from flows.types import Reply
+from flows.types import Option, Reply
 from flows.yaml_source import FlowLoader
 from nlu.factory import create_recognizer
 from nlu.types import IntentRecognizer
 from storage import flow_versions
 
 CHANNEL = "test"
-TURN_KEYS = {"say", "press", "who", "restart", "expect", "options", "absent"}
+TURN_KEYS = {"say", "press", "press_old", "who", "restart", "expect", "options", "absent"}
+# How each channel presents options, as a test may replay them (`channel:`): with buttons a
+# press sends the option's value; with a numbered list the citizen types its number.
+PRESENTATIONS = {"telegram": True, "web": True, "terminal": False, "matrix": False}
 # The conversation tests that come with mitreden; each names the flows it goes through.
 SHIPPED_TRANSCRIPTS = Path(__file__).parents[2] / "flows" / "conversations"
 
@@ -68,7 +72,20 @@ def load_transcript(path: Path, source: str | None = None) -> dict[str, Any]:
     flows = data.get("flows", [])
     if not isinstance(flows, list) or not all(isinstance(flow, str) for flow in flows):
         raise TranscriptError(f"{path}: `flows` must be a list of flow ids")
+    unknown = [name for name in channels(data) if name is not None and name not in PRESENTATIONS]
+    if unknown:
+        known = ", ".join(PRESENTATIONS)
+        raise TranscriptError(f"{path}: unknown channel {unknown[0]!r} (known: {known})")
     return data
+
+
+def channels(data: Mapping[str, Any]) -> list[str | None]:
+    """The channels a test is replayed as: `channel: terminal` or a list; None for the
+    plain test channel (buttons)."""
+    wanted = data.get("channel")
+    if wanted is None:
+        return [None]
+    return [str(name) for name in wanted] if isinstance(wanted, list) else [str(wanted)]
 
 
 def transcripts_for_flow(flow_id: str, directory: Path = SHIPPED_TRANSCRIPTS) -> list[Path]:
@@ -135,15 +152,18 @@ class Conversation:
         build: BuildBot,
         language: str | None,
         flows: Sequence[tuple[str, str]] = (),
+        buttons: bool = True,
     ) -> None:
         self._settings = settings
         self._recognizer = recognizer
         self._build = build
         self._language = language
         self._flows = list(flows)  # (flow id, source) published over the shipped flows
-        self.channel = RecordingChannel(CHANNEL)
+        self.buttons = buttons
+        self.channel = RecordingChannel(CHANNEL, buttons)
         self.app: Bot | None = None
         self.last_replies: dict[str, list[Reply]] = {}
+        self.offered_before: dict[str, list[Option]] = {}
 
     async def start(self) -> None:
         self.app = await self._build(self._settings, {CHANNEL: self.channel}, self._recognizer)
@@ -176,7 +196,25 @@ class Conversation:
             pass
         replies = self.channel.take(user)
         self.last_replies[user] = replies
+        self.offered_before.setdefault(user, []).extend(o for r in replies for o in r.options)
         return replies
+
+    async def press(self, user: str, label: str, old: bool = False) -> list[Reply] | None:
+        """Picks an offered option as this channel lets the citizen: a button press, or
+        typing its number in the list shown; `old` presses a button of an earlier message.
+        None when no such option was offered."""
+        if old:
+            found = [o for o in self.offered_before.get(user, []) if _fold(label) in _fold(o.label)]
+            if not found:
+                return None
+            return await self.send(user, found[0].label, choice=found[0].value)
+        for reply in reversed(self.last_replies.get(user, [])):
+            for number, option in enumerate(reply.options, start=1):
+                if _fold(label) in _fold(option.label):
+                    if self.buttons:
+                        return await self.send(user, option.label, choice=option.value)
+                    return await self.send(user, str(number))
+        return None
 
     def option_value(self, user: str, label: str) -> str | None:
         for reply in self.last_replies.get(user, []):
@@ -198,35 +236,56 @@ async def run_transcript(
     `source` replaces the test's file (an administrator's edit)."""
     data = load_transcript(path, source)
     outcome = Outcome(path, str(data.get("name", path.stem)))
+    for channel in channels(data):
+        failures = await _replay(data, settings, recognizer, build, flows, channel)
+        prefix = f"[{channel}] " if channel else ""
+        outcome.failures += [prefix + failure for failure in failures]
+    return outcome
+
+
+async def _replay(
+    data: dict[str, Any],
+    settings: Settings,
+    recognizer: IntentRecognizer,
+    build: BuildBot,
+    flows: Sequence[tuple[str, str]],
+    channel: str | None,
+) -> list[str]:
+    """One replay of a test, with options presented as `channel` presents them."""
+    failures: list[str] = []
     user = str(data.get("user", "citizen"))
+    buttons = PRESENTATIONS.get(channel or "", True)
     with tempfile.TemporaryDirectory(prefix="mitreden-conversation-") as folder:
         local = settings.model_copy(
-            update={"database_url": f"sqlite:///{folder}/bot.db", "demo_data": "true"}
+            update={"database_url": fresh_database_url(Path(folder)), "demo_data": "true"}
         )
-        conversation = Conversation(local, recognizer, build, data.get("language"), flows)
+        conversation = Conversation(
+            local, recognizer, build, data.get("language"), flows, buttons=buttons
+        )
         await conversation.start()
         try:
             for number, turn in enumerate(data["turns"], start=1):
                 user = str(turn.get("who", user))
                 if turn.get("restart"):
                     await conversation.restart()
-                if "press" in turn:
-                    label = str(turn["press"])
-                    value = conversation.option_value(user, label)
-                    if value is None:
-                        outcome.failures.append(f"turn {number}: no option “{label}” was offered")
+                pressed = turn.get("press", turn.get("press_old"))
+                if pressed is not None:
+                    label = str(pressed)
+                    found = await conversation.press(user, label, old="press_old" in turn)
+                    if found is None:
+                        failures.append(f"turn {number}: no option “{label}” was offered")
                         break
-                    replies = await conversation.send(user, label, choice=value)
+                    replies = found
                 elif "say" in turn:
                     replies = await conversation.send(user, str(turn["say"]))
                 else:
                     continue
-                outcome.failures += [
+                failures += [
                     f"turn {number}: {problem}" for problem in check_replies(replies, turn)
                 ]
         finally:
             await conversation.stop()
-    return outcome
+    return failures
 
 
 def collect(paths: Sequence[Path]) -> list[Path]:

@@ -16,8 +16,10 @@ from flows.ports.council import CouncilPort
 from flows.ports.ideas import IdeaPort
 from flows.ports.personal_data import PersonalDataPort
 from flows.ports.questions import QuestionPort
+from flows.ports.reports import ReportPort
 from flows.ports.subscriptions import SubscriptionPort
 from flows.ports.topics import TopicPort
+from flows.ports.understanding import UnderstandingPort
 
 
 class Ports(Protocol):
@@ -32,6 +34,8 @@ class Ports(Protocol):
     @property
     def questions(self) -> QuestionPort: ...
     @property
+    def reports(self) -> ReportPort: ...
+    @property
     def ideas(self) -> IdeaPort: ...
     @property
     def council(self) -> CouncilPort: ...
@@ -39,3 +43,5 @@ class Ports(Protocol):
     def subscriptions(self) -> SubscriptionPort: ...
     @property
     def personal_data(self) -> PersonalDataPort: ...
+    @property
+    def understanding(self) -> UnderstandingPort: ...

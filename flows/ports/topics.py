@@ -11,6 +11,7 @@ from typing import Protocol
 class TopicView:
     slug: str
     name: str
+    keywords: tuple[str, ...] = ()  # words citizens may use for it ("Radweg", "bike")
 
 
 class TopicPort(Protocol):

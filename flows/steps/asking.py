@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows import builtin_texts, text_input
+from flows import builtin_texts, hints, text_input
 from flows.definition import StepDefinition
 from flows.menu import declared_option, step_options
 from flows.option_sources import SOURCES
@@ -27,6 +27,9 @@ async def receive_ask_text(step: StepDefinition, run: Run, answer: UserInput) ->
     if answer.choice == SKIP and step.get("optional"):
         run.slots[slot] = None
         return proceed(step, run)
+    if answer.choice is not None:
+        # a pressed button (of an earlier message) is never the text asked for
+        return Invalid(hints.not_a_choice(run))
     text = text_input.clean(answer.text)
     reason = text_input.problem(
         text, run, step.get("min_length", 1), step.get("max_length", text_input.DEFAULT_MAX)
@@ -56,7 +59,7 @@ async def receive_ask_choice(step: StepDefinition, run: Run, answer: UserInput) 
         decided = yes_or_no(answer) if answer.choice is None else None
         if decided is not None and step.get(decided):
             return Go(str(step.get(decided)))
-        return Invalid(run.text(builtin_texts.NOT_A_CHOICE))
+        return Invalid(hints.not_a_choice(run))
     slot = step.get("slot")
     if slot:
         run.slots[str(slot)] = picked.value

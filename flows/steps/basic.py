@@ -7,10 +7,11 @@ from flows.actions import ACTIONS
 from flows.choices import normalize
 from flows.definition import StepDefinition
 from flows.menu import step_options
+from flows.positions import bare_number
 from flows.run import Run
 from flows.steps.outcome import End, Go, Invalid, Outcome, StepHandler, Wait, proceed
 from flows.types import Option, UserInput
-from flows.yes_no import YES_WORDS, yes_or_no
+from flows.yes_no import yes_or_no
 
 
 async def enter_say(step: StepDefinition, run: Run) -> Outcome:
@@ -40,10 +41,10 @@ async def enter_confirm(step: StepDefinition, run: Run) -> Outcome:
 async def receive_confirm(step: StepDefinition, run: Run, answer: UserInput) -> Outcome:
     decided = answer.choice if answer.choice in ("yes", "no") else yes_or_no(answer)
     label = run.text(step.get("yes_label") or builtin_texts.YES)
-    # the channel tells a press from typed text; a press comes with its button's label
-    words = normalize(answer.text)
-    typed_yes = words in YES_WORDS and words != normalize(label)
-    if decided == "yes" and step.get("explicit") and (answer.choice != "yes" or typed_yes):
+    # the channel tells a press from typed text; a press comes with its button's label, and
+    # a typed answer counts only as the button's number or its very words
+    exact = normalize(answer.text) == normalize(label) or bare_number(answer.text) == 1
+    if decided == "yes" and step.get("explicit") and (answer.choice != "yes" or not exact):
         # a serious step (erasing data) takes only the button, its number or its exact label
         return Invalid(run.text(builtin_texts.EXPLICIT_YES, label=label))
     if decided is None:

@@ -6,7 +6,7 @@ import re
 
 from flows import consultation_texts as texts
 from flows import formatting, text_input
-from flows.choices import match_choice
+from flows.choices import SEVERAL, read_choice
 from flows.definition import StepDefinition
 from flows.ports.consultations import (
     AnswerValue,
@@ -72,6 +72,7 @@ def _ask(run: Run, number: int, total: int, question: ConsultationQuestionView) 
     run.say("\n".join(lines), _question_options(question, run))
     run.slots["_question"] = question.key
     run.slots["_free_text"] = question.kind == "text"
+    run.slots[SEVERAL] = question.kind == "multiple"
 
 
 async def enter_questions(step: StepDefinition, run: Run) -> Outcome:
@@ -88,15 +89,16 @@ async def enter_questions(step: StepDefinition, run: Run) -> Outcome:
 
 
 def _parse_multiple(answer: UserInput, question: ConsultationQuestionView) -> list[str] | None:
+    """ "1, 4", "Schaukeln und Sandkasten", "die zweite": the answers a message picks."""
     options = [Option(choice.label, choice.key) for choice in question.options]
-    whole = match_choice(answer.text, options)
-    if whole is not None:
-        return [whole.value]
+    reading = read_choice(answer.text, options, several=True)
+    if reading.picked:
+        return [option.value for option in reading.picked]
     picked: list[str] = []
     for part in _SPLIT.split(answer.text.strip()):
         if not part:
             continue
-        found = match_choice(part, options)
+        found = read_choice(part, options, loose=False).one
         if found is None:
             return None
         if found.value not in picked:
@@ -137,6 +139,8 @@ def _parse(
     if question.kind == "yesno":
         decided = answer.choice if answer.choice in ("yes", "no") else yes_or_no(answer)
         return wrong if decided is None else decided == "yes"
+    if answer.choice is not None:
+        return wrong  # a pressed button (of an earlier message) is never the text asked for
     text = text_input.clean(answer.text)
     reason = text_input.problem(text, run, 1, MAX_TEXT_ANSWER)
     return Invalid(reason) if reason else text
@@ -190,6 +194,7 @@ async def enter_review(step: StepDefinition, run: Run) -> Outcome:
     ]
     run.say("\n".join(lines), options)
     run.slots["_free_text"] = False
+    run.slots[SEVERAL] = False
     return Wait()
 
 

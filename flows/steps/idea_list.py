@@ -96,7 +96,7 @@ async def receive_idea_list(step: StepDefinition, run: Run, answer: UserInput) -
         return Go(step.step_id)
     if choice == TOPICS:
         topics = await run.ports.topics.listed(run.language)
-        options = [Option(t.name, f"topic:{t.slug}") for t in topics]
+        options = [Option(t.name, f"topic:{t.slug}", t.keywords) for t in topics]
         run.say(run.text(WHICH_TOPIC), [*options, Option(run.text(ALL_TOPICS), "topic:")])
         return Wait()
     if choice.startswith("topic:"):

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
-from flows.choices import match_choice
 from flows.engine import advance
 from flows.library import FlowLibrary, FlowSource, load_definitions
 from flows.types import ConversationState, Reply, TurnContext, UserInput
@@ -36,6 +35,7 @@ class Chat:
     citizen_id: int = 7
     language_hint: str | None = None
     formal: bool = True
+    numbered: bool = False  # options shown as a numbered list (terminal, Matrix)
     group_chat: bool = False
     now: datetime = NOW
     state: ConversationState = field(default_factory=ConversationState)
@@ -49,10 +49,8 @@ class Chat:
         language: str | None = None,
         confidence: float = 0.95,
     ) -> tuple[Reply, ...]:
-        """Sends text: an offered option is picked as the dispatcher would, else `intent`."""
-        picked = match_choice(text, self.state.options) if self.state.options else None
-        if picked is not None and intent is None:
-            return await self.send(UserInput(text=text, choice=picked.value))
+        """Sends typed text, as the dispatcher does: the engine itself reads it as an offered
+        option where it is one; `intent` is what the recogniser would have said."""
         found = tuple(
             Entity(name, value, value, 0, len(value)) for name, value in (entities or {}).items()
         )
@@ -76,6 +74,7 @@ class Chat:
             self.language_hint,
             group_chat=self.group_chat,
             formal=self.formal,
+            numbered=self.numbered,
             variables=VARIABLES,
         )
         turn = await advance(self.state, user_input, ctx, self.library, self.services)

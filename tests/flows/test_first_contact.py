@@ -39,9 +39,21 @@ async def test_first_message_with_a_wish_goes_straight_to_it() -> None:
 async def test_fallback_is_honest_and_offers_the_menu() -> None:
     chat = Chat()
     await chat.say("Hallo", intent="greet")
-    await chat.say("wie wird das wetter morgen", intent="out_of_scope")
+    await chat.say("qwrtz blorp")  # nothing recognised
     assert "nicht verstanden" in chat.text
-    assert len(chat.state.options) == 7
+    assert len(chat.state.options) == 8
+    assert [row.unclear.outcome for row in chat.services.understanding.rows] == ["fallback"]
+
+
+async def test_out_of_scope_says_so_and_offers_the_menu() -> None:
+    chat = Chat()
+    await chat.say("Hallo", intent="greet")
+    await chat.say("wie wird das wetter morgen", intent="out_of_scope")
+    assert chat.text.startswith("Dafür bin ich nicht zuständig.")
+    assert "Das kann ich für Sie tun" in chat.text
+    assert "erreichen Sie" not in chat.text  # no contact configured: none is made up
+    assert len(chat.state.options) == 8
+    assert chat.services.understanding.rows == []  # understood, nothing to teach
 
 
 async def test_thanks_and_goodbye_keep_the_door_open() -> None:
@@ -92,4 +104,4 @@ async def test_du_variant_when_the_town_says_du() -> None:
 async def test_unknown_command_says_so_and_offers_the_menu() -> None:
     chat = Chat()
     await chat.say("/foo")
-    assert "/foo" in chat.text and len(chat.state.options) == 7
+    assert "/foo" in chat.text and len(chat.state.options) == 8

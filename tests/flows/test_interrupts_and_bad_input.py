@@ -21,7 +21,7 @@ async def test_cancel_words_and_command_leave_any_flow() -> None:
         chat = await in_consultation()
         await chat.say(word)
         assert "abgebrochen" in chat.text, word
-        assert chat.state.flow_id is None and len(chat.state.options) == 7
+        assert chat.state.flow_id is None and len(chat.state.options) == 8
 
 
 async def test_cancel_intent_leaves_a_choice_step() -> None:
@@ -37,10 +37,21 @@ async def test_nothing_to_cancel_is_said_plainly() -> None:
     assert "nichts, das ich abbrechen könnte" in chat.text
 
 
-async def test_a_clear_request_elsewhere_leaves_a_choice_step() -> None:
+async def test_a_clear_request_elsewhere_asks_before_leaving_a_choice_step() -> None:
     chat = await in_consultation()
     await chat.say("ich hab eine idee für den park", intent="propose_idea")
+    assert chat.state.flow_id == "consultations"
+    assert "Möchten Sie die Umfrage dafür verlassen?" in chat.text
+    assert "Ihre Antworten bleiben gespeichert" in chat.text
+    await chat.say("ja")
     assert chat.state.flow_id == "propose_idea" and "Wie soll sie heißen" in chat.text
+
+
+async def test_staying_after_another_request_asks_the_question_again() -> None:
+    chat = await in_consultation()
+    await chat.say("ich hab eine idee für den park", intent="propose_idea")
+    await chat.press("weitermachen")
+    assert chat.state.flow_id == "consultations" and "Frage 1 von" in chat.text
 
 
 async def test_commands_work_in_the_middle_of_a_flow() -> None:
@@ -106,7 +117,7 @@ async def test_a_failing_service_gives_a_friendly_error_and_a_clean_state() -> N
     await chat.say("Hallo", intent="greet")
     await chat.say("/umfragen")
     assert "etwas schiefgegangen" in chat.text
-    assert chat.state.flow_id is None and len(chat.state.options) == 7
+    assert chat.state.flow_id is None and len(chat.state.options) == 8
     await chat.say("/ideen")
     assert chat.state.flow_id == "browse_ideas"
 
@@ -155,3 +166,12 @@ async def test_nothing_personal_is_asked_for_or_shown_in_a_group_chat() -> None:
     await group.say("/ideen")
     assert "unter vier Augen" not in group.text
     assert group.state.options
+
+
+async def test_a_typed_command_is_never_read_as_an_option_it_resembles() -> None:
+    chat = Chat()
+    await chat.say("/daten")
+    assert any("Meine Daten löschen" in option.label for option in chat.state.options)
+    await chat.say("/meine")
+    assert chat.state.flow_id != "delete_data"
+    assert "noch nichts beigetragen" in chat.text, chat.text

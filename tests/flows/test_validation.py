@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from flows.library import FlowLibrary, FlowSource
+from flows.library import FlowLibrary, FlowSource, load_definitions
 from flows.problems import FlowError, Problem
 from flows.validation import parse_flow, validate_paths, validate_source
+from tests.flows.chat import Chat
 
 GOOD = """\
 id: sample
@@ -137,3 +138,47 @@ def test_library_refuses_broken_sources() -> None:
     with pytest.raises(FlowError) as raised:
         FlowLibrary.from_sources([FlowSource("sample", 1, "id: [", "sample@v1")])
     assert str(raised.value).startswith("sample@v1:1: broken YAML")
+
+
+CHOICE = """\
+id: sample
+title: {de: Probe, en: Sample}
+triggers:
+  commands: [/probe]
+start: ask
+steps:
+  ask:
+    type: ask_choice
+    slot: area
+    text: {de: "Welcher Bereich?", en: "Which area?"}
+    options:
+      - label: {de: Umwelt, en: Environment}
+        value: umwelt
+        synonyms: SYNONYMS
+    next: done
+  done:
+    type: say
+    text: {de: "Danke!", en: "Thanks!"}
+    options: menu
+"""
+
+
+@pytest.mark.parametrize("synonyms", ["[Natur, Bäume]", "{de: [Natur], en: [nature]}"])
+def test_option_synonyms_are_lists_of_words(synonyms: str) -> None:
+    assert problems(CHOICE.replace("SYNONYMS", synonyms)) == []
+
+
+@pytest.mark.parametrize("synonyms", ["Natur", "{de: Natur}", "[[Natur]]"])
+def test_bad_option_synonyms_are_a_problem(synonyms: str) -> None:
+    found = problems(CHOICE.replace("SYNONYMS", synonyms))
+    assert any("synonyms are a list of words" in p for p in found), found
+
+
+async def test_an_option_synonym_picks_it() -> None:
+    source = CHOICE.replace("SYNONYMS", "{de: [Natur], en: [nature]}")
+    shipped = [FlowSource(flow_id, 1, text, name) for flow_id, name, text in load_definitions()]
+    library = FlowLibrary.from_sources([*shipped, FlowSource("sample", 1, source, "sample.yml")])
+    chat = Chat(library=library)
+    await chat.say("/probe")
+    await chat.say("natur bitte")
+    assert chat.text == "Danke!"

@@ -99,7 +99,7 @@ def test_a_staff_answer_reaches_the_citizen_in_the_next_chat(mitreden: Mitreden)
         "--user",
         "anna",
         stdin="Wann wird die Baustelle in der Goethestraße fertig?\n"
-        "Nein, Frage trotzdem stellen\nJa, einverstanden\n",
+        "Ja, so abschicken\nJa, einverstanden\n",
     )
     assert asked.returncode == 0, asked.stderr
     found = re.search(r"Q-\d+", asked.stdout)

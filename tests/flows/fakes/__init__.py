@@ -23,8 +23,10 @@ from tests.flows.fakes.memory import (
 )
 from tests.flows.fakes.personal_data import FakePersonalData
 from tests.flows.fakes.questions import FakeQuestions
+from tests.flows.fakes.reports import FakeReports
 from tests.flows.fakes.subscriptions import FakeSubscriptions
 from tests.flows.fakes.topics import FakeTopics
+from tests.flows.fakes.understanding import FakeUnderstanding
 
 __all__ = [
     "NOW",
@@ -46,7 +48,9 @@ class FakeServices(Memory):
         self.topics = FakeTopics()
         self.consultations = FakeConsultations(self)
         self.questions = FakeQuestions(self)
+        self.reports = FakeReports()
         self.ideas = FakeIdeas(self)
         self.council = FakeCouncil(self)
         self.subscriptions = FakeSubscriptions(self)
         self.personal_data = FakePersonalData(self)
+        self.understanding = FakeUnderstanding()
