@@ -23,6 +23,7 @@ from bot.content.conversation_tests import BuildBot
 from bot.content.intent_data import Trainer, serve_data
 from bot.content.simulator import Simulators
 from bot.conversations import Conversations
+from bot.delivery.callback import CHANNEL as CALLBACK_CHANNEL
 from bot.delivery.rate_limits import RateLimits
 from bot.delivery.worker import DeliveryWorker
 from bot.dispatcher import Dispatcher, DispatchSettings
@@ -32,6 +33,7 @@ from bot.web.chat.runtime import ChatRuntime
 from bot.web.server import WebServer, create_web_app
 from flows.library import DEFINITIONS, FlowLibrary, FlowSource, load_definitions
 from flows.validation import FlowError, validate_paths
+from nlu.decision import DecisionSettings
 from nlu.factory import create_recognizer
 from nlu.parse_cache import ParseCache
 from nlu.training_data import TrainingDataError
@@ -39,7 +41,7 @@ from nlu.types import IntentRecognizer
 from storage import flow_drafts, flow_versions, nlu_versions, site_texts
 from storage.content_cache import ContentCache
 from storage.database import create_engine, is_sqlite, normalise_url, session_factory
-from storage.migrate import upgrade_async
+from storage.migrate import serialise_start, upgrade_async
 from storage.seed import ensure_default_topics, seed_demo
 from storage.web_chat import signing_key
 
@@ -170,7 +172,11 @@ def services_factory(settings: Settings) -> ServicesForTurn:
         session: AsyncSession | Callable[[], AsyncSession], channel: str
     ) -> StoreServices:
         return StoreServices(
-            session, channel, publish_ideas=not settings.ideas_need_approval, content=content
+            session,
+            channel,
+            publish_ideas=not settings.ideas_need_approval,
+            content=content,
+            report_radius_m=settings.report_duplicate_radius_m,
         )
 
     return services_for
@@ -203,6 +209,7 @@ async def prepare_database(
     sessions = session_factory(engine)
     now = datetime.now(UTC)
     async with sessions() as session, session.begin():
+        await serialise_start(session)  # other processes starting now wait here
         await flow_versions.publish_shipped(
             session, [(flow_id, source) for flow_id, _, source in shipped], now
         )
@@ -276,6 +283,14 @@ async def _assemble(
         default_language=settings.default_language,
         formal=settings.formal,
         variables=settings.variables(),
+        decision=DecisionSettings(
+            act=settings.nlu_act_confidence,
+            margin=settings.nlu_act_margin,
+            ask=settings.nlu_ask_confidence,
+        ),
+        numbered_channels=frozenset(
+            name for name, adapter in adapters.items() if not adapter.capabilities.buttons
+        ),
     )
     served = Served()
     dispatcher = Dispatcher(
@@ -336,6 +351,7 @@ async def chat_runtime(
         new_sessions=RateLimiter(settings.web_chat_sessions_per_address),
         streams=StreamSlots(MAX_STREAMS_PER_SESSION, settings.web_chat_streams_per_address),
         frontend_secret=_secret(settings.web_chat_frontend_secret),
+        queue=dispatcher.handle if CALLBACK_CHANNEL in adapters else None,
     )
 
 

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     formal: bool = Field(True, description="German 'Sie'; false switches to 'du'")
     privacy_contact: str = "datenschutz@musterstadt.example"
     privacy_version: str = "2026-11"
+    contact_name: str = Field(
+        "", description="who helps with what the chat cannot, e.g. 'das Bürgerbüro'"
+    )
+    contact_phone: str = Field("", description="their phone number, e.g. 115")
+    contact_url: str = Field("", description="their web page")
     demo_data: Literal["auto", "true", "false"] = Field(
         "auto", description="auto: load the demo town into a new SQLite database"
     )
@@ -49,10 +54,22 @@ class Settings(BaseSettings):
         " how long topics and consultations changed by another process may show as before",
     )
 
-    nlu_backend: Literal["embedded", "rasa"] = "embedded"
+    nlu_backend: Literal["embedded", "rasa", "embeddings"] = "embedded"
     nlu_data: Path | None = Field(None, description="training data instead of the shipped data")
     nlu_cache_dir: Path | None = Path("./data/nlu-cache")
     nlu_threshold: float | None = None
+    nlu_act_confidence: float = Field(
+        0.5, ge=0, le=1, description="act on a recognised wish from this confidence on"
+    )
+    nlu_act_margin: float = Field(
+        0.6,
+        ge=0,
+        le=1,
+        description="and when it leads the second-best wish by this much; else ask which was meant",
+    )
+    nlu_ask_confidence: float = Field(
+        0.4, ge=0, le=1, description="below this, say 'not understood' instead of asking"
+    )
     rasa_url: str | None = None
     rasa_timeout: float = 2.0
 
@@ -80,6 +97,17 @@ class Settings(BaseSettings):
     )
     web_body_timeout: float = Field(
         30.0, gt=0, description="seconds a client may take to send a request's body"
+    )
+    trusted_proxies: str = Field(
+        "127.0.0.1,::1",
+        description="comma-separated addresses or networks (e.g. 10.0.0.0/8) of reverse proxies"
+        " whose X-Forwarded-For / X-Real-IP name the client; empty: trust none",
+    )
+    metrics_enabled: bool = Field(
+        False, description="serve Prometheus metrics at /metrics (needs metrics_token)"
+    )
+    metrics_token: SecretStr | None = Field(
+        None, description="bearer token a scraper must send for /metrics"
     )
     open_data_licence: str = Field(
         "CC BY 4.0", description="licence named in open-data exports (or dl-de/by-2-0)"
@@ -150,6 +178,11 @@ class Settings(BaseSettings):
         description="a message for a web chat whose page stays closed this long is given up"
         " (counted as not reachable)",
     )
+    callback_url: str | None = Field(
+        None,
+        description="where Rasa's callback channel (POST /webhooks/callback/webhook) sends the"
+        " bot's replies; unset: the channel is off",
+    )
 
     delivery_batch: int = Field(50, description="chats a delivery worker claims at once")
     delivery_parallel: int = Field(32, description="chats a delivery worker serves at once")
@@ -197,10 +230,32 @@ class Settings(BaseSettings):
         description="forget a chat partner who never consented and left nothing after this"
         " many idle days",
     )
+    retention_unclear_message_days: float = Field(
+        90.0,
+        gt=0,
+        description="keep messages the bot asked about or did not understand this many days",
+    )
     retention_inactive_citizen_days: float | None = Field(
         None,
         gt=0,
         description="erase citizens not heard from for this many days; unset: keep them",
+    )
+    retention_report_details_days: float = Field(
+        365.0,
+        gt=0,
+        description="remove description, place, position and photos of a report this many "
+        "days after it was closed (category, status and dates stay)",
+    )
+    report_duplicate_radius_m: float = Field(
+        50.0,
+        gt=0,
+        description="open reports of the same category this close (metres) are offered as the"
+        " same problem",
+    )
+    open311_api_key: SecretStr | None = Field(
+        default=None,
+        description="the key apps must send to create reports through Open311; unset: the "
+        "Open311 interface only reads",
     )
 
     log_level: str = "INFO"
@@ -260,6 +315,9 @@ class Settings(BaseSettings):
             "town": self.town,
             "privacy_contact": self.privacy_contact,
             "privacy_version": self.privacy_version,
+            "contact_name": self.contact_name,
+            "contact_phone": self.contact_phone,
+            "contact_url": self.contact_url,
         }
 
     def public_view(self) -> dict[str, Any]:

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -21,10 +20,12 @@ from bot.conversations import Conversations, Known
 from bot.delivery.payloads import reply_to_payload
 from bot.locks import KeyedLocks
 from bot.messages import ConversationKey, InboundMessage, clean_text
-from flows import engine
+from bot.newcomers import NEWCOMER, NewcomerServices, TurnServices
+from bot.runtime import metrics
+from flows import engine, opening
 from flows.library import FlowLibrary
-from flows.ports import Ports
 from flows.types import ConversationState, Option, Reply, TurnContext, UserInput
+from nlu.decision import DecisionSettings
 from nlu.types import IntentRecognizer
 from storage import conversations, inbound, outbox, reachability
 from storage.conversations import StaleConversation
@@ -49,14 +50,11 @@ class DispatchSettings:
     default_language: str = "de"
     formal: bool = True
     variables: dict[str, str] = field(default_factory=dict)
-
-
-class TurnServices(Ports, Protocol):
-    """The store for one turn: it opens its session on first use, and tells whether the
-    citizen was erased in this turn (their conversation must not be saved again)."""
-
-    erased: bool
-    opened_session: AsyncSession | None
+    # when the engine acts on a recognised wish, asks which was meant, or falls back
+    decision: DecisionSettings = field(default_factory=DecisionSettings)
+    # channels that show options as a numbered list instead of buttons (terminal, Matrix):
+    # there a typed "2" picks the second option even where free text is asked
+    numbered_channels: frozenset[str] = frozenset()
 
 
 ServicesFactory = Callable[[Callable[[], AsyncSession], str], TurnServices]
@@ -106,7 +104,9 @@ class Dispatcher:
     async def handle(self, message: InboundMessage) -> list[int]:
         """The outbox route: the replies are queued with the turn; returns their outbox ids
         (none for a message seen before)."""
+        started = metrics.clock()
         queued = (await self._serialised(message, queue=True)).queued
+        metrics.turn_done(message.key.channel, started)
         if queued:
             self._on_commit()
         return queued
@@ -117,7 +117,10 @@ class Dispatcher:
 
     async def answer(self, message: InboundMessage) -> list[Reply]:
         """The direct route: the replies, returned once the turn is committed."""
-        return (await self._serialised(message, queue=False)).replies
+        started = metrics.clock()
+        replies = (await self._serialised(message, queue=False)).replies
+        metrics.turn_done(message.key.channel, started, len(replies))
+        return replies
 
     async def _serialised(self, message: InboundMessage, *, queue: bool) -> _Outcome:
         key = message.key
@@ -171,7 +174,7 @@ class Dispatcher:
                 known = await self.conversations.load(eager, message, now)
             else:
                 known = await self.conversations.load_alone(message, now)
-        elif eager is not None and not message.group_chat:
+        elif eager is not None and not message.group_chat and known.citizen_id != NEWCOMER:
             # memory cannot know that a delivery found the chat blocked meanwhile; writing
             # to the bot directly proves it may write back
             await reachability.unblock_on_contact(eager, key.channel, key.user)
@@ -184,11 +187,27 @@ class Dispatcher:
             language_hint=message.language_hint,
             group_chat=message.group_chat,
             formal=self._settings.formal,
+            numbered=key.channel in self._settings.numbered_channels,
             variables=self._settings.variables,
+            decision=self._settings.decision,
         )
         services = self._services(lambda: eager or self._sessions(), key.channel)
+        newcomer = None
+        if known.citizen_id == NEWCOMER:
+            # the citizen is created in this turn's transaction only if the turn needs one
+            newcomer = NewcomerServices(
+                services,
+                lambda: eager or self._sessions(),
+                lambda session, language: self.conversations.enrol(session, message, language, now),
+                state,
+                now,
+            )
+            services = newcomer
         try:
             turn = await engine.advance(state, user_input, ctx, self._library(), services)
+            citizen_id = known.citizen_id
+            if newcomer is not None:
+                citizen_id = await newcomer.outcome(turn.state)
             session = services.opened_session or eager
             replies = list(turn.replies)
             if services.erased:
@@ -199,9 +218,16 @@ class Dispatcher:
                     await session.commit()
                 return _Outcome(replies, queued)
             new_state = turn.state.to_json()
+            if citizen_id == NEWCOMER:
+                # nothing worth keeping: no rows; the replies go to the chat's address
+                queued = await self._queue(session, key, None, replies, "reply") if queue else []
+                await self.conversations.keep_newcomer(eager, key, new_state, known, now)
+                if eager is not None:
+                    await eager.commit()  # the dedupe claim, the replies and the position
+                return _Outcome(replies, queued)
             row = conversations.state_row(
                 (key.channel, key.chat, key.user),
-                citizen_id=known.citizen_id,
+                citizen_id=citizen_id,
                 state=new_state,
                 now=now,
                 read_version=known.version,
@@ -211,7 +237,7 @@ class Dispatcher:
                 # the step wrote data, or the turn must: one commit for all of it
                 await self.conversations.save(session, row)
                 if queue:
-                    queued = await self._queue(session, key, known.citizen_id, replies, "reply")
+                    queued = await self._queue(session, key, citizen_id, replies, "reply")
                 await session.commit()
             else:
                 if session is not None:
@@ -220,7 +246,7 @@ class Dispatcher:
         finally:
             if services.opened_session is not None and services.opened_session is not eager:
                 await services.opened_session.close()
-        self.conversations.keep(key, known.citizen_id, new_state, known.version + 1)
+        self.conversations.keep(key, citizen_id, new_state, known.version + 1)
         return _Outcome(replies, queued)
 
     async def _understand(
@@ -231,7 +257,12 @@ class Dispatcher:
         pressed = pressed_choice(message, text, state)
         if pressed is not None:
             return pressed
-        return UserInput(text=text, nlu=await self._recognizer.parse(text, state.language))
+        if message.understood is not None:
+            return UserInput(text=text, nlu=message.understood)
+        # "hallo, wann hat …?" is understood by its request, not by the greeting
+        nlu = await opening.parse_past_greeting(self._recognizer, text, state.language)
+        metrics.count_understanding(nlu, self._settings.decision)
+        return UserInput(text=text, nlu=nlu)
 
     async def _queue(
         self,

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from flows.types import Reply
+from flows.types import Location, Reply
+from nlu.types import NluResult
 
 # a str can hold halves of UTF-16 pairs (JSON's "\ud800", bytes read with surrogateescape);
 # neither UTF-8 nor the databases can store them
@@ -45,7 +46,11 @@ class InboundMessage:
     choice: str | None = None
     platform_id: str | None = None  # for dedupe; None where the channel has no ids
     language_hint: str | None = None
+    # what the channel already understood (Rasa's "/intent{json}" payloads): not recognised again
+    understood: NluResult | None = None
     group_chat: bool = False
+    # a shared position (Telegram's location, Matrix's m.location, the browser's geolocation)
+    location: Location | None = None
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 

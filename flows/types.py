@@ -39,15 +39,29 @@ class Reply:
     text: str
     options: tuple[Option, ...] = ()
     attachment: Attachment | None = None
+    # what else the question takes besides text ("location"): a channel that can send it
+    # offers a way to (the web chat's "📍 Standort senden"); the others ignore it
+    accepts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Location:
+    """A position the citizen shared (a messenger's location, the browser's geolocation).
+    Channels pass on what they got; the step that takes it checks the ranges."""
+
+    latitude: float
+    longitude: float
 
 
 @dataclass(frozen=True)
 class UserInput:
-    """What the citizen sent: free text, or the value of an option they picked."""
+    """What the citizen sent: free text, or the value of an option they picked, or a
+    shared position."""
 
     text: str
     choice: str | None = None
     nlu: NluResult | None = None
+    location: Location | None = None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
+from nlu.decision import Decision, DecisionSettings, decide
 from nlu.evaluation import evaluate, format_report
 from nlu.training_data import TrainingDataError, data_files, load_training_data
 from nlu.types import BACKENDS, NluResult, TeachableRecognizer
@@ -24,9 +25,13 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     group = subparsers.add_parser("nlu", help="intent recognition: predict, evaluate, train")
     commands = group.add_subparsers(dest="nlu_command", required=True)
 
-    predict = commands.add_parser("predict", help="read messages from stdin, print JSON lines")
+    predict = commands.add_parser(
+        "predict", help="messages as arguments or lines on stdin; prints JSON lines"
+    )
+    predict.add_argument("messages", nargs="*", help="messages (default: read stdin)")
     _data_option(predict)
     _backend_options(predict)
+    _decision_options(predict)
     predict.set_defaults(func=run_predict)
 
     check = commands.add_parser("evaluate", help="score on a Rasa-format test file")
@@ -46,6 +51,9 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
 
     validate = commands.add_parser("validate", help="check the training data, by file and line")
     _data_option(validate)
+    validate.add_argument(
+        "--strict", action="store_true", help="fail (exit code 1) on warnings too"
+    )
     validate.set_defaults(func=run_validate)
 
 
@@ -63,28 +71,60 @@ def _backend_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backend", choices=BACKENDS, default="embedded")
     parser.add_argument("--rasa-url", help="Rasa server, e.g. http://127.0.0.1:5005")
     parser.add_argument("--threshold", type=float, help="confidence below which: nlu_fallback")
+    parser.add_argument(
+        "--cache-dir", type=Path, help="keep trained models (and example embeddings) here"
+    )
+
+
+def _decision_options(parser: argparse.ArgumentParser) -> None:
+    defaults = DecisionSettings()
+    parser.add_argument(
+        "--act", type=float, default=defaults.act, help="least confidence to act on an intent"
+    )
+    parser.add_argument(
+        "--margin", type=float, default=defaults.margin, help="least lead over the second"
+    )
+    parser.add_argument(
+        "--ask", type=float, default=defaults.ask, help="least confidence to ask, else fallback"
+    )
 
 
 def run_predict(args: argparse.Namespace, stdin: TextIO | None = None) -> int:
-    """One JSON object per input line: text, intent, confidence, entities, language and the
-    ranking of the best intents with their calibrated confidences."""
+    """One JSON object per message: text, intent, confidence, entities, language, the
+    ranking of the best intents with their calibrated confidences, and what the bot would
+    do at the top of a conversation (act, ask with candidates, or fall back)."""
     recognizer = _recognizer(args)
     if recognizer is None:
         return 2
-    source = stdin if stdin is not None else sys.stdin
+    settings = DecisionSettings(
+        act=getattr(args, "act", DecisionSettings.act),
+        margin=getattr(args, "margin", DecisionSettings.margin),
+        ask=getattr(args, "ask", DecisionSettings.ask),
+    )
+    given: list[str] = list(getattr(args, "messages", None) or [])
+    source = given if given else (stdin if stdin is not None else sys.stdin)
 
     async def answer_all() -> None:
         for line in source:
             result = await recognizer.parse(line.rstrip("\r\n"))
-            print(json.dumps(result_as_json(result), ensure_ascii=False), flush=True)
+            shown = result_as_json(result, decide(result.ranking, settings))
+            print(json.dumps(shown, ensure_ascii=False), flush=True)
         await _close(recognizer)
 
     asyncio.run(answer_all())
     return 0
 
 
-def result_as_json(result: NluResult) -> dict[str, object]:
-    """The JSON shape `predict` prints."""
+def result_as_json(result: NluResult, decision: Decision | None = None) -> dict[str, object]:
+    """The JSON shape `predict` prints; with the decision when one is given."""
+    shown = _result_fields(result)
+    if decision is not None:
+        shown["decision"] = decision.kind
+        shown["candidates"] = list(decision.candidates)
+    return shown
+
+
+def _result_fields(result: NluResult) -> dict[str, object]:
     return {
         "text": result.text,
         "intent": result.intent,
@@ -167,7 +207,9 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    """Exit 0 and a summary when the data is fine; 1 and every problem by file:line if not."""
+    """Exit 0 and a summary when the data is fine; 1 and every problem by file:line if not.
+    What was read but is not used (Rasa's dialogue sections, metadata) is listed as notes.
+    Warnings (missing registers, near-duplicates across intents) fail only with --strict."""
     try:
         data = load_training_data(args.data)
     except TrainingDataError as error:
@@ -180,7 +222,19 @@ def run_validate(args: argparse.Namespace) -> int:
     for entity, values in sorted(data.lookups.items()):
         print(f"  lookup {entity}: {len(values)} values")
     print(f"  synonyms: {sum(len(v) for v in data.synonyms.values())} names")
-    return 0
+    for note in data.notes:
+        print(f"note: {note}")
+    from nlu.data_warnings import data_warnings, register_rules
+
+    warnings = data_warnings(data)
+    for warning in warnings:
+        print(f"warning: {warning}")
+    rules = register_rules(warnings)
+    if rules:
+        print("how each register named above is found:")
+        for rule in rules:
+            print(f"  {rule}")
+    return 1 if warnings and getattr(args, "strict", False) else 0
 
 
 def _recognizer(args: argparse.Namespace) -> TeachableRecognizer | None:
@@ -192,6 +246,7 @@ def _recognizer(args: argparse.Namespace) -> TeachableRecognizer | None:
             data_paths=args.data,
             rasa_url=args.rasa_url,
             threshold=args.threshold,
+            cache_dir=getattr(args, "cache_dir", None),
         )
     except TrainingDataError as error:
         print(error, file=sys.stderr)

@@ -1,13 +1,17 @@
-"""Build the configured recogniser: the embedded model, or a Rasa server with it as fallback."""
+"""Build the configured recogniser: the embedded model, a Rasa server or sentence embeddings,
+the latter two with the embedded model as their fallback."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 from nlu.embedded import DEFAULT_THRESHOLD, EmbeddedRecognizer
 from nlu.rasa_http import DEFAULT_URL, RasaHttpRecognizer
 from nlu.types import BACKENDS, TeachableRecognizer
+
+log = logging.getLogger(__name__)
 
 
 def create_recognizer(
@@ -18,18 +22,29 @@ def create_recognizer(
     timeout: float = 2.0,
     threshold: float | None = None,
 ) -> TeachableRecognizer:
-    """A recogniser for `backend` ("embedded" or "rasa").
+    """A recogniser for `backend` ("embedded", "rasa" or "embeddings").
 
     `data_paths` None means the shipped data (nlu/data/); a directory means every *.yml
     below it. The Rasa backend trains the embedded model too and answers from it whenever
-    the server is down, slow or failing. Raises TrainingDataError for broken data and
-    ValueError for an unknown backend.
+    the server is down, slow or failing. The embeddings backend needs the `embeddings` extra;
+    without it the embedded model serves, and a warning says so. Raises TrainingDataError
+    for broken data and ValueError for an unknown backend.
     """
     if backend not in BACKENDS:
         raise ValueError(f"unknown NLU backend {backend!r}; use one of {', '.join(BACKENDS)}")
     embedded = EmbeddedRecognizer(data_paths, cache_dir=cache_dir, threshold=threshold)
     if backend == "embedded":
         return embedded
+    if backend == "embeddings":
+        from nlu.embeddings import EmbeddingRecognizer, available
+
+        if not available():
+            log.warning(
+                "NLU backend 'embeddings' needs: pip install 'mitreden[embeddings]';"
+                " answering from the embedded model"
+            )
+            return embedded
+        return EmbeddingRecognizer(embedded, threshold=threshold, cache_dir=cache_dir)
     return RasaHttpRecognizer(
         rasa_url or DEFAULT_URL,
         finder=embedded.loaded.finder,

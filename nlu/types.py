@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 FALLBACK_INTENT = "nlu_fallback"
-BACKENDS = ("embedded", "rasa")
+BACKENDS = ("embedded", "rasa", "embeddings")
 
 INTENTS: tuple[str, ...] = (
     "greet",
@@ -18,6 +18,7 @@ INTENTS: tuple[str, ...] = (
     "deny",
     "cancel",
     "ask_question",
+    "report_problem",
     "list_consultations",
     "join_consultation",
     "propose_idea",
@@ -27,6 +28,10 @@ INTENTS: tuple[str, ...] = (
     "my_contributions",
     "delete_my_data",
     "follow_paper",
+    "see_results",
+    "export_my_data",
+    "support_idea",
+    "switch_language",
     "out_of_scope",
 )
 

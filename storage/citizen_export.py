@@ -19,6 +19,7 @@ from storage.models.civic import (
     Subscription,
 )
 from storage.models.core import ChannelIdentity, Citizen, Conversation, OutboxMessage
+from storage.models.understanding import UnclearMessage
 from storage.questions import questions_of
 from storage.topics import topics_by_id
 
@@ -84,6 +85,16 @@ async def citizen_data(session: AsyncSession, citizen_id: int, now: datetime) ->
             for r in await _rows(session, ConsentRecord, citizen_id)
         ],
         "messages": await _messages(session, citizen_id),
+        "messages_not_understood": [
+            {
+                "text": m.text,
+                "language": m.language,
+                "guessed_intent": m.guessed,
+                "chosen_intent": m.chosen,
+                "created_at": _when(m.created_at),
+            }
+            for m in await _rows(session, UnclearMessage, citizen_id)
+        ],
     }
 
 

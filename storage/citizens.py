@@ -20,6 +20,8 @@ from storage.models.civic import (
     Subscription,
 )
 from storage.models.core import ChannelIdentity, Citizen, Conversation, OutboxMessage
+from storage.models.reports import Report, ReportFollower
+from storage.models.understanding import UnclearMessage
 
 
 async def get_citizen(session: AsyncSession, citizen_id: int) -> Citizen | None:
@@ -66,8 +68,9 @@ _ADD_CONSENT = insert(cast(Table, ConsentRecord.__table__))
 async def erase_citizen(session: AsyncSession, citizen_id: int) -> bool:
     """Deletes the person and everything that points to them; keeps contributions anonymised.
 
-    Gone: the citizen row, channel identities, conversations, subscriptions, consent records
-    and every outbox message to them (pending or sent). Unlinked: ideas, questions,
+    Gone: the citizen row, channel identities, conversations, subscriptions, consent records,
+    the messages the bot did not understand, the reports they follow and every outbox
+    message to them (pending or sent). Unlinked: ideas, questions, problem reports,
     participations with their answers, and supports (so support counts stay right).
     False when there was no such citizen.
     """
@@ -75,11 +78,12 @@ async def erase_citizen(session: AsyncSession, citizen_id: int) -> bool:
         return False
     # explicit statements rather than ON DELETE rules, so the outcome does not depend on
     # SQLite's foreign_keys pragma being switched on for this connection
-    for model in (Idea, Question, Participation, IdeaSupport):
+    for model in (Idea, Question, Participation, IdeaSupport, Report):
         await session.execute(
             update(model).where(model.citizen_id == citizen_id).values(citizen_id=None)
         )
-    for owned in (OutboxMessage, Conversation, Subscription, ConsentRecord, ChannelIdentity):
+    owned_models = (OutboxMessage, Conversation, Subscription, ConsentRecord, ChannelIdentity)
+    for owned in (*owned_models, UnclearMessage, ReportFollower):
         await session.execute(delete(owned).where(owned.citizen_id == citizen_id))
     # the ORM statements also update or forget objects this session loaded earlier, so none
     # is written back over the erasure

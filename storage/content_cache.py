@@ -34,6 +34,7 @@ class TopicEntry:
     slug: str
     name_de: str
     name_en: str
+    keywords: list[str]  # in both languages: citizens' words that mean this topic
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_de

@@ -11,12 +11,24 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import pool, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # any fixed number; PostgreSQL serialises bot processes that start at the same moment
 _UPGRADE_LOCK_ID = 7_262_015
+
+
+# seeding and publishing the shipped flows at start: one process at a time, for the same reason
+_START_LOCK_ID = 7_262_017
+
+
+async def serialise_start(session: AsyncSession) -> None:
+    """Inside the start-up transaction: processes starting at the same moment seed and
+    publish one after the other, each seeing what the one before stored."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _START_LOCK_ID})
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -19,6 +19,7 @@ from storage.models.civic import (
 )
 from storage.models.core import Citizen, Conversation, OutboxMessage
 from storage.models.delivery import Announcement
+from storage.models.reports import Report, ReportFollower
 from storage.outbox import CANCELLED, FAILED, SENT
 
 
@@ -62,7 +63,16 @@ async def idle_anonymous_citizens(session: AsyncSession, before: datetime, limit
     contribution, subscription or consent record (a visitor who only looked around)."""
     owns_something = [
         exists().where(model.citizen_id == Citizen.id)
-        for model in (Idea, Question, Participation, IdeaSupport, Subscription, ConsentRecord)
+        for model in (
+            Idea,
+            Question,
+            Participation,
+            IdeaSupport,
+            Subscription,
+            ConsentRecord,
+            Report,
+            ReportFollower,
+        )
     ]
     query = (
         select(Citizen.id)

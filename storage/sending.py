@@ -191,9 +191,11 @@ async def mark_sent(session: AsyncSession, message_id: int, now: datetime) -> No
 
 
 async def retry_later(session: AsyncSession, message_id: int, at: datetime, error: str) -> None:
+    """Back to pending, unless it settled meanwhile: a web chat page open in another
+    process may have fetched it (storage/web_chat.py `mark_handed_over`)."""
     await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
+        .where(OutboxMessage.id == message_id, OutboxMessage.state.in_(IN_FLIGHT))
         .values(state=PENDING, next_attempt_at=at, last_error=error[:2000])
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 
 from bot.channels.base import Capabilities, ChannelAdapter, InboundSink, SendResult
 from bot.messages import Outbound
@@ -22,7 +22,16 @@ MAX_REPLY_CHARS = 100_000  # a page shows any length; the data export is the lon
 # The worker looks again now and then, for pages open in another process.
 CLOSED_PAGE_RETRY_SECONDS = 600.0
 
-Stream = asyncio.Queue[Outbound | None]
+
+class Wake:
+    """Put in a stream when a message for its page waits in the outbox (queued by another
+    process): the stream reads it from there."""
+
+
+WAKE = Wake()
+Stream = asyncio.Queue[Outbound | Wake | None]
+# where several processes share the store: tells them all that a message waits for a page
+Elsewhere = Callable[[str], Awaitable[None]]
 
 
 class WebChannel:
@@ -31,6 +40,7 @@ class WebChannel:
 
     def __init__(self) -> None:
         self._streams: dict[str, set[Stream]] = {}
+        self.elsewhere: Elsewhere | None = None
 
     async def start(self, sink: InboundSink) -> None:
         """Messages come in through the web server's routes, not through a sink."""
@@ -47,10 +57,17 @@ class WebChannel:
     async def send(self, message: Outbound) -> SendResult:
         streams = self._streams.get(message.address)
         if not streams:
+            if self.elsewhere is not None:  # a page may be open in another process
+                await self.elsewhere(message.address)
             return SendResult("retry", "no page open", retry_after=CLOSED_PAGE_RETRY_SECONDS)
         for stream in streams:
             stream.put_nowait(message)
         return SendResult.sent()
+
+    def wake(self, address: str) -> None:
+        """A message for this address waits in the outbox: its open pages fetch it."""
+        for stream in self._streams.get(address, ()):
+            stream.put_nowait(WAKE)
 
     def open_count(self, address: str) -> int:
         return len(self._streams.get(address, ()))

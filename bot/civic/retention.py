@@ -7,6 +7,10 @@
 - with `retention_inactive_citizen_days` set: citizens not heard from for that long, erased
   exactly as if they had asked for it (storage/citizens.py);
 - chat partners who never consented and own nothing, idle `retention_anonymous_citizen_days`;
+- messages the bot asked about or did not understand, after
+  `retention_unclear_message_days`;
+- description, place, position and photos of problem reports closed longer ago than
+  `retention_report_details_days` (category, status and dates stay for the figures);
 - web chat messages no page fetched within `web_chat_delivery_days` are given up first
   (failed, "not reachable"), so announcements finish and retention can remove them.
 """
@@ -21,8 +25,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from storage import inbound
+from storage import inbound, unclear_messages
 from storage.citizens import erase_citizen
+from storage.reports.privacy import forget_closed_report_details
 from storage.retention import (
     forget_finished_deliveries,
     forget_idle_conversations,
@@ -48,6 +53,8 @@ class RetentionPolicy:
     inactive_citizens: timedelta | None
     anonymous_citizens: timedelta = timedelta(days=30)
     web_chat_deliveries: timedelta = timedelta(days=14)
+    unclear_messages: timedelta = timedelta(days=90)
+    report_details: timedelta = timedelta(days=365)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RetentionPolicy:
@@ -59,6 +66,8 @@ class RetentionPolicy:
             inactive_citizens=timedelta(days=inactive) if inactive else None,
             anonymous_citizens=timedelta(days=settings.retention_anonymous_citizen_days),
             web_chat_deliveries=timedelta(days=settings.web_chat_delivery_days),
+            unclear_messages=timedelta(days=settings.retention_unclear_message_days),
+            report_details=timedelta(days=settings.retention_report_details_days),
         )
 
 
@@ -70,6 +79,8 @@ class RetentionReport:
     citizens: int = 0
     anonymous: int = 0  # chat partners who never consented and left nothing
     unreachable: int = 0  # web chat messages given up
+    unclear: int = 0  # messages the bot asked about or did not understand
+    report_details: int = 0  # closed reports whose description and place were removed
 
 
 async def apply_retention(
@@ -88,7 +99,20 @@ async def apply_retention(
     if policy.inactive_citizens is not None:
         erased = await _erase_all(sessions, inactive_citizens, now - policy.inactive_citizens)
     anonymous = await _erase_all(sessions, idle_anonymous_citizens, now - policy.anonymous_citizens)
-    report = RetentionReport(conversations, deliveries, ids, erased, anonymous, unreachable)
+    async with sessions() as session, session.begin():
+        unclear = await unclear_messages.forget_before(session, now - policy.unclear_messages)
+    async with sessions() as session, session.begin():
+        details = await forget_closed_report_details(session, now - policy.report_details)
+    report = RetentionReport(
+        conversations,
+        deliveries,
+        ids,
+        erased,
+        anonymous,
+        unreachable,
+        unclear=unclear,
+        report_details=details,
+    )
     if any((conversations, deliveries, ids, erased, anonymous, unreachable)):
         log.info(
             "retention: deleted %d conversations, %d delivered messages, %d message ids, "

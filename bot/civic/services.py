@@ -16,9 +16,11 @@ from bot.civic.council.port import StoreCouncil
 from bot.civic.ideas.port import StoreIdeas
 from bot.civic.personal_data import StorePersonalData
 from bot.civic.questions.port import StoreQuestions
+from bot.civic.reports import DEFAULT_RADIUS_M, StoreReports
 from bot.civic.subscriptions import StoreSubscriptions
 from bot.civic.topics import StoreTopics
 from bot.civic.turn_store import TurnStore
+from bot.civic.understanding import StoreUnderstanding
 from storage.base import utcnow
 from storage.content_cache import ContentCache
 
@@ -38,6 +40,7 @@ class StoreServices:
         clock: Callable[[], datetime] = utcnow,
         publish_ideas: bool = False,
         content: ContentCache | None = None,
+        report_radius_m: float = DEFAULT_RADIUS_M,
     ) -> None:
         self._store = store = TurnStore(
             session, channel, clock=clock, publish_ideas=publish_ideas, content=content
@@ -46,10 +49,12 @@ class StoreServices:
         self.topics = StoreTopics(store)
         self.consultations = StoreConsultations(store)
         self.questions = StoreQuestions(store)
+        self.reports = StoreReports(store, report_radius_m)
         self.ideas = StoreIdeas(store)
         self.council = StoreCouncil(store)
         self.subscriptions = StoreSubscriptions(store)
         self.personal_data = StorePersonalData(store)
+        self.understanding = StoreUnderstanding(store)
 
     @property
     def opened_session(self) -> AsyncSession | None:

@@ -18,4 +18,7 @@ class StoreTopics:
         self._store = store
 
     async def listed(self, language: str) -> Sequence[TopicView]:
-        return [TopicView(t.slug, t.name(language)) for t in (await self._store.content()).topics]
+        return [
+            TopicView(t.slug, t.name(language), tuple(t.keywords or ()))
+            for t in (await self._store.content()).topics
+        ]

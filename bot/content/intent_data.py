@@ -27,7 +27,6 @@ from nlu.cross_validation import cross_validate
 from nlu.data_problems import Problem, TrainingDataError
 from nlu.embedded import EmbeddedRecognizer, train
 from nlu.evaluation import Evaluation
-from nlu.rasa_http import RasaHttpRecognizer
 from nlu.training_data import (
     SHIPPED_DATA,
     TrainingData,
@@ -296,14 +295,12 @@ async def activate(
 
 
 def embedded_part(recognizer: IntentRecognizer) -> EmbeddedRecognizer | None:
-    """The in-process model of a recogniser: itself, or the fallback of the Rasa client."""
+    """The in-process model of a recogniser: itself, or the fallback of the Rasa client or of
+    the sentence-embedding recogniser."""
     if isinstance(recognizer, EmbeddedRecognizer):
         return recognizer
-    if isinstance(recognizer, RasaHttpRecognizer) and isinstance(
-        recognizer.fallback, EmbeddedRecognizer
-    ):
-        return recognizer.fallback
-    return None
+    fallback = getattr(recognizer, "fallback", None)
+    return fallback if isinstance(fallback, EmbeddedRecognizer) else None
 
 
 def private_copy(recognizer: IntentRecognizer) -> IntentRecognizer:

@@ -14,7 +14,10 @@ from bot.channels.matrix.setup import matrix_channels
 from bot.channels.telegram.setup import telegram_channels
 from bot.channels.web import end_web_streams, web_channels
 from bot.config import Settings
+from bot.delivery.callback import callback_channels
+from bot.delivery.page_signals import signal_pages
 from bot.delivery.reachability import watch_reachability
+from bot.runtime import metrics
 from bot.runtime.leader import Leadership
 from bot.runtime.scheduler import create_scheduler, local_jobs, shared_jobs
 
@@ -28,11 +31,13 @@ def configured_channels(settings: Settings) -> dict[str, ChannelAdapter]:
 
 async def run(settings: Settings) -> int:
     messengers = configured_channels(settings)
-    adapters = {**messengers, **web_channels()}
+    adapters = {**messengers, **web_channels(), **callback_channels(settings)}
     app = await build_app(settings, adapters)
     web = web_server(app)
+    signals = await signal_pages(settings.database_url, adapters)
     watch_reachability(adapters, app.sessions)
     leadership = Leadership(settings.database_url)
+    metrics.watch_leader(lambda: leadership.leading)
     scheduler = create_scheduler(
         shared_jobs(settings, app.sessions), local_jobs(app.sessions, app.recognizer), leadership
     )
@@ -48,6 +53,8 @@ async def run(settings: Settings) -> int:
             file=sys.stderr,
         )
         await leadership.release()
+        if signals is not None:
+            await signals.close()
         await app.close()
         return 1
     await app.start(app.dispatcher.handle_and_forget)
@@ -69,6 +76,8 @@ async def run(settings: Settings) -> int:
     scheduler.shutdown(wait=False)
     await leadership.release()  # another process takes the scheduled jobs over at once
     end_web_streams(adapters)
-    await web.stop()
+    await web.stop()  # requests under way are answered first
+    if signals is not None:
+        await signals.close()
     await app.close()
     return 0

@@ -25,9 +25,11 @@ from bot.civic.consultations.lifecycle import run_consultation_lifecycle
 from bot.civic.council.sync import sync_council
 from bot.civic.retention import RetentionPolicy, apply_retention
 from bot.config import Settings
+from bot.conversations import REMEMBER_SECONDS
 from bot.runtime.leader import Leadership
 from bot.staff.sessions import forget_expired
 from nlu.types import IntentRecognizer
+from storage import newcomer_states
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,7 @@ def shared_jobs(settings: Settings, sessions: async_sessionmaker[AsyncSession]) 
             partial(apply_retention, sessions, RetentionPolicy.from_settings(settings)),
         ),
         Job("staff-sessions", timedelta(hours=1), partial(forget_expired, sessions, settings)),
+        Job("newcomer-positions", timedelta(minutes=5), partial(forget_newcomers, sessions)),
     ]
     if settings.oparl_system_url:
         jobs.append(
@@ -74,6 +77,15 @@ def shared_jobs(settings: Settings, sessions: async_sessionmaker[AsyncSession]) 
             )
         )
     return jobs
+
+
+async def forget_newcomers(sessions: async_sessionmaker[AsyncSession], now: datetime) -> int:
+    """Newcomers' positions unused for longer than a conversation is trusted from memory
+    are of no use to anyone (bot/conversations.py)."""
+    async with sessions() as session, session.begin():
+        return await newcomer_states.forget_before(
+            session, now - timedelta(seconds=REMEMBER_SECONDS)
+        )
 
 
 def local_jobs(

@@ -23,6 +23,8 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("/", "nav.dashboard"),
     NavEntry("/questions", "nav.questions"),
     NavEntry("/ideas", "nav.ideas"),
+    NavEntry("/reports", "nav.reports"),
+    NavEntry("/not-understood", "nav.not_understood"),
     NavEntry("/consultations", "nav.consultations"),
     NavEntry("/decisions", "nav.decisions"),
     NavEntry("/announcements", "nav.announcements"),

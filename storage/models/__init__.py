@@ -33,7 +33,10 @@ from storage.models.council import (
 )
 from storage.models.delivery import Announcement
 from storage.models.lifecycle import ConsultationNotice, ParticipationReminder
+from storage.models.newcomers import NewcomerState
+from storage.models.reports import Report, ReportCategory, ReportFollower, ReportStatusChange
 from storage.models.staff import AuditEntry, LoginThrottle, SiteText, StaffAccount, StaffSession
+from storage.models.understanding import UnclearMessage
 from storage.models.web_chat import WebChatKey
 
 __all__ = [
@@ -57,6 +60,7 @@ __all__ = [
     "IdeaStatusChange",
     "IdeaSupport",
     "LoginThrottle",
+    "NewcomerState",
     "NluDataVersion",
     "OutboxMessage",
     "Participation",
@@ -64,11 +68,16 @@ __all__ = [
     "ParticipationReminder",
     "ProcessedInbound",
     "Question",
+    "Report",
+    "ReportCategory",
+    "ReportFollower",
+    "ReportStatusChange",
     "SiteText",
     "StaffAccount",
     "StaffSession",
     "Subscription",
     "Topic",
+    "UnclearMessage",
     "WebChatKey",
     "decision_consultations",
     "decision_ideas",

@@ -114,3 +114,53 @@ def test_broken_data_is_exit_code_one_not_a_traceback(
     (tmp_path / "x.yml").write_text("nlu: [", encoding="utf-8")
     assert run(["nlu", "train", "--data", str(tmp_path)]) == 1
     assert "not valid YAML" in capsys.readouterr().err
+
+
+def test_validate_shows_rasa_format_problems_and_notes(
+    tiny_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    combined = tiny_data / "combined.yml"
+    combined.write_text(
+        "nlu:\n- intent: thanks\n  examples: |\n    - danke\n    - merci\nrules: []\n",
+        encoding="utf-8",
+    )
+    assert run(["nlu", "validate", "--data", str(tiny_data)]) == 0
+    out = capsys.readouterr().out
+    assert "ok: 2 files, 11 examples" in out
+    assert f"note: {combined}:6: 'rules:' is Rasa's dialogue and is not read here" in out
+    twice = tiny_data / "twice.yml"
+    twice.write_bytes(b"nlu:\n- intent: deny\n  examples: |\n    - n\xf6\n  examples: |\n")
+    assert run(["nlu", "validate", "--data", str(tiny_data)]) == 1
+    err = capsys.readouterr().err
+    assert f"{twice}:4: the file is not UTF-8: byte 0xF6 at offset 41 (line 4, column 8)" in err
+    twice.write_text(
+        "nlu:\n- intent: deny\n  examples: |\n    - nö\n    - no\n  examples: |\n",
+        encoding="utf-8",
+    )
+    assert run(["nlu", "validate", "--data", str(tiny_data)]) == 1
+    assert f"{twice}:6: the key 'examples' is written twice" in capsys.readouterr().err
+
+
+def test_predict_says_what_the_bot_would_do_for_messages_given_as_arguments(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = run(["nlu", "predict", "ich möchte eine idee vorschlagen", ""])
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 0
+    assert [line["text"] for line in lines] == ["ich möchte eine idee vorschlagen", ""]
+    clear, empty = lines
+    assert (clear["intent"], clear["decision"], clear["candidates"]) == ("propose_idea", "act", [])
+    assert (empty["decision"], empty["candidates"]) == ("fallback", [])
+    assert set(clear) >= {"text", "intent", "confidence", "ranking", "decision", "candidates"}
+
+
+def test_predict_asks_when_the_best_two_intents_are_close(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # the margin demanded is larger than any lead: every message with a plausible wish is asked
+    code = run(["nlu", "predict", "--margin", "1.0", "wie ist der stand meiner idee"])
+    line = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert line["decision"] == "ask"
+    assert 1 <= len(line["candidates"]) <= 3
+    assert line["candidates"][0] == line["ranking"][0]["intent"]

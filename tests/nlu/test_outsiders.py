@@ -45,22 +45,21 @@ def answers_to_outsiders(recognizer: EmbeddedRecognizer) -> dict[str, NluResult]
 
 
 def test_outsiders_are_understood(recognizer: EmbeddedRecognizer) -> None:
-    # Floors a little below what was measured once the data and model were final (0.907; de
-    # 0.925, en 0.881; lowest F1 0.769): they keep it from sliding back towards the 0.819
-    # measured before. The issue's targets (0.93, 0.90 per language, 0.85 per intent) are
-    # not reached yet; see docs/nlu.md.
+    # Floors a little below what was measured after the data was extended (0.964; de 0.970,
+    # en 0.952; lowest F1 0.920): they keep it from sliding back towards the 0.819 measured
+    # at first and hold the targets (0.93 overall, 0.90 per language, 0.85 per intent).
     examples = load_training_data([OUTSIDERS]).examples
     answers = answers_to_outsiders(recognizer)
     evaluation = evaluate(examples, lambda text: (answers[text].intent, answers[text].confidence))
     report = format_report(evaluation)
-    assert evaluation.accuracy >= 0.89, report
-    weak = [(s.intent, round(s.f1, 2)) for s in evaluation.scores if s.support and s.f1 < 0.75]
+    assert evaluation.accuracy >= 0.94, report
+    weak = [(s.intent, round(s.f1, 2)) for s in evaluation.scores if s.support and s.f1 < 0.87]
     assert weak == [], report
     missed = {m.text for m in evaluation.misses}
     right: dict[str, list[bool]] = defaultdict(list)
     for example in examples:
         right[detect_language(example.text) or "?"].append(example.text not in missed)
-    for language, floor in (("de", 0.90), ("en", 0.86)):
+    for language, floor in (("de", 0.95), ("en", 0.93)):
         accuracy = sum(right[language]) / len(right[language])
         assert accuracy >= floor, f"{language}: {accuracy:.3f}\n{report}"
 
@@ -68,6 +67,10 @@ def test_outsiders_are_understood(recognizer: EmbeddedRecognizer) -> None:
 def test_a_confidence_means_what_it_says(recognizer: EmbeddedRecognizer) -> None:
     # Of the answers given with about 80 % confidence, about 80 % are right: the gap between
     # confidence and accuracy, averaged over bins, stays small (0.11 before calibration).
+    # Claiming more than it knows makes the bot act on wrong guesses, so that side is held
+    # tight; claiming less only makes it ask more often. The temperature is fitted on the
+    # pessimistic family cross-validation, so where the data covers outsiders' styles well
+    # the model is right more often than it says (0.967 right at 0.895 mean confidence).
     examples = load_training_data([OUTSIDERS]).examples
     answers = answers_to_outsiders(recognizer)
 
@@ -76,4 +79,7 @@ def test_a_confidence_means_what_it_says(recognizer: EmbeddedRecognizer) -> None
         return ranking[0] if ranking else (FALLBACK_INTENT, 0.0)
 
     evaluation = evaluate(examples, best)
-    assert evaluation.calibration_error <= 0.07, format_report(evaluation, show_misses=False)
+    report = format_report(evaluation, show_misses=False)
+    over = sum(b.count * max(0.0, b.mean_confidence - b.accuracy) for b in evaluation.calibration)
+    assert over / evaluation.total <= 0.03, report
+    assert evaluation.calibration_error <= 0.10, report

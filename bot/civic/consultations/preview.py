@@ -29,8 +29,10 @@ from flows.ports.council import CouncilPort
 from flows.ports.ideas import IdeaPort
 from flows.ports.personal_data import PersonalDataPort
 from flows.ports.questions import QuestionPort
+from flows.ports.reports import ReportPort
 from flows.ports.subscriptions import SubscriptionPort
 from flows.ports.topics import TopicPort, TopicView
+from flows.ports.understanding import UnderstandingPort
 from flows.steps.consultation import DONE
 from flows.types import ConversationState, Option, TurnContext, UserInput
 from storage.consultations.spec import ConsultationSpec
@@ -176,10 +178,12 @@ class PreviewPorts:
         self.consultations = OneConsultation(spec, consultation_id, topic_name)
         self.topics: TopicPort = NotOffered("topics")
         self.questions: QuestionPort = NotOffered("questions")
+        self.reports: ReportPort = NotOffered("reports")
         self.ideas: IdeaPort = NotOffered("ideas")
         self.council: CouncilPort = NotOffered("council papers")
         self.subscriptions: SubscriptionPort = NotOffered("subscriptions")
         self.personal_data: PersonalDataPort = NotOffered("personal data")
+        self.understanding: UnderstandingPort = NotOffered("understanding")
 
 
 def _sample_input(

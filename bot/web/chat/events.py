@@ -14,13 +14,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.web import WebChannel
+from bot.channels.web import Wake, WebChannel
 from bot.delivery.payloads import payload_to_reply
 from bot.web.chat.rasa_format import rasa_message
 from flows.types import Reply
 from storage.web_chat import mark_handed_over, messages_for_page
 
-KEEPALIVE_SECONDS = 15.0  # also how often the store is asked, for messages another process queued
+# also how often the store is asked, in case a signal from another process was lost
+KEEPALIVE_SECONDS = 15.0
 RECONNECT_MS = 3000
 
 
@@ -52,6 +53,9 @@ async def event_stream(
                 continue
             if outbound is None:
                 return  # the server is stopping; the page reconnects to the next one
+            if isinstance(outbound, Wake):  # another process queued it: it is in the store
+                waiting = await _from_store(sessions, address, last)
+                continue
             waiting = [(outbound.outbox_id, outbound.reply)]
 
 

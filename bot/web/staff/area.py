@@ -7,7 +7,18 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from bot.web.staff import accounts, audit_log, dashboard, exports, ideas, login, questions, settings
+from bot.web.staff import (
+    accounts,
+    audit_log,
+    dashboard,
+    exports,
+    ideas,
+    login,
+    not_understood,
+    questions,
+    reports,
+    settings,
+)
 
 STATIC = Path(__file__).parent.parent / "static"
 
@@ -18,6 +29,8 @@ def routes() -> list[BaseRoute]:
         *dashboard.routes(),
         *questions.routes(),
         *ideas.routes(),
+        *reports.routes(),
+        *not_understood.routes(),
         *exports.routes(),
         *accounts.routes(),
         *settings.routes(),
