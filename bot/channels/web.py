@@ -41,6 +41,7 @@ class WebChannel:
     def __init__(self) -> None:
         self._streams: dict[str, set[Stream]] = {}
         self.elsewhere: Elsewhere | None = None
+        self._ending = False
 
     async def start(self, sink: InboundSink) -> None:
         """Messages come in through the web server's routes, not through a sink."""
@@ -49,7 +50,9 @@ class WebChannel:
         self.end_streams()
 
     def end_streams(self) -> None:
-        """Tell every open event stream to end, so the web server can shut down."""
+        """Tell every open event stream to end, so the web server can shut down; one
+        opened later (its request came in just before) ends at once."""
+        self._ending = True
         for streams in self._streams.values():
             for stream in streams:
                 stream.put_nowait(None)
@@ -76,6 +79,8 @@ class WebChannel:
     def open_stream(self, address: str) -> Iterator[Stream]:
         """A queue that receives this address's messages while the page listens."""
         stream: Stream = asyncio.Queue()
+        if self._ending:
+            stream.put_nowait(None)
         self._streams.setdefault(address, set()).add(stream)
         try:
             yield stream

@@ -73,9 +73,12 @@ async def run(settings: Settings) -> int:
     )
     await stopped.wait()
     log.info("stopping")
+    web.mark_stopping()  # /readyz: 503 at once
+    # new connections are refused from here on (a proxy retries them on another process)
+    await web.stop_listening(settings.web_stop_delay)
+    end_web_streams(adapters)  # open pages reconnect to another process
     scheduler.shutdown(wait=False)
     await leadership.release()  # another process takes the scheduled jobs over at once
-    end_web_streams(adapters)
     await web.stop()  # requests under way are answered first
     if signals is not None:
         await signals.close()

@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import Iterator
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -31,6 +33,7 @@ from bot.web.client_address import (
 )
 from bot.web.errors import exception_handlers, refuse
 from bot.web.layout import served_paths
+from bot.web.listening import close_listeners, open_listeners
 from bot.web.open311.routes import routes as open311_routes
 from bot.web.ops.health import healthz, readyz
 from bot.web.ops.metrics_page import metrics_page
@@ -102,8 +105,22 @@ class _Server(uvicorn.Server):
         yield  # `mitreden run` owns SIGINT and SIGTERM and stops the server itself
 
 
+# After the listening sockets close, connections taken in last have their request read
+# before the server closes the connections that carry none (idle kept-alive ones).
+SETTLE_SECONDS = 0.2
+
+
+def _settings_value(asgi: Starlette, name: str, default: float) -> float:
+    settings = getattr(getattr(asgi.state, "mitreden", None), "settings", None)
+    return float(getattr(settings, name, default))
+
+
 class WebServer:
-    """uvicorn inside the bot's own event loop, so routes share the bot with the channels."""
+    """uvicorn inside the bot's own event loop, so routes share the bot with the channels.
+
+    Stopping: the listening sockets close first (new connections are refused, and a proxy
+    tries another process), `/readyz` answers 503, requests under way are answered, for at
+    most `web_shutdown_timeout` seconds."""
 
     def __init__(self, asgi: Starlette, host: str, port: int) -> None:
         config = uvicorn.Config(
@@ -115,14 +132,27 @@ class WebServer:
             access_log=False,
             proxy_headers=False,  # which proxies to believe is MITREDEN_TRUSTED_PROXIES' job
             http=http_for(asgi),  # cuts off slow or huge requests (bot/web/request_limits.py)
+            timeout_graceful_shutdown=round(_settings_value(asgi, "web_shutdown_timeout", 30)),
         )
+        self._asgi = asgi
         self._server = _Server(config)
         self._task: asyncio.Task[None] | None = None
+        self._listeners: list[socket.socket] = []
+        self._adopting: set[asyncio.Task[Any]] = set()
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._server.serve())
+        config = self._server.config
+        self._listeners = open_listeners(config.host, config.port, config.backlog)
+        self._asgi.state.stopping = False
+        # uvicorn gets copies: closing them does not close the sockets themselves, which
+        # `stop_listening` closes once their queues are empty
+        copies = [listener.dup() for listener in self._listeners]
+        self._task = asyncio.create_task(self._server.serve(sockets=copies))
         while not self._server.started:
-            if self._task.done():  # the port is taken, say: raise what uvicorn saw
+            if self._task.done():  # raise what uvicorn saw
+                for listener in self._listeners:
+                    listener.close()
+                self._listeners = []
                 self._task.result()
                 raise OSError("the web server could not start")
             await asyncio.sleep(0.01)
@@ -130,14 +160,53 @@ class WebServer:
     @property
     def port(self) -> int:
         """The port actually bound (useful with port 0 in tests)."""
+        for listener in self._listeners:
+            return int(listener.getsockname()[1])
         for server in self._server.servers:
             for sock in server.sockets:
                 return int(sock.getsockname()[1])
         raise RuntimeError("the web server is not listening")
 
+    def mark_stopping(self) -> None:
+        """`/readyz` answers 503 from now on."""
+        self._asgi.state.stopping = True
+
+    async def stop_listening(self, delay: float = 0.0) -> None:
+        """Refuse new connections (after `delay` seconds of `/readyz` answering 503).
+        Connections already taken in are answered."""
+        self.mark_stopping()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if not self._listeners:
+            return
+        for server in getattr(self._server, "servers", []):
+            server.close()  # uvicorn's copies: no longer watched
+        waiting = close_listeners(self._listeners)
+        self._listeners = []
+        loop = asyncio.get_running_loop()
+        for connection in waiting:
+            task = asyncio.create_task(loop.connect_accepted_socket(self._protocol, connection))
+            self._adopting.add(task)
+            task.add_done_callback(self._adopting.discard)
+        await asyncio.sleep(SETTLE_SECONDS)
+
+    def _protocol(self) -> asyncio.Protocol:
+        """uvicorn's HTTP protocol for a connection, as its own server makes it."""
+        server, config = self._server, self._server.config
+        protocol: asyncio.Protocol = config.http_protocol_class(  # type: ignore[call-arg]
+            config=config, server_state=server.server_state, app_state=server.lifespan.state
+        )
+        return protocol
+
     async def stop(self) -> None:
+        """Stop listening, answer the requests under way (for at most
+        `web_shutdown_timeout` seconds), then end."""
+        if self._task is None:
+            return
+        await self.stop_listening()
+        if self._adopting:
+            await asyncio.wait(set(self._adopting))
         self._server.should_exit = True
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None

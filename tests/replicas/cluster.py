@@ -87,17 +87,25 @@ def start_replica(
 
 
 def wait_until_up(replica: Replica) -> None:
+    """Until the process answers `/readyz` with 200 (polled often: starts are awaited a lot)."""
     deadline = time.monotonic() + STARTUP
     while time.monotonic() < deadline:
         if not replica.running():
             raise RuntimeError(f"mitreden run stopped during start-up:\n{replica.log.read_text()}")
         try:
-            if httpx.get(f"{replica.url}/healthz", timeout=2).status_code == 200:
+            if httpx.get(f"{replica.url}/readyz", timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
-        time.sleep(0.05)
+        time.sleep(0.02)
     raise RuntimeError(f"mitreden run did not come up:\n{replica.log.read_text()}")
+
+
+def restart(replica: Replica, database_url: str, nlu_cache: Path) -> Replica:
+    """A new process on the same port (so the proxy's list stays right), once ready."""
+    started = start_replica(database_url, replica.log.parent, nlu_cache, port=replica.port)
+    wait_until_up(started)
+    return started
 
 
 NGINX_CONF = """

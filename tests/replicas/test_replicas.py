@@ -1,30 +1,30 @@
-"""Two or three `mitreden run` processes on one PostgreSQL database behind nginx, which
-sends any request to any process: citizens see one bot."""
+"""Two `mitreden run` processes on one PostgreSQL database behind nginx, which sends any
+request to any process: citizens see one bot, also while processes restart or die (no
+request fails, no message is handled twice or lost)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from storage import outbox
 from storage.database import create_engine, session_factory
-from storage.models import Citizen
+from storage.models import ChannelIdentity
 from tests.replicas.chat_client import client, first_event, say
-from tests.replicas.cluster import Replica
-from tests.replicas.conftest import replicas
+from tests.replicas.cluster import Replica, restart
+from tests.replicas.conftest import Cluster
+from tests.replicas.conversation import keep_page_open, propose_ideas, stored_titles
 
 APOLOGY = "etwas schiefgegangen"
 
 
 @pytest.fixture
-def two(shared_database: str, tmp_path: Path, nlu_cache: Path) -> Iterator[list[Replica]]:
-    with replicas(shared_database, tmp_path, nlu_cache, 2) as started:
-        yield started
+def two(cluster: Cluster) -> list[Replica]:
+    """The module's two processes, addressed directly (not through the proxy)."""
+    return cluster.processes
 
 
 async def test_a_newcomer_picks_from_the_menu_on_another_process(two: list[Replica]) -> None:
@@ -55,10 +55,14 @@ async def test_messages_of_one_chat_sent_to_two_processes_at_once_are_each_answe
     engine = create_engine(shared_database)
     try:
         async with session_factory(engine)() as session:
-            citizens = await session.scalar(select(func.count()).select_from(Citizen))
+            citizens = await session.scalar(
+                select(func.count(func.distinct(ChannelIdentity.citizen_id))).where(
+                    ChannelIdentity.address == "citizen-1"
+                )
+            )
     finally:
         await engine.dispose()
-    assert citizens == 1
+    assert citizens == 1  # the module's other tests share the database
 
 
 async def test_a_page_open_at_one_process_receives_what_another_sends(
@@ -89,3 +93,60 @@ async def test_a_page_open_at_one_process_receives_what_another_sends(
                 assert event["text"] == f"Antwort {number}"
     finally:
         await engine.dispose()
+
+
+SENDERS = 3
+
+
+def stop_and_start_again(cluster: Cluster, number: int) -> int:
+    """SIGTERM, wait for the exit, start it again on its port, wait until ready."""
+    replica = cluster.processes[number]
+    code = replica.stop()
+    cluster.processes[number] = restart(replica, cluster.database_url, cluster.nlu_cache)
+    return code
+
+
+async def test_a_rolling_restart_fails_no_request_and_handles_every_message_once(
+    cluster: Cluster,
+) -> None:
+    enough = asyncio.Event()
+    async with client() as http:
+        names = [f"rolling-{number}" for number in range(SENDERS)]
+        # each citizen's page listens on its event stream the whole time
+        pages = [
+            asyncio.create_task(keep_page_open(http, cluster.proxy.url, name, enough))
+            for name in names
+        ]
+        writing = [
+            asyncio.create_task(propose_ideas(http, cluster.proxy.url, name, enough))
+            for name in names
+        ]
+        codes = []
+        for number in range(len(cluster.processes)):
+            codes.append(await asyncio.to_thread(stop_and_start_again, cluster, number))
+        enough.set()
+        proposed = await asyncio.gather(*writing)  # a failed request fails its sender
+        opened = await asyncio.gather(*pages)
+    assert codes == [0, 0]  # each stopped cleanly
+    assert all(count >= 2 for count in opened)  # the pages moved to another process
+    titles = sorted(title for titles in proposed for title in titles)
+    assert all(proposed)
+    assert await stored_titles(cluster.database_url, "Brunnen rolling-") == titles
+
+
+async def test_a_killed_process_leaves_the_conversation_to_the_other(cluster: Cluster) -> None:
+    async def kill_the_first() -> None:
+        cluster.processes[0].kill()  # SIGKILL: no chance to finish or hand anything over
+
+    done = asyncio.Event()
+    done.set()
+    async with client() as http:
+        # the first process dies between two messages of an idea: the rest of the
+        # conversation (its state is in the store) goes on at the other one
+        proposed = await propose_ideas(
+            http, cluster.proxy.url, "killed-1", done, midway=kill_the_first
+        )
+    cluster.processes[0] = await asyncio.to_thread(
+        restart, cluster.processes[0], cluster.database_url, cluster.nlu_cache
+    )
+    assert await stored_titles(cluster.database_url, "Brunnen killed-1 ") == proposed

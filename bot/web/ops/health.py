@@ -51,6 +51,8 @@ def schema_state(current: frozenset[str], heads: frozenset[str], known: frozense
 
 async def readyz(request: Request) -> Response:
     """200 when this process can serve; 503 with the reason otherwise."""
+    if getattr(request.app.state, "stopping", False):  # a proxy should send elsewhere now
+        return _not_ready("shutting down")
     app: Running = request.app.state.mitreden
     try:
         async with app.sessions() as session:
