@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.channels.base import ChannelAdapter, InboundSink
 from bot.channels.web import CHANNEL as WEB_CHANNEL
 from bot.channels.web import WebChannel
+from bot.civic.photos import PhotoRules
 from bot.civic.services import StoreServices
 from bot.config import Settings
 from bot.content.conversation_tests import BuildBot
@@ -177,9 +178,18 @@ def services_factory(settings: Settings) -> ServicesForTurn:
             publish_ideas=not settings.ideas_need_approval,
             content=content,
             report_radius_m=settings.report_duplicate_radius_m,
+            photo_rules=photo_rules(settings),
         )
 
     return services_for
+
+
+def photo_rules(settings: Settings) -> PhotoRules:
+    return PhotoRules(
+        settings.report_photo_dir,
+        settings.report_photo_max_bytes,
+        settings.report_photo_max_pixels,
+    )
 
 
 def load_shipped_flows(directory: Path | None) -> list[tuple[str, str, str]]:
@@ -352,6 +362,7 @@ async def chat_runtime(
         streams=StreamSlots(MAX_STREAMS_PER_SESSION, settings.web_chat_streams_per_address),
         frontend_secret=_secret(settings.web_chat_frontend_secret),
         queue=dispatcher.handle if CALLBACK_CHANNEL in adapters else None,
+        max_photo_bytes=settings.report_photo_max_bytes,
     )
 
 

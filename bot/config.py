@@ -98,6 +98,15 @@ class Settings(BaseSettings):
     web_body_timeout: float = Field(
         30.0, gt=0, description="seconds a client may take to send a request's body"
     )
+    web_stop_delay: float = Field(
+        0.0,
+        ge=0,
+        description="on SIGTERM, seconds to keep serving while /readyz answers 503, so a load"
+        " balancer that checks readiness (Kubernetes) stops sending first",
+    )
+    web_shutdown_timeout: int = Field(
+        30, ge=1, description="on SIGTERM, seconds requests under way may take to finish"
+    )
     trusted_proxies: str = Field(
         "127.0.0.1,::1",
         description="comma-separated addresses or networks (e.g. 10.0.0.0/8) of reverse proxies"
@@ -251,6 +260,16 @@ class Settings(BaseSettings):
         gt=0,
         description="open reports of the same category this close (metres) are offered as the"
         " same problem",
+    )
+    report_photo_dir: Path = Field(
+        Path("./data/report-photos"),
+        description="where report photos are kept (metadata removed, random names)",
+    )
+    report_photo_max_bytes: int = Field(
+        10_000_000, gt=0, description="the largest photo a citizen may send, in bytes"
+    )
+    report_photo_max_pixels: int = Field(
+        40_000_000, gt=0, description="the most pixels (width × height) a photo may have"
     )
     open311_api_key: SecretStr | None = Field(
         default=None,

@@ -77,8 +77,11 @@ class Conversations:
 
     def recall(self, key: ConversationKey) -> Known | None:
         known = self._fresh(key)
-        if known is not None and known.citizen_id == NEWCOMER and not self._remember:
-            return None  # another process may have made them a citizen: `load` asks the store
+        if known is not None and known.citizen_id == NEWCOMER:
+            # another process (or a turn on another channel) may have made them a citizen
+            # meanwhile, and a newcomer's turn may write nothing that would notice: `load`
+            # asks the store, and finds the remembered position when they are still new
+            return None
         return known
 
     def _fresh(self, key: ConversationKey) -> Known | None:

@@ -259,6 +259,13 @@ class Dispatcher:
             return pressed
         if message.understood is not None:
             return UserInput(text=text, nlu=message.understood)
+        if message.photo is not None:
+            # a picture answers the step that asked for one; a caption is not a new wish
+            return UserInput(text=text, location=message.location, photo=message.photo)
+        if message.location is not None:
+            # a shared position answers the step that asked for a place; its words (a
+            # venue's name, a typed place with it) are that step's, not a new wish
+            return UserInput(text=text, location=message.location)
         # "hallo, wann hat …?" is understood by its request, not by the greeting
         nlu = await opening.parse_past_greeting(self._recognizer, text, state.language)
         metrics.count_understanding(nlu, self._settings.decision)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from flows.types import Location, Reply
+from flows.types import Location, Photo, Reply
 from nlu.types import NluResult
 
 # a str can hold halves of UTF-16 pairs (JSON's "\ud800", bytes read with surrogateescape);
@@ -51,6 +51,9 @@ class InboundMessage:
     group_chat: bool = False
     # a shared position (Telegram's location, Matrix's m.location, the browser's geolocation)
     location: Location | None = None
+    # a picture, already fetched from the platform (Telegram's photo, Matrix's m.image, the
+    # web chat's upload); unchecked bytes until the report's photo step decodes them
+    photo: Photo | None = None
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from flows import builtin_texts, clarify, flow_runner, interrupts, out_of_scope, repair, routing
+from flows import (
+    builtin_texts,
+    clarify,
+    flow_runner,
+    interrupts,
+    locations,
+    out_of_scope,
+    photos,
+    repair,
+    routing,
+)
 from flows.choices import NOTHING
 from flows.definition import FlowDefinition
 from flows.library import FlowLibrary
@@ -126,6 +136,20 @@ async def _handle(run: Run, state: ConversationState, user_input: UserInput) -> 
     if not state.greeted:
         run.language = _first_language(run.ctx, nlu, text)
         await run.ports.citizens.set_language(run.ctx.citizen_id, run.language)
+    if user_input.location is not None and choice is None:
+        # a shared position answers only a question for a place (flows/locations.py)
+        if _keep_position(run, state) and locations.wanted(run.step):
+            await _answer_step(run, user_input, free_text=True)
+        else:
+            locations.not_needed(run, state.options or tuple(main_menu(run)))
+        return
+    if user_input.photo is not None and choice is None:
+        # a picture answers only a question for one (flows/photos.py)
+        if _keep_position(run, state) and photos.wanted(run.step):
+            await _answer_step(run, user_input, free_text=True)
+        else:
+            photos.not_needed(run, state.options or tuple(main_menu(run)))
+        return
     if choice is None and not text.strip():
         run.say(run.text(builtin_texts.EMPTY_MESSAGE), state.options)
         _keep_position(run, state)

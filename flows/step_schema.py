@@ -44,7 +44,12 @@ STEP_FIELDS: dict[str, dict[str, FieldSpec]] = {
         # opening_next (else next) without asking
         "opening_fills": _opt("opening"),
         "opening_next": _opt("step"),
+        # a shared position answers it too: fills `latitude`, `longitude` and the slot
+        # (flows/locations.py)
+        "location": _opt("bool"),
     },
+    # a picture (flows/photos.py), or "Überspringen"; the slot gets a list of photo ids
+    "ask_photo": {"text": _req("text"), "slot": _req("slot"), "next": _opt("step")},
     "ask_choice": {
         "text": _req("text"),
         "slot": _opt("slot"),

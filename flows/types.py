@@ -54,14 +54,25 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Photo:
+    """A picture the citizen sent, as the channel got it (bytes not yet checked): the step
+    that takes it hands it to a port, which decodes, strips and stores it."""
+
+    content: bytes = field(repr=False)
+    content_type: str = ""  # as the channel said ("image/jpeg"); the bytes decide
+    name: str = ""  # the original file name, where the channel has one
+
+
+@dataclass(frozen=True)
 class UserInput:
     """What the citizen sent: free text, or the value of an option they picked, or a
-    shared position."""
+    shared position, or a photo."""
 
     text: str
     choice: str | None = None
     nlu: NluResult | None = None
     location: Location | None = None
+    photo: Photo | None = None
 
 
 @dataclass(frozen=True)

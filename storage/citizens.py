@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Table, bindparam, delete, insert, update
@@ -22,6 +23,7 @@ from storage.models.civic import (
 from storage.models.core import ChannelIdentity, Citizen, Conversation, OutboxMessage
 from storage.models.reports import Report, ReportFollower
 from storage.models.understanding import UnclearMessage
+from storage.reports.privacy import forget_photos_of
 
 
 async def get_citizen(session: AsyncSession, citizen_id: int) -> Citizen | None:
@@ -65,17 +67,23 @@ _UPDATE_CITIZEN = update(_CITIZENS).where(_CITIZENS.c.id == bindparam("who"))
 _ADD_CONSENT = insert(cast(Table, ConsentRecord.__table__))
 
 
-async def erase_citizen(session: AsyncSession, citizen_id: int) -> bool:
+async def erase_citizen(
+    session: AsyncSession, citizen_id: int, photo_dir: Path | None = None
+) -> bool:
     """Deletes the person and everything that points to them; keeps contributions anonymised.
 
     Gone: the citizen row, channel identities, conversations, subscriptions, consent records,
     the messages the bot did not understand, the reports they follow and every outbox
-    message to them (pending or sent). Unlinked: ideas, questions, problem reports,
+    message to them (pending or sent), the photos of their reports staff did not publish
+    (files in `photo_dir` too, after the commit). Unlinked: ideas, questions, problem reports,
     participations with their answers, and supports (so support counts stay right).
     False when there was no such citizen.
     """
     if await session.get(Citizen, citizen_id) is None:
         return False
+    if photo_dir is not None:
+        # photos show where someone was and often who: they go with the person
+        await forget_photos_of(session, citizen_id, photo_dir)
     # explicit statements rather than ON DELETE rules, so the outcome does not depend on
     # SQLite's foreign_keys pragma being switched on for this connection
     for model in (Idea, Question, Participation, IdeaSupport, Report):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from bot.civic.consultations.port import participations_of
 from bot.civic.ideas.port import summaries
@@ -14,8 +15,9 @@ from storage.citizen_export import citizen_data
 
 
 class StorePersonalData:
-    def __init__(self, store: TurnStore) -> None:
+    def __init__(self, store: TurnStore, photo_dir: Path | None = None) -> None:
         self._store = store
+        self._photo_dir = photo_dir  # report photos: erased with the person
 
     async def contributions(self, citizen_id: int, language: str) -> ContributionsView:
         store = self._store
@@ -31,5 +33,5 @@ class StorePersonalData:
         return json.dumps(data, ensure_ascii=False, indent=2)
 
     async def erase(self, citizen_id: int) -> None:
-        await citizens.erase_citizen(self._store.session, citizen_id)
+        await citizens.erase_citizen(self._store.session, citizen_id, self._photo_dir)
         self._store.erased = True

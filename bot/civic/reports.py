@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
+from bot.civic import photos
 from bot.civic.turn_store import TurnStore
-from flows.ports.reports import CategoryView, NewReport, ReportView
-from storage import reports
+from flows.ports.reports import CategoryView, NewReport, ReportView, TakenPhoto
+from flows.types import Photo
+from storage import report_photos, reports
 from storage.models.reports import Report, ReportCategory
 from storage.reports.nearby import possible_duplicates
 
@@ -28,9 +31,15 @@ def _category_view(category: ReportCategory, language: str) -> CategoryView:
 
 
 class StoreReports:
-    def __init__(self, store: TurnStore, radius_m: float = DEFAULT_RADIUS_M) -> None:
+    def __init__(
+        self,
+        store: TurnStore,
+        radius_m: float = DEFAULT_RADIUS_M,
+        photo_rules: photos.PhotoRules | None = None,
+    ) -> None:
         self._store = store
         self._radius_m = radius_m
+        self._photo_rules = photo_rules or photos.PhotoRules()
 
     async def categories(self, language: str) -> Sequence[CategoryView]:
         listed = await reports.categories(self._store.session)
@@ -78,6 +87,7 @@ class StoreReports:
             now=store.clock(),
             latitude=report.latitude,
             longitude=report.longitude,
+            photos=list(report.photos),
         )
         return row.ref or ""
 
@@ -87,3 +97,14 @@ class StoreReports:
         if report is None:
             return False
         return await reports.follow(store.session, report.id, citizen_id, store.clock())
+
+    async def take_photo(self, photo: Photo) -> TakenPhoto:
+        rules = self._photo_rules
+        # decoding a 12-megapixel photo takes a moment: other conversations go on meanwhile
+        cleaned = await asyncio.to_thread(photos.clean, photo.content, rules)
+        if isinstance(cleaned, photos.Refused):
+            return TakenPhoto(refused=cleaned.reason, limit_mb=max(1, rules.max_bytes // 10**6))
+        photo_id = await asyncio.to_thread(
+            report_photos.save, rules.folder, cleaned.content, cleaned.thumbnail
+        )
+        return TakenPhoto(photo_id=photo_id, position=cleaned.position)

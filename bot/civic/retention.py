@@ -21,6 +21,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -55,6 +56,7 @@ class RetentionPolicy:
     web_chat_deliveries: timedelta = timedelta(days=14)
     unclear_messages: timedelta = timedelta(days=90)
     report_details: timedelta = timedelta(days=365)
+    report_photo_dir: Path | None = None  # where the files of report photos are
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RetentionPolicy:
@@ -68,6 +70,7 @@ class RetentionPolicy:
             web_chat_deliveries=timedelta(days=settings.web_chat_delivery_days),
             unclear_messages=timedelta(days=settings.retention_unclear_message_days),
             report_details=timedelta(days=settings.retention_report_details_days),
+            report_photo_dir=settings.report_photo_dir,
         )
 
 
@@ -97,12 +100,18 @@ async def apply_retention(
         ids = await inbound.forget_processed_before(session, now, policy.inbound)
     erased = 0
     if policy.inactive_citizens is not None:
-        erased = await _erase_all(sessions, inactive_citizens, now - policy.inactive_citizens)
-    anonymous = await _erase_all(sessions, idle_anonymous_citizens, now - policy.anonymous_citizens)
+        erased = await _erase_all(
+            sessions, inactive_citizens, now - policy.inactive_citizens, policy.report_photo_dir
+        )
+    anonymous = await _erase_all(
+        sessions, idle_anonymous_citizens, now - policy.anonymous_citizens, policy.report_photo_dir
+    )
     async with sessions() as session, session.begin():
         unclear = await unclear_messages.forget_before(session, now - policy.unclear_messages)
     async with sessions() as session, session.begin():
-        details = await forget_closed_report_details(session, now - policy.report_details)
+        details = await forget_closed_report_details(
+            session, now - policy.report_details, policy.report_photo_dir
+        )
     report = RetentionReport(
         conversations,
         deliveries,
@@ -129,7 +138,10 @@ async def apply_retention(
 
 
 async def _erase_all(
-    sessions: async_sessionmaker[AsyncSession], find: FindCitizens, before: datetime
+    sessions: async_sessionmaker[AsyncSession],
+    find: FindCitizens,
+    before: datetime,
+    photo_dir: Path | None,
 ) -> int:
     """Erase everyone `find` names, in batches; returns how many."""
     erased = 0
@@ -137,6 +149,6 @@ async def _erase_all(
         async with sessions() as session, session.begin():
             batch = await find(session, before, ERASE_BATCH)
             for citizen_id in batch:
-                erased += await erase_citizen(session, citizen_id)
+                erased += await erase_citizen(session, citizen_id, photo_dir)
         if len(batch) < ERASE_BATCH:
             return erased

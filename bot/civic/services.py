@@ -15,6 +15,7 @@ from bot.civic.consultations.port import StoreConsultations
 from bot.civic.council.port import StoreCouncil
 from bot.civic.ideas.port import StoreIdeas
 from bot.civic.personal_data import StorePersonalData
+from bot.civic.photos import PhotoRules
 from bot.civic.questions.port import StoreQuestions
 from bot.civic.reports import DEFAULT_RADIUS_M, StoreReports
 from bot.civic.subscriptions import StoreSubscriptions
@@ -41,6 +42,7 @@ class StoreServices:
         publish_ideas: bool = False,
         content: ContentCache | None = None,
         report_radius_m: float = DEFAULT_RADIUS_M,
+        photo_rules: PhotoRules | None = None,
     ) -> None:
         self._store = store = TurnStore(
             session, channel, clock=clock, publish_ideas=publish_ideas, content=content
@@ -49,11 +51,11 @@ class StoreServices:
         self.topics = StoreTopics(store)
         self.consultations = StoreConsultations(store)
         self.questions = StoreQuestions(store)
-        self.reports = StoreReports(store, report_radius_m)
+        self.reports = StoreReports(store, report_radius_m, photo_rules)
         self.ideas = StoreIdeas(store)
         self.council = StoreCouncil(store)
         self.subscriptions = StoreSubscriptions(store)
-        self.personal_data = StorePersonalData(store)
+        self.personal_data = StorePersonalData(store, (photo_rules or PhotoRules()).folder)
         self.understanding = StoreUnderstanding(store)
 
     @property

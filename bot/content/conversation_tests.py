@@ -20,14 +20,24 @@ from bot.content.fresh_database import fresh_database_url
 from bot.delivery.worker import DeliveryWorker
 from bot.dispatcher import Dispatcher
 from bot.messages import ConversationKey, InboundMessage
-from flows.types import Option, Reply
+from flows.types import Location, Option, Reply
 from flows.yaml_source import FlowLoader
 from nlu.factory import create_recognizer
 from nlu.types import IntentRecognizer
 from storage import flow_versions
 
 CHANNEL = "test"
-TURN_KEYS = {"say", "press", "press_old", "who", "restart", "expect", "options", "absent"}
+TURN_KEYS = {
+    "say",
+    "press",
+    "press_old",
+    "location",  # a shared position, [latitude, longitude]
+    "who",
+    "restart",
+    "expect",
+    "options",
+    "absent",
+}
 # How each channel presents options, as a test may replay them (`channel:`): with buttons a
 # press sends the option's value; with a numbered list the citizen types its number.
 PRESENTATIONS = {"telegram": True, "web": True, "terminal": False, "matrix": False}
@@ -69,6 +79,8 @@ def load_transcript(path: Path, source: str | None = None) -> dict[str, Any]:
             raise TranscriptError(
                 f"{path}: turn {number} may only use {', '.join(sorted(TURN_KEYS))}"
             )
+        if "location" in turn and _position(turn["location"]) is None:
+            raise TranscriptError(f"{path}: turn {number}: location is [latitude, longitude]")
     flows = data.get("flows", [])
     if not isinstance(flows, list) or not all(isinstance(flow, str) for flow in flows):
         raise TranscriptError(f"{path}: `flows` must be a list of flow ids")
@@ -182,7 +194,9 @@ class Conversation:
             await self.app.close()
             self.app = None
 
-    async def send(self, user: str, text: str, choice: str | None = None) -> list[Reply]:
+    async def send(
+        self, user: str, text: str, choice: str | None = None, location: Location | None = None
+    ) -> list[Reply]:
         assert self.app is not None
         await self.app.dispatcher.handle(
             InboundMessage(
@@ -190,6 +204,7 @@ class Conversation:
                 text,
                 choice=choice,
                 language_hint=self._language,
+                location=location,
             )
         )
         while await self.app.worker.drain_once():
@@ -278,6 +293,10 @@ async def _replay(
                     replies = found
                 elif "say" in turn:
                     replies = await conversation.send(user, str(turn["say"]))
+                elif "location" in turn:
+                    replies = await conversation.send(
+                        user, "", location=_position(turn["location"])
+                    )
                 else:
                     continue
                 failures += [
@@ -319,3 +338,12 @@ async def run_files(paths: Sequence[Path], settings: Settings, build: BuildBot, 
         failed += 0 if outcome.passed else 1
     out.write(f"{len(files) - failed} passed, {failed} failed\n")
     return 1 if failed else 0
+
+
+def _position(value: object) -> Location | None:
+    """A transcript's `location: [52.52, 13.40]`."""
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in value):
+        return None
+    return Location(float(value[0]), float(value[1]))

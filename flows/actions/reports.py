@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from flows import formatting, opening
+from flows import formatting, locations, opening, photos
 from flows.actions.finding import MATCHES
 from flows.actions.spec import ActionSpec
 from flows.definition import StepDefinition
 from flows.ports.reports import CategoryView, NewReport
 from flows.run import Run
+from flows.types import Location
 from nlu.normalize import normalize
 
 OTHER = "other"
@@ -161,8 +162,34 @@ async def create_report(run: Run, step: StepDefinition) -> str:
         language=run.language,
         latitude=_float(run, "latitude"),
         longitude=_float(run, "longitude"),
+        photos=_photo_ids(run),
     )
     run.slots["report_ref"] = await run.ports.reports.create(run.ctx.citizen_id, report)
+    return "ok"
+
+
+def _photo_ids(run: Run) -> tuple[str, ...]:
+    listed = run.slots.get("photos")
+    return tuple(str(item) for item in listed) if isinstance(listed, list) else ()
+
+
+async def offer_photo_position(run: Run, step: StepDefinition) -> str:
+    """found: the photo says where it was taken and the report has no position yet
+    (`photo_place` shows it); none: nothing to ask."""
+    found = run.slots.get(photos.POSITION)
+    if not isinstance(found, list) or len(found) != 2 or _float(run, "latitude") is not None:
+        run.slots.pop(photos.POSITION, None)
+        return "none"
+    position = Location(float(found[0]), float(found[1]))
+    run.slots["photo_place"] = locations.place_text(position, run.language)
+    return "found"
+
+
+async def use_photo_position(run: Run, step: StepDefinition) -> str:
+    """The citizen agreed: the photo's position becomes the report's."""
+    found = run.slots.pop(photos.POSITION, None)
+    if isinstance(found, list) and len(found) == 2:
+        locations.take(run, Location(float(found[0]), float(found[1])))
     return "ok"
 
 
@@ -181,4 +208,6 @@ ACTIONS = {
     ),
     "create_report": ActionSpec(create_report, sets=("report_ref",)),
     "follow_report": ActionSpec(follow_report, ("followed", "already")),
+    "offer_photo_position": ActionSpec(offer_photo_position, ("found", "none"), ("photo_place",)),
+    "use_photo_position": ActionSpec(use_photo_position, sets=("latitude", "longitude")),
 }

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from flows.types import Location, Photo
+
 
 @dataclass(frozen=True)
 class CategoryView:
@@ -35,6 +37,19 @@ class NewReport:
     # from a shared location, once a channel passes one on; None for a typed place
     latitude: float | None = None
     longitude: float | None = None
+    photos: tuple[str, ...] = ()  # ids from take_photo
+
+
+@dataclass(frozen=True)
+class TakenPhoto:
+    """A photo checked and stored without its metadata (`photo_id`), or why not
+    (`refused`: "too_big", "too_many_pixels", "not_an_image"). `position` is where the
+    original said it was taken: offered to the citizen, never kept without asking."""
+
+    photo_id: str | None = None
+    refused: str | None = None
+    position: Location | None = None
+    limit_mb: int = 0  # the size limit, for "too_big"
 
 
 class ReportPort(Protocol):
@@ -59,4 +74,8 @@ class ReportPort(Protocol):
 
     async def follow(self, citizen_id: int, ref: str) -> bool:
         """The citizen gets news of the report; False when it is unknown or already followed."""
+        ...
+
+    async def take_photo(self, photo: Photo) -> TakenPhoto:
+        """Checks a photo and stores the picture alone (no EXIF, GPS, XMP, profile)."""
         ...

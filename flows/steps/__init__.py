@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.steps import asking, basic, consultation, idea_list
+from flows.steps import asking, basic, consultation, idea_list, photo
 from flows.steps.outcome import StepHandler
 
 STEP_TYPES: dict[str, StepHandler] = {
@@ -10,4 +10,5 @@ STEP_TYPES: dict[str, StepHandler] = {
     **asking.HANDLERS,
     **consultation.HANDLERS,
     **idea_list.HANDLERS,
+    **photo.HANDLERS,
 }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flows import builtin_texts, hints, text_input
+from dataclasses import replace
+
+from flows import builtin_texts, hints, locations, text_input
 from flows.definition import StepDefinition
 from flows.menu import declared_option, step_options
 from flows.option_sources import SOURCES
@@ -18,6 +20,8 @@ async def enter_ask_text(step: StepDefinition, run: Run) -> Outcome:
     options = [Option(run.text(builtin_texts.SKIP), SKIP)] if step.get("optional") else []
     options += run.options([builtin_texts.CANCEL_OPTION])
     run.say(run.text(step.get("text")), options)
+    if locations.wanted(step):
+        run.replies[-1] = replace(run.replies[-1], accepts=(locations.LOCATION,))
     run.slots["_free_text"] = True
     return Wait()
 
@@ -34,8 +38,19 @@ async def receive_ask_text(step: StepDefinition, run: Run, answer: UserInput) ->
     reason = text_input.problem(
         text, run, step.get("min_length", 1), step.get("max_length", text_input.DEFAULT_MAX)
     )
+    if answer.location is not None:
+        if not locations.valid(answer.location):
+            return Invalid(run.text(locations.NOT_A_POSITION))
+        locations.take(run, answer.location)
+        # words sent with the position ("am Spielplatz") name the place better than numbers
+        run.slots[slot] = (
+            text if text and not reason else locations.place_text(answer.location, run.language)
+        )
+        return proceed(step, run)
     if reason:
         return Invalid(reason)
+    if locations.wanted(step):
+        locations.forget(run)
     run.slots[slot] = text
     return proceed(step, run)
 

@@ -30,6 +30,7 @@ async def create_report(
     latitude: float | None = None,
     longitude: float | None = None,
     published: bool = False,
+    photos: list[str] | None = None,
 ) -> Report:
     report = Report(
         citizen_id=citizen_id,
@@ -38,7 +39,7 @@ async def create_report(
         place=place,
         latitude=latitude,
         longitude=longitude,
-        photos=[],
+        photos=list(photos or []),
         language=language,
         status=RECEIVED,
         published=published,

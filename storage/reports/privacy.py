@@ -5,23 +5,30 @@ for the town's figures."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import report_photos
 from storage.models.reports import Report
 from storage.reports import OPEN_STATUSES
 
 FORGOTTEN = ""  # the description of a report whose details were removed
 
 
-async def forget_closed_report_details(session: AsyncSession, before: datetime) -> int:
-    """Empties the details of reports closed (last changed) before `before`; how many."""
+async def forget_closed_report_details(
+    session: AsyncSession, before: datetime, photo_dir: Path | None = None
+) -> int:
+    """Empties the details of reports closed (last changed) before `before`; how many.
+    Their photo files go from `photo_dir` once the transaction commits."""
+    closed = and_(Report.status.not_in(OPEN_STATUSES), Report.updated_at < before)
+    if photo_dir is not None:
+        await _remove_photos(session, closed, photo_dir)
     result = await session.execute(
         update(Report)
         .where(
-            Report.status.not_in(OPEN_STATUSES),
-            Report.updated_at < before,
+            closed,
             or_(
                 Report.description != FORGOTTEN,
                 Report.place.is_not(None),
@@ -33,3 +40,25 @@ async def forget_closed_report_details(session: AsyncSession, before: datetime) 
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def forget_photos_of(session: AsyncSession, citizen_id: int, photo_dir: Path) -> int:
+    """Erasure: the photos of the citizen's reports that staff did not publish go, rows
+    and files (after the commit); how many reports had some."""
+    return await _remove_photos(
+        session, and_(Report.citizen_id == citizen_id, Report.published.is_(False)), photo_dir
+    )
+
+
+async def _remove_photos(session: AsyncSession, which: ColumnElement[bool], photo_dir: Path) -> int:
+    rows = (await session.execute(select(Report.id, Report.photos).where(which))).all()
+    with_photos = [(report_id, photos) for report_id, photos in rows if photos]
+    for report_id, photos in with_photos:
+        await session.execute(
+            update(Report)
+            .where(Report.id == report_id)
+            .values(photos=[])
+            .execution_options(synchronize_session=False)
+        )
+        report_photos.delete_after_commit(session, photo_dir, [str(p) for p in photos])
+    return len(with_photos)

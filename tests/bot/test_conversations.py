@@ -99,7 +99,9 @@ async def test_a_remembered_messenger_conversation_reads_nothing_before_its_turn
     statements: list[str] = []
     try:
         key = ConversationKey("telegram", "42", "42")
-        await app.dispatcher.handle(InboundMessage(key, "Hallo", platform_id="1"))
+        # a list waits for a pick, so the sender becomes a citizen (a newcomer's position is
+        # always checked against the store: another process may have enrolled them)
+        await app.dispatcher.handle(InboundMessage(key, "/umfragen", platform_id="1"))
         assert app.dispatcher.conversations.recall(key) is not None
 
         def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:

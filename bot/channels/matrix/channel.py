@@ -20,6 +20,7 @@ from nio import (
     RoomMessageEmote,
     RoomMessageMedia,
     RoomMessageText,
+    RoomMessageUnknown,
     SyncError,
 )
 
@@ -116,7 +117,14 @@ class MatrixChannel:
         client.add_event_callback(self._on_invite, InviteMemberEvent)
         client.add_event_callback(
             self._on_message,
-            (RoomMessageText, RoomMessageEmote, RoomMessageMedia, RoomEncryptedMedia),
+            # m.location is an unknown message to nio (bot/channels/matrix/events.py)
+            (
+                RoomMessageText,
+                RoomMessageEmote,
+                RoomMessageMedia,
+                RoomEncryptedMedia,
+                RoomMessageUnknown,
+            ),
         )
         client.add_event_callback(self._on_undecryptable, MegolmEvent)
         client.add_event_callback(self._on_reaction, ReactionEvent)

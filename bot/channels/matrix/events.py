@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,15 +17,20 @@ from nio import (
     RoomMessageEmote,
     RoomMessageMedia,
     RoomMessageText,
+    RoomMessageUnknown,
 )
 
 from bot.messages import ConversationKey, InboundMessage
+from flows.types import Location
 
 CHANNEL = "matrix"
 # a direct chat is the citizen and the bot; more members make it a group
 DIRECT_MEMBERS = 2
 THUMBS_UP, THUMBS_DOWN = "👍", "👎"
 _EMOJI_MODIFIERS = frozenset("\ufe0f\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff")
+# RFC 5870: "geo:52.52,13.40" with an optional altitude and parameters (";u=35")
+_GEO = re.compile(r"^geo:\s*(-?[0-9.]+)\s*,\s*(-?[0-9.]+)(?:,[^;]*)?(?:;.*)?$", re.IGNORECASE)
+NOWHERE = Location(math.nan, math.nan)  # a position that cannot be read: the step says so
 
 
 @dataclass(frozen=True)
@@ -117,7 +123,30 @@ def message_text(event: RoomMessage) -> str | None:
         return without_reply_fallback(body) if relation(event).get("m.in_reply_to") else body
     if isinstance(event, RoomMessageMedia | RoomEncryptedMedia):
         return ""
+    if shared_location(event) is not None:
+        return ""  # the body is the client's own wording ("Location geo:…"), not the citizen's
     return None
+
+
+def geo_location(uri: object) -> Location:
+    """The position of a geo: URI; NOWHERE when it is not one."""
+    found = _GEO.match(uri.strip()) if isinstance(uri, str) else None
+    if found is None:
+        return NOWHERE
+    try:
+        return Location(float(found.group(1)), float(found.group(2)))
+    except ValueError:  # "1.2.3"
+        return NOWHERE
+
+
+def shared_location(event: Event) -> Location | None:
+    """The position of an m.location message (nio knows it only as an unknown message)."""
+    if not isinstance(event, RoomMessageUnknown) or event.msgtype != "m.location":
+        return None
+    content = event.source.get("content", {})
+    newer = content.get("org.matrix.msc3488.location")
+    uri = content.get("geo_uri") or (newer.get("uri") if isinstance(newer, dict) else None)
+    return geo_location(uri)
 
 
 def _inbound(room: MatrixRoom, event: Event, text: str, group: bool) -> InboundMessage:
@@ -126,6 +155,7 @@ def _inbound(room: MatrixRoom, event: Event, text: str, group: bool) -> InboundM
         text=text,
         platform_id=event.event_id,
         group_chat=group,
+        location=shared_location(event),
         received_at=datetime.fromtimestamp(event.server_timestamp / 1000, UTC),
     )
 

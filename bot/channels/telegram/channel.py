@@ -26,6 +26,7 @@ from bot.channels.telegram.updates import (
     BotIdentity,
     ButtonPress,
     ChatMoved,
+    PhotoFile,
     ReachabilitySink,
     button_press,
     chat_address,
@@ -34,10 +35,12 @@ from bot.channels.telegram.updates import (
     inbound_from_message,
     language_hint,
     parse_address,
+    photo_file,
     reachability_change,
 )
 from bot.channels.telegram.webhook import WebhookConfig, WebhookReceiver
-from bot.messages import Outbound
+from bot.messages import InboundMessage, Outbound
+from flows.types import Photo
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,7 @@ DEFAULT_API_URL = "https://api.telegram.org"
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 # a later message to a chat under a flood wait must not overtake the one that got the 429
 FOLLOWER_DELAY = 0.05
+MAX_PHOTO_BYTES = 10_000_000  # the report photo limit's default
 STALE_CHOICE = {
     "de": "Diese Auswahl ist nicht mehr aktuell. Bitte nutzen Sie die neuesten Knöpfe.",
     "en": "This choice is no longer open. Please use the latest buttons.",
@@ -71,6 +75,7 @@ class TelegramChannel:
         webhook: WebhookConfig | None = None,
         poll_timeout: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
+        max_photo_bytes: int = MAX_PHOTO_BYTES,
     ) -> None:
         base = (api_url or DEFAULT_API_URL).rstrip("/")
         builder = Application.builder().token(token).base_url(f"{base}/bot")
@@ -92,6 +97,7 @@ class TelegramChannel:
         self._floods = FloodWaits(clock)
         self._keyboards = Keyboards()
         self._moved: dict[int, int] = {}  # a group's old id → its id as a supergroup
+        self._max_photo_bytes = max_photo_bytes
 
     def watch_reachability(self, sink: ReachabilitySink) -> None:
         """Where "blocked", "allowed again" and "the group moved to a new id" are reported."""
@@ -163,6 +169,12 @@ class TelegramChannel:
                 return self._work.add(("moved", moved.old_address), lambda: self._on_move(moved))
             inbound = inbound_from_message(update.message, me)
             if inbound is not None:
+                photo = photo_file(update.message, self._max_photo_bytes)
+                if photo is not None:
+                    found = photo
+                    return self._work.add(
+                        inbound.key, lambda: self._with_photo(inbound, found, sink)
+                    )
                 return self._work.add(inbound.key, lambda: sink(inbound))
         elif update.edited_message is not None:
             edited = update.edited_message
@@ -182,6 +194,20 @@ class TelegramChannel:
             if change is not None and report is not None:
                 return self._work.add(("reach", change.user_key), lambda: report(change))
         return None
+
+    async def _with_photo(
+        self, inbound: InboundMessage, found: PhotoFile, sink: InboundSink
+    ) -> None:
+        """Fetch the picture first: the turn gets its bytes, never a Telegram file id."""
+        try:
+            telegram_file = await self._app.bot.get_file(found.file_id)
+            content = bytes(await telegram_file.download_as_bytearray())
+        except TelegramError as error:
+            # the citizen hears that it could not be opened and may send it again or skip
+            log.info("could not fetch a photo from Telegram: %s", error)
+            content = b""
+        photo = Photo(content, found.content_type, found.name)
+        await sink(replace(inbound, photo=photo))
 
     async def _on_press(
         self, press: ButtonPress, message: Message | None, sink: InboundSink

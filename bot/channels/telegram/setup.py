@@ -27,5 +27,6 @@ def telegram_channels(settings: Settings) -> dict[str, ChannelAdapter]:
         api_url=settings.telegram_api_url,
         default_language=settings.default_language,
         webhook=webhook,
+        max_photo_bytes=settings.report_photo_max_bytes,
     )
     return {channel.name: channel}

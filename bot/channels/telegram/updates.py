@@ -12,6 +12,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 
 from bot.channels.telegram.format import numbered_choice, pressed_label
 from bot.messages import ConversationKey, InboundMessage
+from flows.types import Location
 
 CHANNEL = "telegram"
 LANGUAGES = ("de", "en")
@@ -142,14 +143,51 @@ def inbound_from_message(message: Message, bot: BotIdentity) -> InboundMessage |
     addressed = _for_us(text, message, bot)
     if addressed is None:
         return None
+    location = _location(message)
+    if location is not None and message.venue is not None and not addressed:
+        # a place picked from the map has a name and an address: the place's own words
+        addressed = ", ".join(part for part in (message.venue.title, message.venue.address) if part)
     return InboundMessage(
         key=ConversationKey(CHANNEL, _address(message), str(message.from_user.id)),
         text=addressed,
         platform_id=f"m{message.chat.id}:{message.message_id}",
         language_hint=language_hint(message.from_user.language_code),
         group_chat=message.chat.type != ChatType.PRIVATE,
+        location=location,
         received_at=message.date.astimezone(UTC),
     )
+
+
+@dataclass(frozen=True)
+class PhotoFile:
+    """A picture in a message, to fetch through getFile before the turn."""
+
+    file_id: str
+    content_type: str
+    name: str
+
+
+def photo_file(message: Message, max_bytes: int) -> PhotoFile | None:
+    """The largest size of a photo within `max_bytes` (Telegram sends several), or a
+    picture sent as a file; None when the message has neither."""
+    if message.photo:
+        sizes = sorted(message.photo, key=lambda size: size.width * size.height)
+        fitting = [size for size in sizes if size.file_size is None or size.file_size <= max_bytes]
+        # all too large: the biggest goes on and is refused with the limit named
+        chosen = (fitting or sizes)[-1]
+        return PhotoFile(chosen.file_id, "image/jpeg", "")
+    document = message.document
+    if document is not None and (document.mime_type or "").startswith("image/"):
+        return PhotoFile(document.file_id, document.mime_type or "", document.file_name or "")
+    return None
+
+
+def _location(message: Message) -> Location | None:
+    """A shared location (or venue); a live location counts as where it was when sent."""
+    shared = message.location or (message.venue.location if message.venue else None)
+    if shared is None:
+        return None
+    return Location(float(shared.latitude), float(shared.longitude))
 
 
 def button_press(query: CallbackQuery) -> ButtonPress | None:

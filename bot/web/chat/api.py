@@ -12,7 +12,7 @@ bot/web/chat/stream_routes.py, the callback channel's in bot/web/chat/callback_r
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from starlette.requests import Request
@@ -139,10 +139,13 @@ async def read_turn(request: Request, channel: str) -> Turn | Answered:
     if len(chat.message) > runtime.max_chars:
         return bot_says(sender, speak, TOO_LONG, 413)
     payload = read_payload(chat.message)
-    if payload is None and not chat.message.strip():
+    if payload is None and not chat.message.strip() and chat.location is None:
         return bot_says(sender, speak, EMPTY, 200)
     key = ConversationKey(channel, sender, sender)
-    return Turn(sender, inbound(key, chat.message.strip(), payload, language), headers)
+    message = inbound(key, chat.message.strip(), payload, language)
+    if chat.location is not None and payload is None:
+        message = replace(message, location=chat.location)
+    return Turn(sender, message, headers)
 
 
 def inbound(

@@ -5,6 +5,7 @@ before the body is parsed, then each field; every problem is a `BadRequest` in p
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,11 +14,16 @@ from starlette.requests import ClientDisconnect, Request
 from bot.messages import clean_text
 from bot.web.chat.limits import MAX_BODY_BYTES, MAX_JSON_DEPTH
 from bot.web.chat.tokens import MAX_SENDER_CHARS, sender_from_json, valid_sender
+from flows.types import Location
 
 EXPECTED = 'expected JSON like {"sender": "...", "message": "..."}'
 SENDER_RULE = (
     f"sender must be a string of 1 to {MAX_SENDER_CHARS} characters without control "
     "characters, or a whole number"
+)
+LOCATION_RULE = (
+    'location must be an object like {"latitude": 52.52, "longitude": 13.40}, latitude '
+    "from -90 to 90 and longitude from -180 to 180"
 )
 _BRACKETS = bytes.maketrans(b"[{]}", b"(())")
 _NOT_BRACKETS = bytes(set(range(256)) - set(b"[{]}"))
@@ -39,6 +45,8 @@ class ChatRequest:
     # Rasa's own shell sends its token in the address (`?token=`); addresses end up in logs,
     # so there it counts only as the session's own token, never as the front end's secret
     address_token: str | None = None
+    # the browser's position, sent where the bot asked for a place
+    location: Location | None = None
 
 
 async def read_chat_request(request: Request) -> ChatRequest:
@@ -56,7 +64,31 @@ async def read_chat_request(request: Request) -> ChatRequest:
     if not isinstance(metadata, dict):
         raise BadRequest(400, "metadata must be an object")
     token = metadata.get("token") or bearer(request)
-    return ChatRequest(sender, clean_text(text), metadata, token, request.query_params.get("token"))
+    location = read_location(data["location"]) if "location" in data else None
+    return ChatRequest(
+        sender,
+        clean_text(text),
+        metadata,
+        token,
+        request.query_params.get("token"),
+        location,
+    )
+
+
+def read_location(value: object) -> Location:
+    """{"latitude": …, "longitude": …} with numbers on the globe; anything else is refused."""
+    if not isinstance(value, dict):
+        raise BadRequest(400, LOCATION_RULE)
+    latitude, longitude = _coordinate(value.get("latitude")), _coordinate(value.get("longitude"))
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise BadRequest(400, LOCATION_RULE)
+    return Location(latitude, longitude)
+
+
+def _coordinate(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise BadRequest(400, LOCATION_RULE)  # true, "52.5", NaN (Python's JSON reads it)
+    return float(value)
 
 
 async def read_body(request: Request) -> bytes:

@@ -41,13 +41,17 @@ def rasa_message(recipient: str, reply: Reply) -> dict[str, Any]:
             {"title": option.label, "payload": press_payload(option.value)}
             for option in reply.options
         ]
+    custom: dict[str, Any] = {}
     if reply.attachment is not None:
         # Rasa front ends ignore what they do not know; ours offers it as a download
-        message["custom"] = {
-            "attachment": {
-                "filename": reply.attachment.filename,
-                "media_type": reply.attachment.media_type,
-                "content": reply.attachment.content,
-            }
+        custom["attachment"] = {
+            "filename": reply.attachment.filename,
+            "media_type": reply.attachment.media_type,
+            "content": reply.attachment.content,
         }
+    if reply.accepts:
+        # what the question takes besides text: ours offers "📍 Standort senden"
+        custom["accepts"] = list(reply.accepts)
+    if custom:
+        message["custom"] = custom
     return message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from bot.web.chat import api, callback_route, stream_routes
+from bot.web.chat import api, callback_route, stream_routes, upload_route
 from bot.web.chat.page import chat_page, widget
 
 
@@ -18,6 +18,8 @@ def routes() -> list[BaseRoute]:
         Route("/webhooks/rest/session", api.preflight, methods=["OPTIONS"]),
         Route("/webhooks/rest/webhook", api.webhook, methods=["POST"]),
         Route("/webhooks/rest/webhook", api.preflight, methods=["OPTIONS"]),
+        Route("/webhooks/rest/upload", upload_route.upload, methods=["POST"]),
+        Route("/webhooks/rest/upload", api.preflight, methods=["OPTIONS"]),
         Route("/webhooks/rest/events", stream_routes.events, methods=["GET"]),
         Route("/webhooks/rest/events", api.preflight, methods=["OPTIONS"]),
         Route("/webhooks/rest/events/ticket", stream_routes.ticket, methods=["POST"]),

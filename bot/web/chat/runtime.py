@@ -34,6 +34,8 @@ class ChatRuntime:
     frontend_secret: str | None = None  # a trusted front end's stand-in for every token
     # the dispatcher's outbox route, for the callback channel; None when it is not configured
     queue: Queue | None = None
+    # the largest photo the upload route takes (MITREDEN_REPORT_PHOTO_MAX_BYTES)
+    max_photo_bytes: int = 10_000_000
 
 
 def chat_runtime(request: Request) -> ChatRuntime:

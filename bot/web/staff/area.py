@@ -16,6 +16,7 @@ from bot.web.staff import (
     login,
     not_understood,
     questions,
+    report_photos,
     reports,
     settings,
 )
@@ -30,6 +31,7 @@ def routes() -> list[BaseRoute]:
         *questions.routes(),
         *ideas.routes(),
         *reports.routes(),
+        *report_photos.routes(),
         *not_understood.routes(),
         *exports.routes(),
         *accounts.routes(),

@@ -144,7 +144,11 @@ def test_the_periods_come_from_the_settings() -> None:
         retention_inactive_citizen_days=730,
     )
     assert RetentionPolicy.from_settings(settings) == RetentionPolicy(
-        conversations=14 * DAY, outbox=60 * DAY, inbound=2 * DAY, inactive_citizens=730 * DAY
+        conversations=14 * DAY,
+        outbox=60 * DAY,
+        inbound=2 * DAY,
+        inactive_citizens=730 * DAY,
+        report_photo_dir=settings.report_photo_dir,
     )
 
 

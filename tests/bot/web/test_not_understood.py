@@ -10,7 +10,8 @@ from bot.messages import ConversationKey, InboundMessage
 from storage import nlu_versions, unclear_messages
 from tests.bot.web.support import StaffClient
 
-UNSURE = "der Radweg an der Hauptstraße ist voller Schlaglöcher"
+# between a question and an idea for the model; the test reads its guess from the store
+UNSURE = "auf dem Radweg an der Hauptstraße parken ständig Autos"
 
 
 async def say(app: App, user: str, text: str) -> str:
@@ -26,7 +27,9 @@ async def test_asked_messages_are_listed_and_assigned_into_the_draft(
     page = await staff.get("/not-understood")
     assert page.status_code == 200
     assert UNSURE in page.text
-    assert "Vermutet: propose_idea" in page.text
+    async with web_app.sessions() as session:
+        rows, _ = await unclear_messages.open_messages(session)
+    assert f"Vermutet: {rows[0].guessed}" in page.text
     assert "hanna-42" not in page.text  # never who wrote it
     async with web_app.sessions() as session:
         rows, _ = await unclear_messages.open_messages(session)

@@ -20,7 +20,7 @@ from storage.citizens import erase_citizen
 from storage.identities import resolve_citizen
 from tests.bot.web.support import running_app
 
-UNSURE = "der Radweg an der Hauptstraße ist voller Schlaglöcher"
+UNSURE = "auf dem Radweg an der Hauptstraße parken ständig Autos"
 ERASED = "bins in the park are always full"
 
 

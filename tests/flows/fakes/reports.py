@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from flows.ports.reports import CategoryView, NewReport, ReportView
+from bot.civic.photos import PhotoRules, Refused, clean
+from flows.ports.reports import CategoryView, NewReport, ReportView, TakenPhoto
+from flows.types import Photo
 
 CATEGORIES = {
     "street_lighting": ("Straßenbeleuchtung", "Street lighting", ("Laterne", "Lampe")),
@@ -18,6 +20,7 @@ CATEGORIES = {
 class FakeReports:
     rows: list[tuple[int, NewReport]] = field(default_factory=list)
     followers: set[tuple[str, int]] = field(default_factory=set)
+    photos: list[bytes] = field(default_factory=list)  # the cleaned pictures, by id "P-n"
 
     async def categories(self, language: str) -> Sequence[CategoryView]:
         return [
@@ -48,3 +51,11 @@ class FakeReports:
             return False
         self.followers.add((ref, citizen_id))
         return True
+
+    async def take_photo(self, photo: Photo) -> TakenPhoto:
+        # the real check and cleaning (Pillow); only the file store is memory
+        cleaned = clean(photo.content, PhotoRules())
+        if isinstance(cleaned, Refused):
+            return TakenPhoto(refused=cleaned.reason, limit_mb=10)
+        self.photos.append(cleaned.content)
+        return TakenPhoto(photo_id=f"P-{len(self.photos)}", position=cleaned.position)

@@ -48,6 +48,13 @@
         "Eingabefeld; bitte senden Sie sie gleich noch einmal.",
       download: "Herunterladen: ",
       unread: "neue Nachricht",
+      location: "📍 Standort senden",
+      locationShown: "📍 Mein Standort",
+      locationFailed:
+        "Ihr Standort ließ sich nicht bestimmen. Schreiben Sie bitte eine Adresse oder " +
+        "einen bekannten Ort.",
+      photo: "📷 Foto senden",
+      photoShown: "📷 Foto: ",
     },
     en: {
       title: "Chat with the town",
@@ -74,6 +81,12 @@
         "please send it again in a moment.",
       download: "Download: ",
       unread: "new message",
+      location: "📍 Send my location",
+      locationShown: "📍 My location",
+      locationFailed:
+        "Your location could not be found. Please write an address or a landmark instead.",
+      photo: "📷 Send a photo",
+      photoShown: "📷 Photo: ",
     },
   };
   var t = TEXTS[lang];
@@ -248,7 +261,7 @@
     }
   }
 
-  function send(message, shown) {
+  function send(message, shown, location) {
     busy = true;
     sendButton.disabled = true;
     log.appendChild(userBubble(shown));
@@ -264,6 +277,7 @@
             sender: session.sender,
             message: message,
             metadata: { token: session.token, language: lang },
+            location: location,
           }),
         });
       })
@@ -400,6 +414,13 @@
     if (attachment && typeof attachment.content === "string") {
       bubble.appendChild(downloadButton(attachment));
     }
+    var accepts = message.custom && message.custom.accepts;
+    if (Array.isArray(accepts) && accepts.indexOf("location") >= 0 && navigator.geolocation) {
+      bubble.appendChild(locationButton());
+    }
+    if (Array.isArray(accepts) && accepts.indexOf("photo") >= 0 && window.FormData) {
+      bubble.appendChild(photoButton());
+    }
     if (Array.isArray(message.buttons) && message.buttons.length) {
       var group = el("div", "options");
       group.setAttribute("role", "group");
@@ -420,6 +441,95 @@
       bubble.appendChild(group);
     }
     return bubble;
+  }
+
+  // The browser asks the visitor before it tells the position; only then is it sent.
+  function locationButton() {
+    var button = el("button", "option", t.location);
+    button.type = "button";
+    button.addEventListener("click", function () {
+      if (busy) {
+        return;
+      }
+      navigator.geolocation.getCurrentPosition(
+        function (position) {
+          send("", t.locationShown, {
+            latitude: position.coords.latitude,
+            longitude: position.coords.longitude,
+          });
+        },
+        function () {
+          log.appendChild(botBubble({ text: t.locationFailed }, "notice"));
+          scrollDown();
+        },
+        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
+      );
+    });
+    return button;
+  }
+
+  // A picture from the device (or its camera): sent as a form to the upload route, which
+  // answers like the webhook. The bot removes its metadata before anything is kept.
+  function photoButton() {
+    var wrapper = el("span", "photo-pick");
+    var picker = document.createElement("input");
+    picker.type = "file";
+    picker.accept = "image/jpeg,image/png,image/webp";
+    picker.hidden = true;
+    var button = el("button", "option", t.photo);
+    button.type = "button";
+    button.addEventListener("click", function () {
+      if (!busy) {
+        picker.click();
+      }
+    });
+    picker.addEventListener("change", function () {
+      var file = picker.files && picker.files[0];
+      if (file && !busy) {
+        sendPhoto(file);
+      }
+      picker.value = "";
+    });
+    wrapper.appendChild(button);
+    wrapper.appendChild(picker);
+    return wrapper;
+  }
+
+  function sendPhoto(file) {
+    busy = true;
+    sendButton.disabled = true;
+    log.appendChild(userBubble(t.photoShown + file.name));
+    scrollDown();
+    ensureSession()
+      .then(function () {
+        var form = new FormData();
+        form.append("sender", session.sender);
+        form.append("token", session.token);
+        form.append("language", lang);
+        form.append("photo", file, file.name);
+        return fetch(api + "/webhooks/rest/upload", {
+          method: "POST",
+          mode: "cors",
+          credentials: "omit",
+          body: form,
+        });
+      })
+      .then(function (response) {
+        return response.json().then(function (body) {
+          if (!Array.isArray(body)) {
+            throw new Error("unexpected answer");
+          }
+          body.forEach(showBotMessage);
+        });
+      })
+      .catch(function () {
+        log.appendChild(botBubble({ text: t.offline }, "notice"));
+        scrollDown();
+      })
+      .then(function () {
+        busy = false;
+        sendButton.disabled = false;
+      });
   }
 
   function userBubble(text) {

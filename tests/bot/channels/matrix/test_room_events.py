@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from pathlib import Path
 
 from nio import RoomCreateResponse, RoomGetStateEventResponse
 
 from bot.channels.matrix.channel import MatrixChannel
 from bot.messages import Outbound
-from flows.types import Option, Reply
+from flows.types import Location, Option, Reply
 from tests.bot.channels.matrix.citizen import PATIENCE
 from tests.bot.channels.matrix.conftest import CitizenFactory, Collected, channel_for, greeted_chat
 from tests.bot.channels.matrix.synapse_server import Account, Synapse
@@ -157,3 +158,21 @@ async def test_a_restarted_bot_loads_a_groups_members_only_when_the_group_needs_
         assert (inbound.text, inbound.group_chat) == ("Wann ist das Stadtfest?", True)
     finally:
         await restarted.stop()
+
+
+async def test_a_shared_location_reaches_the_core_with_its_position(
+    channel: MatrixChannel, collected: Collected, citizens: CitizenFactory, bot_account: Account
+) -> None:
+    anna = await citizens("anna")
+    await anna.open_direct_chat(bot_account.user_id)
+    await anna.write(
+        "Standort geo:52.52012,13.40495;u=35",
+        msgtype="m.location",
+        geo_uri="geo:52.52012,13.40495;u=35",
+    )
+    inbound = await collected.next()
+    assert inbound.location == Location(52.52012, 13.40495)
+    assert inbound.text == ""  # the client's wording is not the citizen's
+    await anna.write("Standort", msgtype="m.location", geo_uri="geo:hier")
+    unreadable = await collected.next()
+    assert unreadable.location is not None and math.isnan(unreadable.location.latitude)

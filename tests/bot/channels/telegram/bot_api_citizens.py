@@ -98,6 +98,36 @@ class CitizenSide:
         message = updates.sticker_message(self._next_message_id(chat["id"]), citizen, chat)
         return self._queue({"message": message})
 
+    def send_location(
+        self,
+        citizen: Citizen,
+        latitude: float,
+        longitude: float,
+        venue: tuple[str, str] | None = None,
+    ) -> int:
+        chat = citizen.private_chat()
+        self.state.chats.setdefault(chat["id"], chat)
+        message = updates.location_message(
+            self._next_message_id(chat["id"]), citizen, chat, latitude, longitude, venue
+        )
+        return self._queue({"message": message})
+
+    def send_photo(
+        self, citizen: Citizen, sizes: list[tuple[bytes, int, int]], caption: str | None = None
+    ) -> int:
+        """A photo in several sizes (content, width, height), smallest first; the bot
+        fetches the one it wants through getFile and the file address."""
+        chat = citizen.private_chat()
+        self.state.chats.setdefault(chat["id"], chat)
+        message_id = self._next_message_id(chat["id"])
+        listed = []
+        for number, (content, width, height) in enumerate(sizes):
+            file_id = f"photo{chat['id']}-{message_id}-{number}"
+            self.state.files[file_id] = content
+            listed.append((file_id, width, height))
+        message = updates.photo_message(message_id, citizen, chat, listed, caption)
+        return self._queue({"message": message})
+
     def press(self, citizen: Citizen, message: BotMessage, label: str) -> str:
         """The citizen presses the button `label` under `message`."""
         return self.press_data(citizen, message, message.data_of(label))

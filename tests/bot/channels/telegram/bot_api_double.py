@@ -64,6 +64,7 @@ class BotApiDouble(CitizenSide):
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._file)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -105,6 +106,27 @@ class BotApiDouble(CitizenSide):
         except (KeyError, ValueError) as error:
             return error_response(ApiError(400, f"Bad Request: {error}"))
         return web.json_response({"ok": True, "result": result})
+
+    async def _file(self, request: web.Request) -> web.Response:
+        """A file's bytes at the address getFile gave ("photos/<file id>.jpg")."""
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        file_id = request.match_info["path"].rpartition("/")[2].removesuffix(".jpg")
+        content = self.state.files.get(file_id)
+        if content is None:
+            return web.Response(status=404)
+        return web.Response(body=content, content_type="image/jpeg")
+
+    async def _api_getfile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params["file_id"])
+        if file_id not in self.state.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(self.state.files[file_id]),
+            "file_path": f"photos/{file_id}.jpg",
+        }
 
     def _fault_for(self, method: str) -> Fault | None:
         faults = self.state.faults

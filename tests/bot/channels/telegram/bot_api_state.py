@@ -58,6 +58,7 @@ class BotApiState:
     faults: list[Fault | None] = field(default_factory=list)
     moved: dict[int, int] = field(default_factory=dict)  # a group's id → its supergroup's
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # what getFile and /file/ serve
     webhook: dict[str, Any] | None = None
 
 

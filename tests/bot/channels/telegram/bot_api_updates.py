@@ -118,6 +118,52 @@ def sticker_message(message_id: int, citizen: Citizen, chat: dict[str, Any]) -> 
     }
 
 
+def location_message(
+    message_id: int,
+    citizen: Citizen,
+    chat: dict[str, Any],
+    latitude: float,
+    longitude: float,
+    venue: tuple[str, str] | None = None,
+) -> dict[str, Any]:
+    """A shared location, or a venue (title, address) picked from the map."""
+    location = {"latitude": latitude, "longitude": longitude}
+    message: dict[str, Any] = {
+        "message_id": message_id,
+        "from": citizen.user(),
+        "chat": chat,
+        "date": int(time.time()),
+        "location": location,
+    }
+    if venue is not None:
+        message["venue"] = {"location": location, "title": venue[0], "address": venue[1]}
+    return message
+
+
+def photo_message(
+    message_id: int,
+    citizen: Citizen,
+    chat: dict[str, Any],
+    sizes: list[tuple[str, int, int]],
+    caption: str | None = None,
+) -> dict[str, Any]:
+    """A photo as Telegram sends it: the same picture in several sizes (file id, width,
+    height), smallest first."""
+    message: dict[str, Any] = {
+        "message_id": message_id,
+        "from": citizen.user(),
+        "chat": chat,
+        "date": int(time.time()),
+        "photo": [
+            {"file_id": file_id, "file_unique_id": f"u{file_id}", "width": w, "height": h}
+            for file_id, w, h in sizes
+        ],
+    }
+    if caption is not None:
+        message["caption"] = caption
+    return message
+
+
 def member_change(citizen: Citizen, bot: dict[str, Any], status: str) -> dict[str, Any]:
     """What the bot hears when a citizen blocks it (`kicked`) or starts it again (`member`)."""
     old, new = ("member", "kicked") if status == "kicked" else ("kicked", "member")

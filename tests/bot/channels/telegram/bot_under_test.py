@@ -27,6 +27,7 @@ def bot_settings(double: BotApiDouble, directory: Path) -> Settings:
             "telegram_token": double.token,
             "telegram_api_url": double.url,
             "nlu_cache_dir": directory / "nlu-cache",
+            "report_photo_dir": directory / "report-photos",
         }
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.updates import ReachabilityChange
 from bot.messages import ConversationKey, Outbound
-from flows.types import Attachment, Option, Reply
+from flows.types import Attachment, Location, Option, Reply
 from tests.bot.channels.telegram.bot_api_double import BotApiDouble, BotMessage
 from tests.bot.channels.telegram.bot_api_updates import Citizen
 from tests.bot.channels.telegram.conftest import Collected, ManualClock
@@ -262,6 +262,19 @@ async def test_a_sticker_reaches_the_core_as_an_empty_message(
     double.send_sticker(ANNA)
     inbound = await collected.next()
     assert inbound.text == ""
+
+
+async def test_a_shared_location_reaches_the_core_with_its_position(
+    channel: TelegramChannel, double: BotApiDouble, collected: Collected
+) -> None:
+    double.send_location(ANNA, 52.52012, 13.40495)
+    inbound = await collected.next()
+    assert inbound.location == Location(52.52012, 13.40495)
+    assert inbound.text == ""
+    double.send_location(ANNA, 52.5, 13.4, venue=("Stadtpark", "Parkweg 1"))
+    venue = await collected.next()
+    assert venue.location == Location(52.5, 13.4)
+    assert venue.text == "Stadtpark, Parkweg 1"
 
 
 async def test_a_chat_the_bot_never_saw_fails_for_good(channel: TelegramChannel) -> None:

@@ -16,6 +16,7 @@ from storage import subscriptions
 from tests.bot.channels.telegram.bot_api_double import BotApiDouble
 from tests.bot.channels.telegram.bot_api_updates import Citizen, Group
 from tests.bot.channels.telegram.bot_under_test import Chat, RunningBot, bot_settings
+from tests.photo_samples import assert_without_metadata, phone_jpeg
 
 ANNA = Citizen(1001, "Anna", "de")
 BEN = Citizen(1002, "Ben", "en")
@@ -307,3 +308,46 @@ async def test_a_group_conversation_goes_on_after_the_group_became_a_supergroup(
     double.say(ANNA, f"@mitreden_test_bot {number}", group=supergroup)
     await bot.turn_for(supergroup.id)
     assert "Unterstützung: 👍" in "\n".join(m.text for m in double.take(supergroup.id))
+
+
+async def test_a_citizen_reports_a_problem_with_a_shared_location(
+    bot: RunningBot, double: BotApiDouble
+) -> None:
+    anna = chat(double, bot, ANNA)
+    await anna.say("/melden")
+    await anna.say("Schlagloch!")
+    await anna.press("Ja")
+    assert "Wo ist das?" in anna.texts()
+    double.send_location(ANNA, 52.52012, 13.40495)
+    await anna._turn()
+    assert "Möchten Sie ein Foto schicken?" in anna.texts()
+    await anna.press("Überspringen")
+    assert "📍 Position 52.52012, 13.40495" in anna.texts()
+    await anna.press("Ja, abschicken")
+    await agree_to_privacy(anna)
+    assert "Ihre Nummer: M-" in anna.texts()
+
+
+async def test_a_citizen_sends_a_photo_with_a_report(
+    bot: RunningBot, double: BotApiDouble, tmp_path: Path
+) -> None:
+    anna = chat(double, bot, ANNA)
+    await anna.say("/melden")
+    await anna.say("Schlagloch!")
+    await anna.press("Ja")
+    await anna.say("Lindenstraße 5")
+    assert "Möchten Sie ein Foto schicken?" in anna.texts()
+    # Telegram offers the picture in sizes: the bot fetches the largest
+    double.send_photo(ANNA, [(b"a thumbnail, not fetched", 90, 67), (phone_jpeg(), 1280, 960)])
+    await anna._turn()
+    assert "Das Foto enthält einen Ort" in anna.texts()
+    fetched = [params["file_id"] for method, params in double.state.calls if method == "getfile"]
+    assert len(fetched) == 1 and fetched[0].endswith("-1")
+    await anna.press("Ja, verwenden")
+    await anna.press("Ja, abschicken")
+    await agree_to_privacy(anna)
+    assert "Ihre Nummer: M-" in anna.texts()
+    stored = sorted((tmp_path / "report-photos").glob("*.jpg"))
+    assert len(stored) == 2  # the photo and its thumbnail
+    for path in stored:
+        assert_without_metadata(path.read_bytes())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from playwright.async_api import Browser, Locator, Page, expect
 from starlette.applications import Starlette
@@ -16,6 +17,7 @@ from bot.web.server import WebServer
 from nlu.types import IntentRecognizer
 from tests.bot.web.chat.chat_server import ChatServer, running_chat
 from tests.browser_support import launch_chromium
+from tests.photo_samples import phone_jpeg
 
 TITLE = "Fragen an Musterstadt"
 PATIENCE_MS = 30_000
@@ -191,3 +193,58 @@ async def test_the_erasure_button_in_the_widget_erases(
         await press(page, "Ja, alles löschen")
         await bot_said(page, "Ihre Daten sind gelöscht")
         assert await chat.web_senders() == set()
+
+
+async def test_the_place_question_sends_the_browsers_position(
+    sqlite_url: str, recognizer: IntentRecognizer
+) -> None:
+    async with running_chat(sqlite_url, recognizer) as chat, launch_chromium() as browser:
+        context = await browser.new_context(
+            geolocation={"latitude": 52.52012, "longitude": 13.40495}
+        )
+        await context.grant_permissions(["geolocation"], origin=chat.url)
+        page = await context.new_page()
+        await page.goto(f"{chat.url}/chat")
+        await press(page, "Los geht's")
+        await bot_said(page, "Womit möchten Sie anfangen")
+        await write(page, "/melden")
+        await bot_said(page, "Was ist kaputt")
+        await write(page, "Schlagloch!")
+        await bot_said(page, "Stimmt das")
+        await expect(log_of(page).get_by_role("button", name="Standort senden")).to_have_count(0)
+        await press(page, "Ja")
+        await bot_said(page, "Wo ist das")
+        await press(page, "Standort senden")
+        await bot_said(page, "Möchten Sie ein Foto schicken")
+        await press(page, "Überspringen")
+        await bot_said(page, "📍 Position 52.52012, 13.40495")
+        await context.close()
+
+
+async def test_the_photo_question_uploads_a_picture(
+    sqlite_url: str, recognizer: IntentRecognizer, tmp_path: Path
+) -> None:
+    folder = tmp_path / "photos"
+    async with (
+        running_chat(sqlite_url, recognizer, report_photo_dir=folder) as chat,
+        launch_chromium() as browser,
+    ):
+        page = await browser.new_page()
+        await page.goto(f"{chat.url}/chat")
+        await press(page, "Los geht's")
+        await bot_said(page, "Womit möchten Sie anfangen")
+        await write(page, "/melden")
+        await bot_said(page, "Was ist kaputt")
+        await write(page, "Schlagloch!")
+        await bot_said(page, "Stimmt das")
+        await press(page, "Ja")
+        await bot_said(page, "Wo ist das")
+        await write(page, "Lindenstraße 5")
+        await bot_said(page, "Möchten Sie ein Foto schicken")
+        async with page.expect_file_chooser() as chooser:
+            await press(page, "Foto senden")
+        await (await chooser.value).set_files(
+            {"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": phone_jpeg()}
+        )
+        await bot_said(page, "Das Foto enthält einen Ort")
+        assert len(list(folder.glob("*.jpg"))) == 2  # the picture and its thumbnail
