@@ -125,9 +125,21 @@ def db_sessions(db_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 @pytest.fixture(scope="session")
-def recognizer() -> TeachableRecognizer:
+def nlu_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder of trained intent models for the whole run, shared by every test worker
+    (their temporary folders sit side by side) and by the bot processes tests start:
+    the model is trained once per data set and loaded everywhere else. Writes are atomic."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = shared / "nlu-cache"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def recognizer(nlu_cache: Path) -> TeachableRecognizer:
     """One trained intent model for the whole run; training is what takes time."""
-    return create_recognizer()
+    return create_recognizer(cache_dir=nlu_cache)
 
 
 @pytest.fixture(autouse=True)

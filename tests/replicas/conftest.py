@@ -21,11 +21,11 @@ from tests.storage.postgres_cluster import DatabasePool, blocking, create_databa
 
 
 @pytest.fixture(scope="session")
-def nlu_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The trained model every process loads instead of training it again."""
-    folder = tmp_path_factory.mktemp("replica-nlu-cache")
-    create_recognizer(cache_dir=folder)
-    return folder
+def nlu_cache(nlu_cache: Path) -> Path:
+    """The run's model folder with the model trained before any process starts: every
+    process loads it instead of training it again."""
+    create_recognizer(cache_dir=nlu_cache)
+    return nlu_cache
 
 
 def _url(admin_url: str, name: str) -> str:

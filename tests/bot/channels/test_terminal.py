@@ -53,11 +53,6 @@ async def test_messages_for_someone_else_wait_in_the_outbox() -> None:
     assert out.getvalue() == ""
 
 
-@pytest.fixture(scope="module")
-def nlu_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("nlu-cache")
-
-
 def settings_for(sqlite_url: str, nlu_cache: Path) -> Settings:
     return Settings(database_url=sqlite_url, nlu_cache_dir=nlu_cache, demo_data="false")
 

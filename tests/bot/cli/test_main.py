@@ -20,11 +20,6 @@ from tests.bot.cli.support import Mitreden
 REPO = Path(__file__).resolve().parents[3]
 
 
-@pytest.fixture(scope="module")
-def nlu_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("nlu-cache")
-
-
 @pytest.fixture
 def mitreden(
     monkeypatch: pytest.MonkeyPatch,

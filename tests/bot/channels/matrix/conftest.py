@@ -26,9 +26,9 @@ def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synapse]:
 
 
 @pytest.fixture(scope="session")
-def recognizer(tmp_path_factory: pytest.TempPathFactory) -> IntentRecognizer:
+def recognizer(nlu_cache: Path) -> IntentRecognizer:
     """One trained model for every bot in the session; training it is the slow part."""
-    return create_recognizer(cache_dir=tmp_path_factory.mktemp("nlu-cache"))
+    return create_recognizer(cache_dir=nlu_cache)
 
 
 @pytest.fixture

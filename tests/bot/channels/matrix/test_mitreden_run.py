@@ -18,7 +18,11 @@ STARTUP = 90.0  # the first start trains the language model; only a guard agains
 
 @pytest.mark.slow
 async def test_mitreden_run_answers_in_an_encrypted_chat_and_stops_cleanly(
-    synapse: Synapse, bot_account: Account, citizens: CitizenFactory, tmp_path: Path
+    synapse: Synapse,
+    bot_account: Account,
+    citizens: CitizenFactory,
+    tmp_path: Path,
+    nlu_cache: Path,
 ) -> None:
     environment = {
         **os.environ,
@@ -27,7 +31,7 @@ async def test_mitreden_run_answers_in_an_encrypted_chat_and_stops_cleanly(
         "MITREDEN_MATRIX_PASSWORD": bot_account.password,
         "MITREDEN_MATRIX_STORE_DIR": str(tmp_path / "matrix-store"),
         "MITREDEN_DATABASE_URL": f"sqlite:///{tmp_path / 'mitreden.db'}",
-        "MITREDEN_NLU_CACHE_DIR": str(tmp_path / "nlu-cache"),
+        "MITREDEN_NLU_CACHE_DIR": str(nlu_cache),
         "MITREDEN_WEB_PORT": "0",
     }
     process = await asyncio.create_subprocess_exec(

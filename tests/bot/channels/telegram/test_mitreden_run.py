@@ -19,14 +19,14 @@ STARTUP = 90.0  # the first start trains the language model; only a guard agains
 
 @pytest.mark.slow
 async def test_mitreden_run_answers_on_telegram_and_stops_cleanly(
-    double: BotApiDouble, tmp_path: Path
+    double: BotApiDouble, tmp_path: Path, nlu_cache: Path
 ) -> None:
     environment = {
         **os.environ,
         "MITREDEN_TELEGRAM_TOKEN": double.token,
         "MITREDEN_TELEGRAM_API_URL": double.url,
         "MITREDEN_DATABASE_URL": f"sqlite:///{tmp_path / 'mitreden.db'}",
-        "MITREDEN_NLU_CACHE_DIR": str(tmp_path / "nlu-cache"),
+        "MITREDEN_NLU_CACHE_DIR": str(nlu_cache),
         "MITREDEN_WEB_PORT": "0",
     }
     process = await asyncio.create_subprocess_exec(

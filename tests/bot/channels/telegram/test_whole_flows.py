@@ -24,9 +24,9 @@ UNKNOWN_COMMAND = ("kenne ich nicht", "don't know the command")
 
 
 @pytest.fixture(scope="module")
-def recognizer(tmp_path_factory: pytest.TempPathFactory) -> IntentRecognizer:
+def recognizer(nlu_cache: Path) -> IntentRecognizer:
     """One trained model for every bot in this module; training it is the slow part."""
-    return create_recognizer(cache_dir=tmp_path_factory.mktemp("nlu-cache"))
+    return create_recognizer(cache_dir=nlu_cache)
 
 
 @pytest.fixture
