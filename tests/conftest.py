@@ -149,3 +149,22 @@ def _no_operator_settings(monkeypatch: pytest.MonkeyPatch) -> None:
         if name.startswith("MITREDEN_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("MITREDEN_CONFIG", "/nonexistent/mitreden.toml")
+
+
+# Files whose tests take long (bot processes, a homeserver, training, a browser) run first:
+# a long test left for the end keeps one worker busy after the others have finished.
+_LONG_FIRST = (
+    "tests/replicas/",
+    "tests/test_compose_command.py",
+    "tests/bot/content/test_intent_data.py",
+    "tests/bot/web/test_intent_data_browser.py",
+    "tests/bot/web/test_nlu_editor.py",
+    "tests/bot/web/test_not_understood_browser.py",
+    "tests/bot/channels/matrix/",
+    "tests/bot/channels/telegram/",
+    "tests/bot/content/test_flows.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: 0 if item.nodeid.startswith(_LONG_FIRST) else 1)  # stable
