@@ -80,6 +80,11 @@ def read_choice(
         return Reading(parts) if several else Reading(candidates=parts)
     if not loose:
         return NOTHING
+    if several:
+        # "something to climb on and a sandbox": each part in its own words
+        parts = _parts(text, options, loose=True)
+        if parts:
+            return Reading(parts)
     hedged = _by_words(wanted, options, strict=False)
     if hedged.picked or hedged.candidates:
         return hedged
@@ -138,14 +143,14 @@ def _by_words(wanted: str, options: Sequence[Option], strict: bool) -> Reading:
     return Reading(candidates=top)
 
 
-def _parts(text: str, options: Sequence[Option]) -> tuple[Option, ...]:
+def _parts(text: str, options: Sequence[Option], loose: bool = False) -> tuple[Option, ...]:
     """Each part of "Radweg und Spielplatz" picking a different option; () otherwise."""
     pieces = [piece for piece in _SEPARATORS.split(text.strip()) if piece and piece.strip()]
     if len(pieces) < 2:
         return ()
     picked: list[Option] = []
     for piece in pieces:
-        reading = read_choice(piece, options, loose=False)
+        reading = read_choice(piece, options, loose=loose)
         if reading.one is None:
             return ()
         if reading.one not in picked:

@@ -21,6 +21,7 @@ class ChoiceView:
 
     key: str
     label: str
+    words: tuple[str, ...] = ()  # other words that pick it when typed
 
 
 @dataclass(frozen=True)

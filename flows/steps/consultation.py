@@ -45,10 +45,11 @@ def _current(
 def _question_options(question: ConsultationQuestionView, run: Run) -> list[Option]:
     picked = set(run.slots.get("_multi") or [])
     if question.kind == "single":
-        options = [Option(choice.label, choice.key) for choice in question.options]
+        options = [Option(c.label, c.key, c.words) for c in question.options]
     elif question.kind == "multiple":
         options = [
-            Option(("✓ " if c.key in picked else "") + c.label, c.key) for c in question.options
+            Option(("✓ " if c.key in picked else "") + c.label, c.key, c.words)
+            for c in question.options
         ]
         options.append(Option(run.text(texts.DONE), DONE))
     elif question.kind == "scale":
@@ -90,7 +91,7 @@ async def enter_questions(step: StepDefinition, run: Run) -> Outcome:
 
 def _parse_multiple(answer: UserInput, question: ConsultationQuestionView) -> list[str] | None:
     """ "1, 4", "Schaukeln und Sandkasten", "die zweite": the answers a message picks."""
-    options = [Option(choice.label, choice.key) for choice in question.options]
+    options = [Option(c.label, c.key, c.words) for c in question.options]
     reading = read_choice(answer.text, options, several=True)
     if reading.picked:
         return [option.value for option in reading.picked]

@@ -132,7 +132,7 @@ def _question_rows(consultation_id: int, spec: ConsultationSpec) -> list[Consult
             kind=question.kind,
             text_de=question.text.de,
             text_en=question.text.en,
-            options=[o.model_dump() for o in question.options],
+            options=[o.model_dump(exclude_defaults=True) for o in question.options],
             required=question.required,
             scale_labels=(
                 {"de": list(question.scale.de), "en": list(question.scale.en)}

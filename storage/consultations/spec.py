@@ -29,6 +29,9 @@ class OptionSpec(_Strict):
     key: Key
     de: Text
     en: Text
+    # other words that pick the option when typed, in either language ("little ones" for
+    # "Under 6"): citizens answer in their own words, not the label's
+    words: list[Text] = []
 
 
 class ScaleLabels(_Strict):

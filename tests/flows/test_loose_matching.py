@@ -74,6 +74,28 @@ def test_several_picks_in_one_message() -> None:
     assert not single.picked and [o.value for o in single.candidates] == ["verkehr", "bildung"]
 
 
+PLAY = [
+    Option("Swings", "swing", ("swinging",)),
+    Option("Climbing frame", "climb", ("climbing", "jungle gym")),
+    Option("Sandpit", "sand", ("sandbox", "digging")),
+]
+AGES = [
+    Option("Under 6", "small", ("little ones", "toddlers")),
+    Option("6 to 12", "school", ("school kids",)),
+    Option("All ages", "all", ("everyone",)),
+]
+
+
+def test_an_option_s_other_words_pick_it_in_a_hedged_answer() -> None:
+    assert read_choice("mostly for the little ones i think", AGES).one == AGES[0]
+    assert read_choice("mostly for the little ones i think", TOPICS_EN).one is None
+
+
+def test_several_picks_each_in_the_citizen_s_own_words() -> None:
+    reading = read_choice("something to climb on and a sandbox", PLAY, several=True)
+    assert [o.value for o in reading.picked] == ["climb", "sand"]
+
+
 def test_an_answer_that_fits_two_options_asks_with_both() -> None:
     options = [Option("Neue Ideen", "a"), Option("Alte Ideen", "b"), Option("Menü", "/hilfe")]
     reading = read_choice("ideen", options)

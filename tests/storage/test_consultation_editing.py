@@ -93,7 +93,13 @@ async def test_texts_times_order_and_new_questions_change_and_answers_stay(
         "alter",
         "bank",
     ]
-    assert stored[4].options[0] == {"key": "klein", "de": "Kleinkinder", "en": "Under 6"}
+    small = stored[4].options[0]
+    assert {name: small[name] for name in ("key", "de", "en")} == {
+        "key": "klein",
+        "de": "Kleinkinder",
+        "en": "Under 6",
+    }
+    assert "little ones" in small["words"]  # the words typed answers match stay
     assert kept["alter"] == "klein" and kept["schatten"] == 5
 
 

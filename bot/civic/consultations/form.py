@@ -12,12 +12,13 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
 from flows.formatting import DEFAULT_ZONE
-from storage.consultations.spec import ConsultationSpec
+from storage.consultations.spec import ConsultationSpec, OptionSpec
 
 KINDS = ("single", "multiple", "scale", "yesno", "text")
 MAX_QUESTIONS = 40
@@ -37,8 +38,10 @@ NEEDS_OPTIONS: Message = {
     "en": "A choice question needs at least two options, one per line.",
 }
 BAD_OPTION: Message = {
-    "de": "Zeile {line}: bitte „Deutsch | English“ oder „schlüssel | Deutsch | English“.",
-    "en": "Line {line}: please write “Deutsch | English” or “key | Deutsch | English”.",
+    "de": "Zeile {line}: bitte „Deutsch | English“ oder „schlüssel | Deutsch | English“, "
+    "dahinter wahlweise „| weitere Wörter, kommagetrennt“.",
+    "en": "Line {line}: please write “Deutsch | English” or “key | Deutsch | English”, "
+    "optionally followed by “| other words, comma-separated”.",
 }
 OPTION_TWICE: Message = {
     "de": "Der Antwort-Schlüssel „{key}“ kommt zweimal vor.",
@@ -87,7 +90,9 @@ class QuestionForm:
     text_de: str = ""
     text_en: str = ""
     required: bool = True
-    options: str = ""  # one option a line: "key | Deutsch | English" or "Deutsch | English"
+    # one option a line: "key | Deutsch | English" or "Deutsch | English", and after it
+    # "| other words, comma-separated" that pick the option when a citizen types them
+    options: str = ""
     scale_low_de: str = ""
     scale_high_de: str = ""
     scale_low_en: str = ""
@@ -187,7 +192,7 @@ def form_of(spec: ConsultationSpec, zone: str = DEFAULT_ZONE) -> ConsultationFor
                 text_de=question.text.de,
                 text_en=question.text.en,
                 required=question.required,
-                options="\n".join(f"{o.key} | {o.de} | {o.en}" for o in question.options),
+                options="\n".join(_option_line(o) for o in question.options),
                 scale_low_de=scale.de[0] if scale else "",
                 scale_high_de=scale.de[1] if scale else "",
                 scale_low_en=scale.en[0] if scale else "",
@@ -222,12 +227,20 @@ def parse_local(value: str, zone: str = DEFAULT_ZONE) -> datetime | None:
     return None
 
 
-def _options(text: str, prefix: str, problems: dict[str, Message]) -> list[dict[str, str]] | None:
-    options: list[dict[str, str]] = []
+def _option_line(option: OptionSpec) -> str:
+    words = f" | {', '.join(option.words)}" if option.words else ""
+    return f"{option.key} | {option.de} | {option.en}{words}"
+
+
+def _options(text: str, prefix: str, problems: dict[str, Message]) -> list[dict[str, Any]] | None:
+    options: list[dict[str, Any]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         parts = [part.strip() for part in line.split("|")]
+        words: list[str] = []
+        if len(parts) == 4 and all(parts[:3]):
+            words = [word.strip() for word in parts.pop().split(",") if word.strip()]
         if len(parts) == 2 and all(parts):
             key, de, en = key_from(parts[0]), parts[0], parts[1]
         elif len(parts) == 3 and all(parts):
@@ -246,7 +259,7 @@ def _options(text: str, prefix: str, problems: dict[str, Message]) -> list[dict[
         if any(option["key"] == key for option in options):
             problems[prefix + "options"] = _fill(OPTION_TWICE, key=key)
             return None
-        options.append({"key": key, "de": de, "en": en})
+        options.append({"key": key, "de": de, "en": en} | ({"words": words} if words else {}))
     return options
 
 

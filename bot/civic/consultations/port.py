@@ -31,7 +31,8 @@ from storage.models.civic import Consultation, ConsultationQuestion
 
 def _question_view(question: ConsultationQuestion, language: str) -> ConsultationQuestionView:
     options = tuple(
-        ChoiceView(o["key"], o.get(language) or o.get("de") or o["key"]) for o in question.options
+        ChoiceView(o["key"], o.get(language) or o.get("de") or o["key"], tuple(o.get("words", ())))
+        for o in question.options
     )
     labels = (question.scale_labels or {}).get(language) or (question.scale_labels or {}).get("de")
     return ConsultationQuestionView(

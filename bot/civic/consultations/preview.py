@@ -72,7 +72,10 @@ def consultation_view(
             key=q.key,
             kind=q.kind,
             text=q.text.en if language == "en" else q.text.de,
-            options=tuple(ChoiceView(o.key, o.en if language == "en" else o.de) for o in q.options),
+            options=tuple(
+                ChoiceView(o.key, o.en if language == "en" else o.de, tuple(o.words))
+                for o in q.options
+            ),
             required=q.required,
             scale_labels=(
                 (q.scale.en if language == "en" else q.scale.de) if q.scale is not None else None

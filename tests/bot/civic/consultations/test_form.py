@@ -26,7 +26,8 @@ FIELDS = {
     "q0-text_en": "Where is a bench missing?",
     "q0-kind": "single",
     "q0-required": "on",
-    "q0-options": "Am Brunnen | By the fountain\nrathaus | Vor dem Rathaus | Town hall\n\n",
+    "q0-options": "Am Brunnen | By the fountain\n"
+    "rathaus | Vor dem Rathaus | Town hall | Rathausplatz, town hall square,\n\n",
     "q0-position": "2",
     "q1-key": "lehne",
     "q1-text_de": "Mit Lehne?",
@@ -55,10 +56,15 @@ def test_a_filled_form_becomes_a_spec_in_the_towns_time_zone() -> None:
     assert spec.opens == datetime(2026, 5, 1, 6, 0, tzinfo=UTC)  # summer time, UTC+2
     assert [q.key for q in spec.questions] == ["lehne", "wo-fehlt-eine-bank", "wichtig"]
     assert not spec.questions[0].required and spec.questions[1].required
-    options = [o.model_dump() for o in spec.questions[1].options]
+    options = [o.model_dump(exclude_defaults=True) for o in spec.questions[1].options]
     assert options == [
         {"key": "am-brunnen", "de": "Am Brunnen", "en": "By the fountain"},
-        {"key": "rathaus", "de": "Vor dem Rathaus", "en": "Town hall"},
+        {
+            "key": "rathaus",
+            "de": "Vor dem Rathaus",
+            "en": "Town hall",
+            "words": ["Rathausplatz", "town hall square"],
+        },
     ]
     assert spec.questions[2].scale is not None and spec.questions[2].scale.en == (
         "no matter",
@@ -79,7 +85,7 @@ def test_what_is_wrong_is_named_by_field_in_both_languages_and_the_form_is_kept(
             "q3-remove": "",
             "q3-text_de": "Noch was?",
             "q3-kind": "multiple",
-            "q3-options": "a | b | c | d",
+            "q3-options": "a | b | c | d | e",
         }
     )
     form = parse_form(fields)
