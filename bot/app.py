@@ -309,10 +309,10 @@ async def _assemble(
         library=lambda: served.library,
         services=services,
         settings=dispatch_settings,
-        # one process owns a SQLite file; with PostgreSQL others may change a conversation
+        # one process owns a SQLite file; with PostgreSQL others may write a conversation
         conversations=Conversations(
             sessions,
-            remember=is_sqlite(settings.database_url),
+            shared=not is_sqlite(settings.database_url),
             default_language=settings.default_language,
         ),
         on_commit=worker.wake,

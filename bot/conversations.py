@@ -4,13 +4,16 @@
   identity takes the full way (noting the last contact). A sender without a citizen is a
   newcomer (bot/newcomers.py): nothing is created on reading; `enrol` creates the citizen
   in the turn that needs one.
-- Remembered: where one process owns the store (SQLite), who the citizen is and where the
-  conversation stands stay in memory between messages, so most messages read nothing.
-  An entry unused for a few minutes is read again (retention or an erasure on another
-  channel may have changed the store), and the dispatcher drops it on any failure.
-  A newcomer's conversation (greeted, the menu offered) lives in memory there; where
-  several processes share PostgreSQL it is kept in the store for minutes
-  (storage/newcomer_states.py), so the next message may reach any process.
+- Remembered: who the citizen is and where the conversation stands stay in memory between
+  messages, so most messages read nothing. That holds where several processes share
+  PostgreSQL too: every turn writes its state with the version it remembers, so a turn run
+  on a memory another process made out of date fails its write and runs again from the
+  store. An entry unused for a few minutes is read again (retention or an erasure on
+  another channel may have changed the store), and the dispatcher drops it on any failure.
+  A newcomer's conversation (greeted, the menu offered) lives only in memory where one
+  process owns the store (SQLite); where processes share PostgreSQL it is also kept in
+  the store for minutes (storage/newcomer_states.py), written with its version like a
+  conversation's, so the next message may reach any process.
 - Written: always with the row version the turn read, so an out-of-date memory or another
   process's write makes the write fail (`StaleConversation`) instead of losing an answer.
   A turn that wrote nothing else leaves its state to the group commit: the states of
@@ -60,12 +63,12 @@ class Conversations:
         self,
         sessions: async_sessionmaker[AsyncSession],
         *,
-        remember: bool,
+        shared: bool,
         default_language: str = "de",
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._sessions = sessions
-        self._remember = remember
+        self._shared = shared  # other processes may write the same conversations
         self._default_language = default_language
         self._monotonic = monotonic
         self._known: OrderedDict[ConversationKey, Known] = OrderedDict()
@@ -77,10 +80,11 @@ class Conversations:
 
     def recall(self, key: ConversationKey) -> Known | None:
         known = self._fresh(key)
-        if known is not None and known.citizen_id == NEWCOMER:
-            # another process (or a turn on another channel) may have made them a citizen
-            # meanwhile, and a newcomer's turn may write nothing that would notice: `load`
-            # asks the store, and finds the remembered position when they are still new
+        if known is not None and known.citizen_id == NEWCOMER and not self._shared:
+            # a turn on another channel may have made them a citizen meanwhile, and this
+            # newcomer's turn writes nothing that would notice: `load` asks the store, and
+            # finds the remembered position when they are still new. On a shared store the
+            # position's versioned write notices.
             return None
         return known
 
@@ -94,12 +98,14 @@ class Conversations:
         return known
 
     def keep(
-        self, key: ConversationKey, citizen_id: int, state: dict[str, Any], version: int
+        self,
+        key: ConversationKey,
+        citizen_id: int,
+        state: dict[str, Any],
+        version: int,
+        newcomer_version: int = 0,
     ) -> None:
-        if citizen_id != NEWCOMER and not self._remember:
-            self._known.pop(key, None)  # a newcomer's entry, now out of date
-            return
-        self._known[key] = Known(citizen_id, state, version, self._monotonic())
+        self._known[key] = Known(citizen_id, state, version, self._monotonic(), newcomer_version)
         self._known.move_to_end(key)
         if len(self._known) > REMEMBER_MAX:
             self._known.popitem(last=False)
@@ -141,7 +147,7 @@ class Conversations:
         language = message.language_hint or self._default_language
         language = language if language in ("de", "en") else "de"
         initial = ConversationState(language=language).to_json()
-        if self._remember:
+        if not self._shared:
             remembered = self._fresh(key)
             if remembered is not None and remembered.citizen_id == NEWCOMER:
                 return remembered
@@ -160,7 +166,7 @@ class Conversations:
     ) -> None:
         """Keep a newcomer's position after their turn, in the turn's transaction where it
         has one; `StaleConversation` when another process moved it on meanwhile."""
-        if self._remember:
+        if not self._shared:
             self.keep(key, NEWCOMER, state, 0)
             return
         conversation = (key.channel, key.chat, key.user)
@@ -175,13 +181,14 @@ class Conversations:
                 )
         if not saved:
             raise StaleConversation(f"newcomer {key.channel}/{key.chat} moved on")
+        self.keep(key, NEWCOMER, state, 0, known.newcomer_version + 1)
 
     async def enrol(
         self, session: AsyncSession, message: InboundMessage, language: str, now: datetime
     ) -> int:
         """Make a newcomer a citizen, inside the turn's transaction; returns their id."""
         key = message.key
-        if not self._remember:
+        if self._shared:
             await newcomer_states.forget(session, key.channel, key.chat, key.user)
         return await identities.create_citizen(
             session, key.channel, key.user, _own_address(message), language, now

@@ -95,7 +95,7 @@ class Dispatcher:
         self._services = services
         self._settings = settings
         self.conversations = conversations or Conversations(
-            sessions, remember=False, default_language=settings.default_language
+            sessions, shared=True, default_language=settings.default_language
         )
         self._on_commit = on_commit
         self._clock = clock

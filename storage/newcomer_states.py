@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Insert, Table, bindparam, delete, select
+from sqlalchemy import Insert, Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,19 +45,24 @@ async def save(
     now: datetime,
 ) -> bool:
     """Store the position read at `read_version` (0: none); False when another process
-    moved it on meanwhile (nothing was written)."""
+    moved it on meanwhile, or made the sender a citizen (nothing was written then).
+
+    A row is only created where none was read and only updated at the version read: a row
+    gone since (the sender became a citizen) must not come back."""
     channel, chat, user_key = conversation
-    written = await session.execute(
-        _upsert(session.get_bind().dialect.name),
-        {
+    if read_version:
+        moved: dict[str, Any] = {"of_channel": channel, "of_chat": chat, "of_user_key": user_key}
+        moved |= {"new_state": state, "new_updated_at": now, "read_version": read_version}
+        written = await session.execute(_UPDATE, moved)
+    else:
+        first: dict[str, Any] = {
             "channel": channel,
             "chat": chat,
             "user_key": user_key,
             "state": state,
-            "updated_at": now,
-            "row_version": read_version + 1,
-        },
-    )
+        }
+        first |= {"updated_at": now, "row_version": 1}
+        written = await session.execute(_insert(session.get_bind().dialect.name), first)
     return written.first() is not None
 
 
@@ -86,19 +91,27 @@ _FIND = select(NewcomerState.state, NewcomerState.row_version, NewcomerState.upd
 )
 
 
+_TABLE = cast(Table, NewcomerState.__table__)
+
+_UPDATE = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.channel == bindparam("of_channel"),
+        _TABLE.c.chat == bindparam("of_chat"),
+        _TABLE.c.user_key == bindparam("of_user_key"),
+        _TABLE.c.row_version == bindparam("read_version"),
+    )
+    .values(
+        state=bindparam("new_state"),
+        updated_at=bindparam("new_updated_at"),
+        row_version=bindparam("read_version") + 1,
+    )
+    .returning(_TABLE.c.row_version)
+)
+
+
 @cache
-def _upsert(dialect: str) -> Insert:
-    """Written only where the stored version is the one read (RETURNING tells)."""
+def _insert(dialect: str) -> Insert:
+    """A first position; nothing is written where another process stored one meanwhile."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = cast(Table, NewcomerState.__table__)
-    statement = insert(table)
-    excluded = statement.excluded
-    return statement.on_conflict_do_update(
-        index_elements=[table.c.channel, table.c.chat, table.c.user_key],
-        set_={
-            "state": excluded.state,
-            "updated_at": excluded.updated_at,
-            "row_version": excluded.row_version,
-        },
-        where=table.c.row_version == excluded.row_version - 1,
-    ).returning(table.c.row_version)
+    return insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.row_version)

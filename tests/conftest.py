@@ -101,13 +101,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield _sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path)
         return
-    admin: str = request.getfixturevalue("postgres_admin_url")
-    pool: DatabasePool = request.getfixturevalue("postgres_pool")
-    name = pool.take()
+    yield request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def postgres_url(postgres_admin_url: str, postgres_pool: DatabasePool) -> Iterator[str]:
+    """A fresh migrated PostgreSQL database (async URL), for what only a shared store shows."""
+    name = postgres_pool.take()
     try:
-        yield _with_database(admin, name).replace("postgresql://", "postgresql+asyncpg://", 1)
+        yield _with_database(postgres_admin_url, name).replace(
+            "postgresql://", "postgresql+asyncpg://", 1
+        )
     finally:
-        pool.release(name)
+        postgres_pool.release(name)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import event, func, select
@@ -13,6 +14,7 @@ from bot.messages import ConversationKey, InboundMessage
 from nlu.types import IntentRecognizer
 from storage.identities import resolve_citizen
 from storage.models.core import ChannelIdentity
+from storage.models.newcomers import NewcomerState
 
 
 async def say(app: App, sender: str, text: str) -> str:
@@ -89,28 +91,73 @@ async def test_turns_that_only_read_leave_their_state_to_the_group_commit(
         await app.close()
 
 
-async def test_a_remembered_messenger_conversation_reads_nothing_before_its_turn(
-    sqlite_url: str, recognizer: IntentRecognizer
-) -> None:
-    """Telegram and Matrix turns use the same memory as the web chat."""
-    app = await build_app(
-        Settings(database_url=sqlite_url, demo_data="true", nlu_cache_dir=None), {}, recognizer
-    )
+def statements_of(app: App) -> tuple[list[str], Callable[[], None]]:
+    """The SQL verbs the app sends from now on, and how to stop listening."""
     statements: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement.split()[0].upper())
+
+    event.listen(app.engine.sync_engine, "before_cursor_execute", note)
+    return statements, lambda: event.remove(app.engine.sync_engine, "before_cursor_execute", note)
+
+
+async def test_a_remembered_messenger_conversation_reads_nothing_before_its_turn(
+    db_url: str, recognizer: IntentRecognizer
+) -> None:
+    """Telegram and Matrix turns use the same memory as the web chat, on both stores: a
+    process sharing PostgreSQL with others trusts its memory too (the write checks it)."""
+    app = await build_app(
+        Settings(database_url=db_url, demo_data="true", nlu_cache_dir=None), {}, recognizer
+    )
     try:
         key = ConversationKey("telegram", "42", "42")
-        # a list waits for a pick, so the sender becomes a citizen (a newcomer's position is
-        # always checked against the store: another process may have enrolled them)
+        # a list waits for a pick, so the sender becomes a citizen
         await app.dispatcher.handle(InboundMessage(key, "/umfragen", platform_id="1"))
         assert app.dispatcher.conversations.recall(key) is not None
-
-        def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-            statements.append(statement.split()[0].upper())
-
-        event.listen(app.engine.sync_engine, "before_cursor_execute", note)
+        statements, stop = statements_of(app)
         await app.dispatcher.handle(InboundMessage(key, "danke", platform_id="2"))
-        event.remove(app.engine.sync_engine, "before_cursor_execute", note)
+        stop()
     finally:
         await app.close()
     assert "SELECT" not in statements  # no citizen, identity or conversation read
     assert statements.count("INSERT") >= 2  # the dedupe claim, the state and the replies
+
+
+async def test_a_newcomer_on_a_shared_store_is_remembered_and_written_once_per_turn(
+    postgres_url: str, recognizer: IntentRecognizer
+) -> None:
+    app = await build_app(
+        Settings(database_url=postgres_url, demo_data="true", nlu_cache_dir=None), {}, recognizer
+    )
+    try:
+        assert "Musterstadt" in await say(app, "new-1", "Hallo")
+        statements, stop = statements_of(app)
+        assert "Womit kann ich helfen" in await say(app, "new-1", "Hallo")
+        stop()
+    finally:
+        await app.close()
+    assert "SELECT" not in statements  # not the identity, not the stored position
+    assert statements.count("UPDATE") == 1  # the position, at the version remembered
+
+
+async def test_a_newcomer_another_process_enrolled_is_answered_as_the_citizen(
+    postgres_url: str, recognizer: IntentRecognizer
+) -> None:
+    """Two processes on one PostgreSQL database: the one still remembering the sender as
+    new must not bring their old position back."""
+    settings = Settings(database_url=postgres_url, demo_data="true", nlu_cache_dir=None)
+    first = await build_app(settings, {}, recognizer)
+    second = await build_app(settings, {}, recognizer)
+    try:
+        await say(first, "new-2", "Hallo")
+        await say(second, "new-2", "/idee")
+        assert "Wie soll sie heißen" in await say(second, "new-2", "ja")  # a citizen now
+        # the first process remembers a newcomer at the menu
+        assert "Beschreiben Sie" in await say(first, "new-2", "Bank am Weiher")
+        async with first.sessions() as session:
+            positions = await session.scalar(select(func.count()).select_from(NewcomerState))
+        assert positions == 0
+    finally:
+        await first.close()
+        await second.close()

@@ -20,6 +20,7 @@ from bot.messages import ConversationKey, InboundMessage
 from flows.types import Reply
 from nlu.types import TeachableRecognizer
 from storage.citizens import erase_citizen
+from storage.database import is_sqlite
 from storage.models import Citizen, OutboxMessage
 from storage.models.core import ChannelIdentity, Conversation
 
@@ -72,14 +73,14 @@ async def start_bot(
 
 
 def another_process(app: App) -> Dispatcher:
-    """A second bot process on the same database, trusting its memory of conversations."""
+    """A second bot process on the same database, with its own memory of conversations."""
     return Dispatcher(
         app.sessions,
         app.recognizer,
         lambda: app.library,
         app.services,
         app.dispatcher_settings,
-        conversations=Conversations(app.sessions, remember=True),
+        conversations=Conversations(app.sessions, shared=not is_sqlite(str(app.engine.url))),
         on_commit=app.worker.wake,
     )
 
