@@ -41,6 +41,10 @@ def test_compose_passes_only_settings_the_bot_knows() -> None:
     for service in compose["services"].values():
         for port in service.get("ports", []):
             assert str(port).startswith("127.0.0.1:"), port
+    # what a town must set for a public install comes through from .env
+    for needed in ("PUBLIC_URL", "WEB_CHAT_ORIGINS", "TRUSTED_PROXIES", "CONTACT_PHONE"):
+        assert f"${{MITREDEN_{needed}" in str(environment[f"MITREDEN_{needed}"]), needed
+        assert f"MITREDEN_{needed}=" in (REPO / ".env.example").read_text(encoding="utf-8")
 
 
 def test_every_setting_in_the_docs_exists() -> None:
