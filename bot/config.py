@@ -271,11 +271,31 @@ class Settings(BaseSettings):
     report_photo_max_pixels: int = Field(
         40_000_000, gt=0, description="the most pixels (width × height) a photo may have"
     )
+    map_tiles: str = Field(
+        "",
+        description="the town's tile server for the staff map of reports, e.g. "
+        "https://tile.example.org/{z}/{x}/{y}.png; unset: markers on a blank background",
+    )
+    map_attribution: str = Field(
+        "", description="the credit the tile server asks for, shown in the map's corner"
+    )
     open311_api_key: SecretStr | None = Field(
         default=None,
         description="the key apps must send to create reports through Open311; unset: the "
         "Open311 interface only reads",
     )
+    open311_town_url: str | None = Field(
+        None,
+        description="the town's own Open311 GeoReport v2 address; reports are forwarded"
+        " there and its news brought back; unset: off (docs/reports.md)",
+    )
+    open311_town_api_key: SecretStr | None = Field(None, description="the key it gave mitreden")
+    open311_town_jurisdiction: str = Field("", description="its jurisdiction_id, if it asks one")
+    open311_town_service_codes: str = Field(
+        "", description="category=service_code, comma-separated (road_damage=001,other=099)"
+    )
+    open311_town_poll_minutes: int = Field(10, ge=1, description="how often news is asked for")
+    open311_town_timeout: float = Field(20.0, gt=0, description="seconds to wait for an answer")
 
     log_level: str = "INFO"
 

@@ -23,6 +23,8 @@ from bot.app import teach_recognizer
 from bot.civic.announcements import release_due_announcements
 from bot.civic.consultations.lifecycle import run_consultation_lifecycle
 from bot.civic.council.sync import sync_council
+from bot.civic.open311_forwarding import FORWARD_EVERY, forward_reports
+from bot.civic.open311_status import poll_town_statuses
 from bot.civic.retention import RetentionPolicy, apply_retention
 from bot.config import Settings
 from bot.conversations import REMEMBER_SECONDS
@@ -76,6 +78,12 @@ def shared_jobs(settings: Settings, sessions: async_sessionmaker[AsyncSession]) 
                 partial(sync_council, sessions, settings),
             )
         )
+    if settings.open311_town_url:
+        poll = timedelta(minutes=settings.open311_town_poll_minutes)
+        jobs += [
+            Job("open311-forwarding", FORWARD_EVERY, partial(forward_reports, sessions, settings)),
+            Job("open311-news", poll, partial(poll_town_statuses, sessions, settings)),
+        ]
     return jobs
 
 

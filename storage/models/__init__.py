@@ -34,6 +34,7 @@ from storage.models.council import (
 from storage.models.delivery import Announcement
 from storage.models.lifecycle import ConsultationNotice, ParticipationReminder
 from storage.models.newcomers import NewcomerState
+from storage.models.report_forwarding import ReportForwarding, ReportForwardingStart
 from storage.models.reports import Report, ReportCategory, ReportFollower, ReportStatusChange
 from storage.models.staff import AuditEntry, LoginThrottle, SiteText, StaffAccount, StaffSession
 from storage.models.understanding import UnclearMessage
@@ -71,6 +72,8 @@ __all__ = [
     "Report",
     "ReportCategory",
     "ReportFollower",
+    "ReportForwarding",
+    "ReportForwardingStart",
     "ReportStatusChange",
     "SiteText",
     "StaffAccount",
