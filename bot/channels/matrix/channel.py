@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import replace
 from typing import Any
 
 from nio import (
@@ -40,17 +41,20 @@ from bot.channels.matrix.format import MAX_TEXT
 from bot.channels.matrix.invites import answer_invite
 from bot.channels.matrix.login import MatrixAccount, MatrixLoginError, signed_in_client
 from bot.channels.matrix.members import known_members
+from bot.channels.matrix.photos import ImageFile, fetch_image, image_file
 from bot.channels.matrix.room_memory import RoomMemory
 from bot.channels.matrix.sending import membership, secure, send_reply, take_back_exports
 from bot.channels.matrix.store_link import MessageDeleted, StoreLink
 from bot.channels.matrix.trust import TrustPolicy
 from bot.channels.ordered_work import OrderedWork
 from bot.messages import InboundMessage, Outbound
+from flows.types import Photo
 
 log = logging.getLogger(__name__)
 
 SYNC_TIMEOUT_MS = 30_000
 SYNC_PAUSE_AFTER_ERROR = 5.0
+MAX_PHOTO_BYTES = 10_000_000  # the report photo limit's default
 # members arrive with the events that need them, not all at once for every room
 LAZY_MEMBERS: dict[str, Any] = {
     "room": {"state": {"lazy_load_members": True}, "timeline": {"lazy_load_members": True}}
@@ -69,8 +73,10 @@ class MatrixChannel:
         *,
         sync_timeout_ms: int = SYNC_TIMEOUT_MS,
         trust: TrustPolicy | None = None,
+        max_photo_bytes: int = MAX_PHOTO_BYTES,
     ) -> None:
         self._account = account
+        self._max_photo_bytes = max_photo_bytes
         self._sync_timeout_ms = sync_timeout_ms
         self._trust = trust or TrustPolicy()
         self._client: AsyncClient | None = None
@@ -207,18 +213,49 @@ class MatrixChannel:
         if inbound is None:
             return
         self._memory.text(event.event_id, room.room_id, event.sender, inbound.text)
-        self._hand_on(room, inbound, thread_root(event))
+        self._hand_on(room, inbound, thread_root(event), image_file(event))
 
-    def _hand_on(self, room: MatrixRoom, inbound: InboundMessage, thread: str | None) -> None:
+    def _hand_on(
+        self,
+        room: MatrixRoom,
+        inbound: InboundMessage,
+        thread: str | None,
+        image: ImageFile | None = None,
+    ) -> None:
         sink = self._sink
         assert sink is not None
         event_id = inbound.platform_id or ""
 
         async def handle() -> None:
             self._memory.wrote(room.room_id, event_id, thread)  # answers follow into a thread
-            await sink(inbound)
+            message = inbound if image is None else await self._with_photo(room, inbound, image)
+            if message is not None:
+                await sink(message)
 
         self._work.add((room.room_id, inbound.key.user), handle)
+
+    async def _with_photo(
+        self, room: MatrixRoom, inbound: InboundMessage, image: ImageFile
+    ) -> InboundMessage | None:
+        """Fetch the picture first: the turn gets its bytes, never an mxc:// address.
+
+        A picture too big or not to be had is answered here and goes no further, so the
+        conversation stays where it was: the citizen sends it again, or skips."""
+        client = self._client
+        if client is None:
+            return None
+        fetched = await fetch_image(client, image, self._max_photo_bytes)
+        if isinstance(fetched, bytes):
+            return replace(inbound, photo=Photo(fetched, image.mimetype, image.name))
+        note = (
+            notes.photo_too_big(max(1, self._max_photo_bytes // 10**6))
+            if fetched == "too_big"
+            else notes.PHOTO_NOT_LOADED
+        )
+        await secure(client, room, self._trust)
+        tx_id = f"mitreden-photo-{inbound.platform_id}"
+        await notes.send_note(client, room.room_id, note, tx_id)
+        return None
 
     async def _on_reaction(self, room: MatrixRoom, event: ReactionEvent) -> None:
         """👍 or 👎 on the bot's yes/no question answers it; other reactions are decoration."""

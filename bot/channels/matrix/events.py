@@ -20,6 +20,7 @@ from nio import (
     RoomMessageUnknown,
 )
 
+from bot.channels.matrix.photos import caption
 from bot.messages import ConversationKey, InboundMessage
 from flows.types import Location
 
@@ -115,14 +116,15 @@ def addressed_text(text: str, event: RoomMessage, bot: BotIdentity) -> str | Non
 
 
 def message_text(event: RoomMessage) -> str | None:
-    """What the citizen wrote; "" for a picture or file (the flows say they read text only).
+    """What the citizen wrote; for a picture or file its caption or "" (a picture answers
+    the photo question, and elsewhere the flows say what they take).
 
     A reply's quote of the message it answers is not part of it: it is the bot's own text."""
     if isinstance(event, RoomMessageText | RoomMessageEmote):
         body = str(event.body)
         return without_reply_fallback(body) if relation(event).get("m.in_reply_to") else body
     if isinstance(event, RoomMessageMedia | RoomEncryptedMedia):
-        return ""
+        return caption(event)
     if shared_location(event) is not None:
         return ""  # the body is the client's own wording ("Location geo:…"), not the citizen's
     return None

@@ -29,10 +29,24 @@ DELETED = (
     "You deleted a message: I deleted it on my side too and start afresh. "
     "What would you like to do? Just write “help”.",
 )
+PHOTO_NOT_LOADED = (
+    "Ich konnte Ihr Foto leider nicht laden. Bitte schicken Sie es noch einmal "
+    "oder überspringen Sie das Foto.",
+    "I could not load your photo. Please send it again or skip the photo.",
+)
 NOT_A_DIRECT_CHAT = (
     "Ich antworte nur in direkten Chats. Bitte schreiben Sie mir direkt.",
     "I only answer in direct chats. Please message me directly.",
 )
+
+
+def photo_too_big(limit_mb: int) -> tuple[str, str]:
+    return (
+        f"Dieses Foto ist zu groß (höchstens {limit_mb} MB). Bitte schicken Sie ein "
+        "kleineres Foto oder überspringen Sie das Foto.",
+        f"This photo is too large (at most {limit_mb} MB). Please send a smaller one "
+        "or skip the photo.",
+    )
 
 
 def bilingual(note: tuple[str, str]) -> dict[str, Any]:

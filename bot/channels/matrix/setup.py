@@ -30,5 +30,5 @@ def matrix_channels(settings: Settings) -> dict[str, ChannelAdapter]:
         device_name=settings.matrix_device_name,
     )
     trust = TrustPolicy.from_settings(settings.matrix_trust, settings.matrix_verified_keys)
-    channel = MatrixChannel(account, trust=trust)
+    channel = MatrixChannel(account, trust=trust, max_photo_bytes=settings.report_photo_max_bytes)
     return {channel.name: channel}

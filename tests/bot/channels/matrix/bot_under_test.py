@@ -27,6 +27,7 @@ def bot_settings(synapse: Synapse, account: Account, directory: Path) -> Setting
             "matrix_password": account.password,
             "matrix_store_dir": directory / "matrix-store",
             "nlu_cache_dir": directory / "nlu-cache",
+            "report_photo_dir": directory / "report-photos",
         }
     )
 

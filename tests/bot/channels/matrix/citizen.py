@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from nio import (
     RoomRedactResponse,
     RoomSendResponse,
     SyncError,
+    UploadResponse,
 )
 
 from tests.bot.channels.matrix.synapse_server import Account
@@ -174,6 +176,35 @@ class Citizen:
         )
         assert isinstance(sent, RoomSendResponse), sent
         return str(sent.event_id)
+
+    async def upload(self, content: bytes, *, encrypt: bool) -> dict[str, Any]:
+        """Put a file on the homeserver; the content fields that point at it (`url`, or
+        `file` with the key for an encrypted room)."""
+        uploaded, keys = await self.client.upload(
+            io.BytesIO(content), "image/jpeg", "foto.jpg", encrypt=encrypt, filesize=len(content)
+        )
+        assert isinstance(uploaded, UploadResponse), uploaded
+        if not encrypt:
+            return {"url": uploaded.content_uri}
+        assert keys is not None
+        return {"file": {**keys, "url": uploaded.content_uri, "mimetype": "image/jpeg"}}
+
+    async def send_picture(
+        self,
+        content: bytes,
+        *,
+        msgtype: str = "m.image",
+        mimetype: str = "image/jpeg",
+        body: str = "foto.jpg",
+        encrypt: bool | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> str:
+        """Send a picture as Element does: uploaded (encrypted in an encrypted room), then
+        an event that points at it with its type and size; `extra` overrides content fields."""
+        encrypt = self.room().encrypted if encrypt is None else encrypt
+        where = await self.upload(content, encrypt=encrypt)
+        info = {"mimetype": mimetype, "size": len(content), "w": 64, "h": 48}
+        return await self.write(body, msgtype=msgtype, info=info, extra={**where, **(extra or {})})
 
     async def react(self, event_id: str, key: str) -> None:
         """React to an event with an emoji (matrix-nio sends reactions unencrypted)."""

@@ -66,10 +66,13 @@ class Collected:
         return await asyncio.wait_for(self.messages.get(), PATIENCE)
 
 
-def channel_for(synapse: Synapse, account: Account, store: Path) -> MatrixChannel:
+def channel_for(
+    synapse: Synapse, account: Account, store: Path, *, max_photo_bytes: int = 10_000_000
+) -> MatrixChannel:
     return MatrixChannel(
         MatrixAccount(synapse.url, account.user_id, store, password=account.password),
         sync_timeout_ms=5_000,
+        max_photo_bytes=max_photo_bytes,
     )
 
 
