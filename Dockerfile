@@ -1,3 +1,10 @@
+# the map library of the staff pages, installed from the lock file and served by mitreden
+FROM node:20-slim AS web-assets
+WORKDIR /src
+COPY scripts/install-web-assets ./scripts/
+COPY bot/web/assets/package.json bot/web/assets/package-lock.json ./bot/web/assets/
+RUN scripts/install-web-assets
+
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
@@ -10,6 +17,7 @@ COPY bot ./bot
 COPY nlu ./nlu
 COPY flows ./flows
 COPY storage ./storage
+COPY --from=web-assets /src/bot/web/static/vendor ./bot/web/static/vendor
 RUN pip install --no-cache-dir . && useradd --create-home --uid 10001 mitreden && mkdir -p /app/data && chown mitreden /app/data
 USER mitreden
 VOLUME ["/app/data"]

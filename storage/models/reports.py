@@ -36,6 +36,8 @@ class Report(Base):
     __tablename__ = "reports"
     __table_args__ = (
         Index("ix_reports_category_code_status", "category_code", "status"),
+        # the same-spot lookup's box: category, then latitude and longitude ranges
+        Index("ix_reports_category_code_position", "category_code", "latitude", "longitude"),
         {"sqlite_autoincrement": True},  # "M-17" is never reused
     )
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from difflib import SequenceMatcher
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.reports import Report
 from storage.reports import OPEN_STATUSES
 
 EARTH_RADIUS_M = 6_371_000.0
-# open reports of one category compared in Python; a town has far fewer at once
+# the most open reports of one category compared in Python at once: those in the radius's
+# box, and the newest typed places (a town has far fewer open at one spot)
 SEARCHED = 500
 _WORD = re.compile(r"[a-z0-9]+")
 # words that say where without naming the place
@@ -37,9 +39,12 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, a)))
 
 
-def _place_words(text: str) -> list[str]:
+def _place_names(text: str) -> list[str]:
+    """The words that name the place: no filler words, no house numbers."""
     folded = _STREET.sub("strasse", text.lower().replace("ß", "ss")).translate(_FOLD)
-    return [w for w in _WORD.findall(folded) if w not in _FILLER and (len(w) >= 3 or w.isdigit())]
+    return [
+        w for w in _WORD.findall(folded) if w not in _FILLER and len(w) >= 3 and not w.isdigit()
+    ]
 
 
 def _alike(a: str, b: str) -> bool:
@@ -53,16 +58,97 @@ def _alike(a: str, b: str) -> bool:
     return len(shorter) >= 5 and SequenceMatcher(None, a, b).ratio() >= 0.85
 
 
+def place_matcher(place: str) -> Callable[[str], bool]:
+    """Whether another typed place names the same spot as `place`: every name word of the
+    shorter one (house numbers aside) has its match in the other, allowing typos and
+    "Str.". A town's places repeat, so within one matcher each text is split, and each
+    pair of words compared, only once (nothing is kept beyond the matcher)."""
+    names = _place_names(place)
+    split: dict[str, list[str]] = {}
+    compared: dict[tuple[str, str], bool] = {}
+
+    def alike(word: str, other: str) -> bool:
+        if (word, other) not in compared:
+            compared[word, other] = _alike(word, other)
+        return compared[word, other]
+
+    def matches(other_place: str) -> bool:
+        if other_place not in split:
+            split[other_place] = _place_names(other_place)
+        others = split[other_place]
+        if not names or not others:
+            return False
+        fewer, more = sorted((names, others), key=len)
+        return all(any(alike(word, other) for other in more) for word in fewer)
+
+    return matches
+
+
 def similar_place(first: str, second: str) -> bool:
-    """Whether two typed places name the same spot: every name word of the shorter one
-    (house numbers aside) has its match in the other, allowing typos and "Str."."""
-    words_a, words_b = _place_words(first), _place_words(second)
-    names_a = [w for w in words_a if not w.isdigit()]
-    names_b = [w for w in words_b if not w.isdigit()]
-    if not names_a or not names_b:
-        return False
-    fewer, more = sorted((names_a, names_b), key=len)
-    return all(any(_alike(word, other) for other in more) for word in fewer)
+    """Whether two typed places name the same spot (see `place_matcher`)."""
+    return place_matcher(first)(second)
+
+
+def bounding_box(
+    latitude: float, longitude: float, radius_m: float
+) -> tuple[tuple[float, float], tuple[float, float] | None]:
+    """The latitude and longitude ranges that hold every point within `radius_m`; no
+    longitude range near a pole or across the date line, where it would wrap."""
+    dlat = math.degrees(radius_m / EARTH_RADIUS_M)
+    latitudes = (latitude - dlat, latitude + dlat)
+    farthest = abs(latitude) + dlat  # the longitude span is widest on the box's pole side
+    if farthest >= 89.0:
+        return latitudes, None
+    dlon = math.degrees(radius_m / (EARTH_RADIUS_M * math.cos(math.radians(farthest))))
+    if longitude - dlon < -180.0 or longitude + dlon > 180.0:
+        return latitudes, None
+    return latitudes, (longitude - dlon, longitude + dlon)
+
+
+async def _within(
+    session: AsyncSession, category_code: str, latitude: float, longitude: float, radius_m: float
+) -> list[tuple[float, Report]]:
+    """Open reports of the category with a position within the radius; the box's ranges
+    use the index on category, latitude and longitude, the exact distance is computed here."""
+    latitudes, longitudes = bounding_box(latitude, longitude, radius_m)
+    query = select(Report).where(
+        Report.category_code == category_code,
+        Report.status.in_(OPEN_STATUSES),
+        Report.latitude.between(*latitudes),
+    )
+    if longitudes is not None:
+        query = query.where(Report.longitude.between(*longitudes))
+    else:
+        query = query.where(Report.longitude.is_not(None))
+    found = []
+    for report in (await session.scalars(query.limit(SEARCHED))).all():
+        assert report.latitude is not None and report.longitude is not None
+        away = distance_m(latitude, longitude, report.latitude, report.longitude)
+        if away <= radius_m:
+            found.append((away, report))
+    return found
+
+
+async def _same_place(
+    session: AsyncSession, category_code: str, place: str, *, unmeasured_only: bool
+) -> list[Report]:
+    """Open reports of the category whose typed place names the same spot: the newest
+    SEARCHED places are compared, and only the matching reports are loaded whole."""
+    query = (
+        select(Report.id, Report.place)
+        .where(Report.category_code == category_code, Report.status.in_(OPEN_STATUSES))
+        .where(Report.place.is_not(None))
+        .order_by(Report.created_at.desc(), Report.id.desc())
+        .limit(SEARCHED)
+    )
+    if unmeasured_only:  # those with a position were compared by distance
+        query = query.where(or_(Report.latitude.is_(None), Report.longitude.is_(None)))
+    rows = (await session.execute(query)).all()
+    same = place_matcher(place)
+    matching = [report_id for report_id, other in rows if same(other or "")]
+    if not matching:
+        return []
+    return list((await session.scalars(select(Report).where(Report.id.in_(matching)))).all())
 
 
 async def possible_duplicates(
@@ -75,25 +161,15 @@ async def possible_duplicates(
     radius_m: float,
     limit: int = 3,
 ) -> list[Report]:
-    """Open reports of the category at the same spot, nearest (or newest) first."""
-    query = (
-        select(Report)
-        .where(Report.category_code == category_code, Report.status.in_(OPEN_STATUSES))
-        .order_by(Report.created_at.desc(), Report.id.desc())
-        .limit(SEARCHED)
-    )
-    candidates = list((await session.scalars(query)).all())
-    found: list[tuple[float, int, Report]] = []
-    for order, report in enumerate(candidates):
-        measured = latitude is not None and longitude is not None
-        if measured and report.latitude is not None and report.longitude is not None:
-            assert latitude is not None and longitude is not None
-            away = distance_m(latitude, longitude, report.latitude, report.longitude)
-            if away <= radius_m:
-                found.append((away, order, report))
-            continue
-        if place and report.place and similar_place(place, report.place):
-            # a typed place has no distance; keep them after those measured, newest first
-            found.append((radius_m + 1, order, report))
-    found.sort(key=lambda item: (item[0], item[1]))
-    return [report for _, _, report in found[:limit]]
+    """Open reports of the category at the same spot, nearest (or newest) first. Two
+    positions are compared by distance; where either report has none, by the typed place."""
+    measured = latitude is not None and longitude is not None
+    found: list[tuple[float, Report]] = []
+    if latitude is not None and longitude is not None:
+        found = await _within(session, category_code, latitude, longitude, radius_m)
+    if place:
+        # a typed place has no distance; those come after the measured ones, newest first
+        alike = await _same_place(session, category_code, place, unmeasured_only=measured)
+        found += [(radius_m + 1, report) for report in alike]
+    found.sort(key=lambda item: (item[0], -item[1].created_at.timestamp(), -item[1].id))
+    return [report for _, report in found[:limit]]

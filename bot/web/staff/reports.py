@@ -15,9 +15,11 @@ from bot.staff.audit import record_audit
 from bot.staff.sessions import add_flash
 from bot.web.auth import staff_user
 from bot.web.i18n import request_language, translate
+from bot.web.staff import report_map
 from bot.web.templating import mitreden, render
 from storage import reports
 from storage.models.reports import Report
+from storage.reports.forwarding import forwarding_of
 from storage.reports.listing import StaffFilter, staff_list
 from storage.reports.status import history
 
@@ -53,6 +55,7 @@ async def listing(request: Request) -> Response:
             offset=(page - 1) * PAGE_SIZE,
             limit=PAGE_SIZE,
         )
+    settings = mitreden(request).settings
     return await render(
         request,
         "staff/reports.html",
@@ -66,7 +69,15 @@ async def listing(request: Request) -> Response:
             "text": text,
             "page": page,
             "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+            "report_map": report_map.map_context(
+                rows,
+                names,
+                request_language(request),
+                settings.map_tiles,
+                settings.map_attribution,
+            ),
         },
+        headers=report_map.page_headers(settings.map_tiles),
     )
 
 
@@ -83,11 +94,14 @@ async def detail(request: Request, error: str | None = None, status_code: int = 
     async with mitreden(request).sessions() as session:
         changes = await history(session, report.id)
         followers = len(await reports.follower_ids(session, report.id))
+        forwarding = await forwarding_of(session, report.id)
         original = (
             await reports.report_by_id(session, report.duplicate_of_id)
             if report.duplicate_of_id
             else None
         )
+    settings = mitreden(request).settings
+    categories = await _category_names(request)
     return await render(
         request,
         "staff/report.html",
@@ -95,13 +109,23 @@ async def detail(request: Request, error: str | None = None, status_code: int = 
             "report": report,
             "changes": changes,
             "followers": followers,
+            "forwarding": forwarding,
             "original": original,
-            "categories": await _category_names(request),
+            "categories": categories,
             "statuses": reports.STATUSES,
             "max_note": MAX_NOTE,
             "error": error,
+            "report_map": report_map.map_context(
+                [report],
+                categories,
+                request_language(request),
+                settings.map_tiles,
+                settings.map_attribution,
+                single=True,
+            ),
         },
         status_code=status_code,
+        headers=report_map.page_headers(settings.map_tiles),
     )
 
 
