@@ -21,6 +21,13 @@ QUESTION_STATUS = {
     "open": {"de": "offen", "en": "open"},
     "answered": {"de": "beantwortet", "en": "answered"},
 }
+REPORT_STATUS = {
+    "received": {"de": "eingegangen", "en": "received"},
+    "in_progress": {"de": "in Bearbeitung", "en": "in progress"},
+    "done": {"de": "erledigt ✅", "en": "done ✅"},
+    "not_responsible": {"de": "nicht zuständig", "en": "not our responsibility"},
+    "duplicate": {"de": "schon gemeldet", "en": "already reported"},
+}
 _MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -41,6 +48,10 @@ def date(moment: datetime, language: str, zone: str | None = None) -> str:
 
 def idea_status(status: IdeaStatus | str, language: str) -> str:
     return IDEA_STATUS.get(status, {}).get(language, status)
+
+
+def report_status(status: str, language: str) -> str:
+    return REPORT_STATUS.get(status, {}).get(language, status)
 
 
 def shorten(text: str, limit: int = 160) -> str:

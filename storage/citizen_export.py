@@ -1,4 +1,8 @@
-"""Everything stored about one citizen, as JSON-ready data (GDPR Art. 15 and 20)."""
+"""Everything stored about one citizen, as JSON-ready data (GDPR Art. 15 and 20).
+
+Report photos are named by count, not carried: the export is one JSON document the chat
+sends as a file, the photos are the citizen's own pictures (kept without metadata), and a
+photo id is a key to the staff app's copy, not something the citizen can use."""
 
 from __future__ import annotations
 
@@ -19,8 +23,11 @@ from storage.models.civic import (
     Subscription,
 )
 from storage.models.core import ChannelIdentity, Citizen, Conversation, OutboxMessage
+from storage.models.reports import Report, ReportFollower
 from storage.models.understanding import UnclearMessage
 from storage.questions import questions_of
+from storage.reports import followed_by, reports_of
+from storage.reports.status import history
 from storage.topics import topics_by_id
 
 FORMAT_VERSION = 1
@@ -64,6 +71,8 @@ async def citizen_data(session: AsyncSession, citizen_id: int, now: datetime) ->
             }
             for q in await questions_of(session, citizen_id)
         ],
+        "reports": [await _report(session, r) for r in await reports_of(session, citizen_id)],
+        "followed_reports": await _followed_reports(session, citizen_id),
         "participations": await _participations(session, citizen_id),
         "supports": await _supports(session, citizen_id),
         "subscriptions": [
@@ -154,6 +163,51 @@ async def _ideas(session: AsyncSession, citizen_id: int) -> list[dict[str, Any]]
             }
         )
     return result
+
+
+async def _report(session: AsyncSession, report: Report) -> dict[str, Any]:
+    return {
+        "ref": report.ref,
+        "category": report.category_code,
+        "description": report.description,
+        "place": report.place,
+        "latitude": report.latitude,
+        "longitude": report.longitude,
+        "photo_count": len(report.photos or []),
+        "language": report.language,
+        "status": report.status,
+        "created_at": _when(report.created_at),
+        "updated_at": _when(report.updated_at),
+        # who on the staff changed it is the staff member's data, not the citizen's
+        "history": [
+            {
+                "status": h.status,
+                "note_de": h.note_de,
+                "note_en": h.note_en,
+                "at": _when(h.created_at),
+            }
+            for h in await history(session, report.id)
+        ],
+    }
+
+
+async def _followed_reports(session: AsyncSession, citizen_id: int) -> list[dict[str, Any]]:
+    """Someone else's reports: what the citizen gets news of, not what that person wrote."""
+    rows = await session.execute(
+        select(ReportFollower.report_id, ReportFollower.created_at).where(
+            ReportFollower.citizen_id == citizen_id
+        )
+    )
+    since = {report_id: at for report_id, at in rows}
+    return [
+        {
+            "ref": r.ref,
+            "category": r.category_code,
+            "status": r.status,
+            "following_since": _when(since.get(r.id)),
+        }
+        for r in await followed_by(session, citizen_id)
+    ]
 
 
 async def _participations(session: AsyncSession, citizen_id: int) -> list[dict[str, Any]]:

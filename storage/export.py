@@ -1,4 +1,5 @@
-"""Open data: published ideas, public answers and consultation results, without citizen ids.
+"""Open data: published ideas, public answers, consultation results and published problem
+reports (storage/reports/open_data.py), without citizen ids.
 
 Consultation results count submitted participations only. Free-text answers are counted, not
 exported: people write names, addresses and phone numbers into them (see docs/privacy.md).
@@ -29,9 +30,11 @@ from storage.models.civic import (
     ParticipationAnswer,
 )
 from storage.questions import answered_public_questions
+from storage.reports.open_data import COLUMNS as REPORT_COLUMNS
+from storage.reports.open_data import report_records
 from storage.topics import topics_by_id
 
-Kind = Literal["ideas", "questions", "consultations"]
+Kind = Literal["ideas", "questions", "consultations", "reports"]
 Format = Literal["json", "csv"]
 
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -46,6 +49,7 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
         "consultation_id", "consultation", "title", "status", "closes_at", "participants",
         "question", "kind", "question_text", "answer", "count",
     ),
+    "reports": REPORT_COLUMNS,
 }  # fmt: skip
 
 
@@ -64,6 +68,9 @@ async def export(session: AsyncSession, kind: Kind, fmt: Format) -> str:
     elif kind == "consultations":
         records = await consultation_records(session, utcnow())
         flat = _tally_rows(records)
+    elif kind == "reports":
+        records = await report_records(session)
+        flat = records
     else:
         raise ValueError(f"cannot export {kind!r}")
     if fmt == "json":

@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import event
@@ -67,6 +68,35 @@ def delete(folder: Path, photo_ids: Iterable[str]) -> int:
                 pass
         removed += found
     return removed
+
+
+def files_before(folder: Path, before: datetime) -> dict[str, list[Path]]:
+    """The photo files last written before `before`, by photo id: the picture, its
+    thumbnail and a half-written `.part` a crash left. Other files are not ours: left alone."""
+    found: dict[str, list[Path]] = {}
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except FileNotFoundError:
+        return found
+    cutoff = before.timestamp()
+    for entry in entries:
+        photo_id = entry.name.split(".", 1)[0]
+        rest = entry.name[len(photo_id) :].removesuffix(".part")
+        if not valid_id(photo_id) or rest not in (FULL, THUMBNAIL):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False) or entry.stat().st_mtime >= cutoff:
+                continue
+        except FileNotFoundError:
+            continue  # removed meanwhile
+        found.setdefault(photo_id, []).append(Path(entry.path))
+    return found
+
+
+def remove_files(files: Iterable[Path]) -> None:
+    for file in files:
+        file.unlink(missing_ok=True)
 
 
 _PENDING = "mitreden.report_photos_removed"

@@ -8,10 +8,13 @@ from pathlib import Path
 from bot.civic.consultations.port import participations_of
 from bot.civic.ideas.port import summaries
 from bot.civic.questions.port import questions_of
+from bot.civic.reports import category_name
 from bot.civic.turn_store import TurnStore
 from flows.ports.personal_data import ContributionsView
-from storage import citizens, ideas
+from flows.ports.reports import ReportView
+from storage import citizens, ideas, reports
 from storage.citizen_export import citizen_data
+from storage.models.reports import Report
 
 
 class StorePersonalData:
@@ -26,7 +29,29 @@ class StorePersonalData:
             ideas=tuple(await summaries(store, own_ideas, language)),
             questions=tuple(await questions_of(store, citizen_id)),
             participations=tuple(await participations_of(store, citizen_id, language)),
+            reports=tuple(
+                await self._reports(await reports.reports_of(store.session, citizen_id), language)
+            ),
+            followed_reports=tuple(
+                await self._reports(await reports.followed_by(store.session, citizen_id), language)
+            ),
         )
+
+    async def _reports(self, rows: list[Report], language: str) -> list[ReportView]:
+        names = {
+            category.code: category
+            for category in await reports.categories(self._store.session, active_only=False)
+        }
+        return [
+            ReportView(
+                ref=row.ref or "",
+                category=category_name(names.get(row.category_code), row.category_code, language),
+                description=row.description,
+                place=row.place,
+                status=row.status,
+            )
+            for row in rows
+        ]
 
     async def export(self, citizen_id: int) -> str:
         data = await citizen_data(self._store.session, citizen_id, self._store.clock())

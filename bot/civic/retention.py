@@ -11,6 +11,8 @@
   `retention_unclear_message_days`;
 - description, place, position and photos of problem reports closed longer ago than
   `retention_report_details_days` (category, status and dates stay for the figures);
+- report photo files no report (or conversation about to make one) names, an hour after
+  they were written: a turn that failed after storing its photo, or a crash, left them;
 - web chat messages no page fetched within `web_chat_delivery_days` are given up first
   (failed, "not reachable"), so announcements finish and retention can remove them.
 """
@@ -28,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from storage import inbound, unclear_messages
 from storage.citizens import erase_citizen
+from storage.reports.orphan_photos import sweep_orphan_photos
 from storage.reports.privacy import forget_closed_report_details
 from storage.retention import (
     forget_finished_deliveries,
@@ -84,6 +87,7 @@ class RetentionReport:
     unreachable: int = 0  # web chat messages given up
     unclear: int = 0  # messages the bot asked about or did not understand
     report_details: int = 0  # closed reports whose description and place were removed
+    orphan_photos: int = 0  # photo files no report named
 
 
 async def apply_retention(
@@ -112,6 +116,10 @@ async def apply_retention(
         details = await forget_closed_report_details(
             session, now - policy.report_details, policy.report_photo_dir
         )
+    orphans = 0
+    if policy.report_photo_dir is not None:
+        async with sessions() as session, session.begin():
+            orphans = await sweep_orphan_photos(session, policy.report_photo_dir, now)
     report = RetentionReport(
         conversations,
         deliveries,
@@ -121,7 +129,10 @@ async def apply_retention(
         unreachable,
         unclear=unclear,
         report_details=details,
+        orphan_photos=orphans,
     )
+    if orphans:
+        log.info("retention: removed %d report photo files no report named", orphans)
     if any((conversations, deliveries, ids, erased, anonymous, unreachable)):
         log.info(
             "retention: deleted %d conversations, %d delivered messages, %d message ids, "

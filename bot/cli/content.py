@@ -31,7 +31,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     importer.set_defaults(func=_consultations_import)
 
     export = commands.add_parser("export", help="anonymised open data")
-    export.add_argument("kind", choices=["ideas", "questions", "consultations"])
+    export.add_argument("kind", choices=["ideas", "questions", "consultations", "reports"])
     export.add_argument("--format", choices=["json", "csv"], default="json")
     export.add_argument("--output", type=Path, help="write to this file instead of the screen")
     export.set_defaults(func=_export)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flows import formatting
 from flows.actions.spec import ActionSpec
 from flows.definition import StepDefinition
+from flows.ports.reports import ReportView
 from flows.run import Run
 from flows.types import Attachment
 
@@ -13,6 +14,8 @@ _HEAD = {
         "ideas": "Ihre Ideen",
         "questions": "Ihre Fragen",
         "consultations": "Ihre Umfragen",
+        "reports": "Ihre Meldungen",
+        "followed": "Meldungen, über die Sie Neuigkeiten bekommen",
         "submitted": "abgeschickt",
         "progress": "{answered} von {total} Fragen beantwortet",
     },
@@ -20,11 +23,15 @@ _HEAD = {
         "ideas": "Deine Ideen",
         "questions": "Deine Fragen",
         "consultations": "Deine Umfragen",
+        "reports": "Deine Meldungen",
+        "followed": "Meldungen, über die du Neuigkeiten bekommst",
     },
     "en": {
         "ideas": "Your ideas",
         "questions": "Your questions",
         "consultations": "Your consultations",
+        "reports": "Your problem reports",
+        "followed": "Reports you get news about",
         "submitted": "submitted",
         "progress": "{answered} of {total} questions answered",
     },
@@ -64,8 +71,21 @@ async def load_contributions(run: Run, step: StepDefinition) -> str:
             state = _head(run, "submitted") if item.submitted else progress
             lines.append(f"• {item.title} – {state}")
         sections.append("\n".join([_head(run, "consultations") + ":", *lines]))
+    for key, listed in (("reports", view.reports), ("followed", view.followed_reports)):
+        if listed:
+            lines = [_report_line(report, language) for report in listed]
+            sections.append("\n".join([_head(run, key) + ":", *lines]))
     run.slots["contributions_text"] = "\n\n".join(sections)
     return "some" if sections else "none"
+
+
+def _report_line(report: ReportView, language: str) -> str:
+    """ "• M-17 Straßenbeleuchtung: Lampe dunkel – eingegangen"; a report whose details went
+    at retention shows its category alone."""
+    what = report.category
+    if report.description:
+        what += f": {formatting.shorten(report.description, 60)}"
+    return f"• {report.ref} {what} – {formatting.report_status(report.status, language)}"
 
 
 async def export_data(run: Run, step: StepDefinition) -> str:

@@ -8,6 +8,7 @@ from typing import Protocol
 from flows.ports.consultations import ParticipationStatusView
 from flows.ports.ideas import IdeaSummaryView
 from flows.ports.questions import QuestionStatusView
+from flows.ports.reports import ReportView
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,8 @@ class ContributionsView:
     ideas: tuple[IdeaSummaryView, ...]
     questions: tuple[QuestionStatusView, ...]
     participations: tuple[ParticipationStatusView, ...]
+    reports: tuple[ReportView, ...] = ()  # the citizen's own, newest first
+    followed_reports: tuple[ReportView, ...] = ()  # someone else's, news of which they get
 
 
 class PersonalDataPort(Protocol):

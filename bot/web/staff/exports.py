@@ -1,5 +1,6 @@
-"""Open-data downloads: published ideas, public answers and consultation results, without
-anything that points to a person, with the licence they are published under."""
+"""Open-data downloads: published ideas, public answers, consultation results and published
+problem reports, without anything that points to a person, with the licence they are
+published under."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from bot.web.auth import staff_user
 from bot.web.templating import mitreden, render
 from storage.export import Format, Kind, export
 
-KINDS = ("ideas", "questions", "consultations")
+KINDS = ("ideas", "questions", "consultations", "reports")
 FORMATS = ("json", "csv")
 _MEDIA = {"json": "application/json", "csv": "text/csv"}
 
