@@ -23,7 +23,7 @@ from storage.models.civic import (
 from storage.models.core import ChannelIdentity, Citizen, Conversation, OutboxMessage
 from storage.models.reports import Report, ReportFollower
 from storage.models.understanding import UnclearMessage
-from storage.reports.privacy import forget_photos_of
+from storage.reports.privacy import forget_photos_of, withdraw_photos_of
 
 
 async def get_citizen(session: AsyncSession, citizen_id: int) -> Citizen | None:
@@ -75,14 +75,16 @@ async def erase_citizen(
     Gone: the citizen row, channel identities, conversations, subscriptions, consent records,
     the messages the bot did not understand, the reports they follow and every outbox
     message to them (pending or sent), the photos of their reports staff did not publish
-    (files in `photo_dir` too, after the commit). Unlinked: ideas, questions, problem reports,
+    (files in `photo_dir` too, after the commit) and every public release of their photos.
+    Unlinked: ideas, questions, problem reports,
     participations with their answers, and supports (so support counts stay right).
     False when there was no such citizen.
     """
     if await session.get(Citizen, citizen_id) is None:
         return False
+    # photos show where someone was and often who: none stays public after the person
+    await withdraw_photos_of(session, citizen_id)
     if photo_dir is not None:
-        # photos show where someone was and often who: they go with the person
         await forget_photos_of(session, citizen_id, photo_dir)
     # explicit statements rather than ON DELETE rules, so the outcome does not depend on
     # SQLite's foreign_keys pragma being switched on for this connection

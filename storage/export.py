@@ -57,8 +57,9 @@ def _when(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-async def export(session: AsyncSession, kind: Kind, fmt: Format) -> str:
-    """The records of `kind` as a JSON list of objects or as CSV with a header row."""
+async def export(session: AsyncSession, kind: Kind, fmt: Format, public_url: str = "") -> str:
+    """The records of `kind` as a JSON list of objects or as CSV with a header row;
+    `public_url` (MITREDEN_PUBLIC_URL) starts the addresses of published report photos."""
     if kind == "ideas":
         records = await idea_records(session)
         flat = [{k: v for k, v in r.items() if k != "history"} for r in records]
@@ -69,7 +70,7 @@ async def export(session: AsyncSession, kind: Kind, fmt: Format) -> str:
         records = await consultation_records(session, utcnow())
         flat = _tally_rows(records)
     elif kind == "reports":
-        records = await report_records(session)
+        records = await report_records(session, public_url)
         flat = records
     else:
         raise ValueError(f"cannot export {kind!r}")

@@ -33,6 +33,7 @@ from bot.config import Settings
 from storage.models.reports import Report
 from storage.reports import DUPLICATE
 from storage.reports import forwarding as store
+from storage.reports.photo_releases import first_public_photos, photo_address
 
 log = logging.getLogger(__name__)
 
@@ -70,15 +71,18 @@ async def forward_reports(
         start = await store.start_of(session, system.url, now)
         run.queued = await store.queue_new(session, system.url, start, now)
         await store.requeue_refused(session, system.url, mark)
+        due = await store.due(session, system.url, now, BATCH)
+        # a photo goes along when staff released it by now; a later release is not re-sent
+        photos = await first_public_photos(session, [report for _, report in due])
         work = [
-            (row.report_id, report)
-            for row, report in await store.due(session, system.url, now, BATCH)
+            (row.report_id, report, _media_url(settings, photos.get(report.id)))
+            for row, report in due
         ]
     if not work:
         return run
     async with open_session(system) as http:
-        for report_id, report in work:
-            outcome = await _send(http, system, report)
+        for report_id, report, media_url in work:
+            outcome = await _send(http, system, report, media_url)
             async with sessions() as session, session.begin():
                 row = await store.forwarding_of(session, report_id)
                 if row is None or row.state != store.QUEUED:
@@ -104,12 +108,16 @@ async def forward_reports(
     return run
 
 
+def _media_url(settings: Settings, photo: str | None) -> str | None:
+    return photo_address(settings.public_url, photo) if photo else None
+
+
 async def _send(
-    http: aiohttp.ClientSession, system: TownSystem, report: Report
+    http: aiohttp.ClientSession, system: TownSystem, report: Report, media_url: str | None
 ) -> tuple[str | None, str | None] | TryLater | Refused:
     """(service_request_id, token) as the town answered, or why it did not work."""
     try:
-        form = request_form(system, report)
+        form = request_form(system, report, media_url)
         answer = first_item(await call(http, "POST", f"{system.url}/requests.json", form=form))
     except (TryLater, Refused) as problem:
         return problem
@@ -120,9 +128,12 @@ async def _send(
     return request_id, token
 
 
-def request_form(system: TownSystem, report: Report) -> dict[str, str]:
+def request_form(
+    system: TownSystem, report: Report, media_url: str | None = None
+) -> dict[str, str]:
     """The GeoReport v2 form for one report. Raises Refused for a report the town cannot
-    take. Photos stay in the staff app: mitreden publishes no photo address to refer to."""
+    take. `media_url` is the public address of a photo staff released; other photos stay
+    in the staff app."""
     code = system.service_codes.get(report.category_code)
     if code is None:
         raise Refused(
@@ -142,6 +153,8 @@ def request_form(system: TownSystem, report: Report) -> dict[str, str]:
         fields["address_string"] = report.place
     if "lat" not in fields and "address_string" not in fields:
         raise Refused("the report has neither a place nor a position")
+    if media_url:
+        fields["media_url"] = media_url
     return system.with_jurisdiction(fields)
 
 

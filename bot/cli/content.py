@@ -152,7 +152,9 @@ def _export(args: argparse.Namespace) -> int:
     from storage.export import export
 
     text = with_store(
-        args.settings, lambda session: export(session, args.kind, args.format), write=False
+        args.settings,
+        lambda session: export(session, args.kind, args.format, args.settings.public_url),
+        write=False,
     )
     if args.output:
         args.output.write_text(text, encoding="utf-8")

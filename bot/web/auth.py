@@ -38,6 +38,7 @@ PUBLIC_PREFIXES = (
     "/webhooks/callback/",
     "/results/",
     "/open311/",  # apps; writing needs the Open311 API key instead of a login
+    "/report-photos/",  # photos staff released; the route checks that (public_photos.py)
 )
 ADMIN_PREFIX = "/admin"
 # large enough for a flow's YAML or the intent data; a bigger body is refused

@@ -38,6 +38,7 @@ from bot.web.open311.routes import routes as open311_routes
 from bot.web.ops.health import healthz, readyz
 from bot.web.ops.metrics_page import metrics_page
 from bot.web.parts import Running
+from bot.web.public_photos import routes as public_photo_routes
 from bot.web.request_limits import http_for
 from bot.web.staff.area import routes as staff_routes
 
@@ -55,6 +56,7 @@ def area_routes() -> list[BaseRoute]:
         *civic_routes(),
         *admin_content_routes(),
         *open311_routes(),
+        *public_photo_routes(),
     ]
 
 

@@ -35,7 +35,13 @@ from storage.models.delivery import Announcement
 from storage.models.lifecycle import ConsultationNotice, ParticipationReminder
 from storage.models.newcomers import NewcomerState
 from storage.models.report_forwarding import ReportForwarding, ReportForwardingStart
-from storage.models.reports import Report, ReportCategory, ReportFollower, ReportStatusChange
+from storage.models.reports import (
+    Report,
+    ReportCategory,
+    ReportFollower,
+    ReportPhotoRelease,
+    ReportStatusChange,
+)
 from storage.models.staff import AuditEntry, LoginThrottle, SiteText, StaffAccount, StaffSession
 from storage.models.understanding import UnclearMessage
 from storage.models.web_chat import WebChatKey
@@ -74,6 +80,7 @@ __all__ = [
     "ReportFollower",
     "ReportForwarding",
     "ReportForwardingStart",
+    "ReportPhotoRelease",
     "ReportStatusChange",
     "SiteText",
     "StaffAccount",

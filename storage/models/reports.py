@@ -79,6 +79,19 @@ class ReportStatusChange(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class ReportPhotoRelease(Base):
+    """A report photo staff released for the public: served without a login, but only
+    while its report is published too (a photo may show people or number plates)."""
+
+    __tablename__ = "report_photo_releases"
+
+    # the photo's own random name (storage/report_photos.py): one release per photo
+    photo_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    released_by: Mapped[str] = mapped_column(String(128))
+    released_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class ReportFollower(Base):
     """A citizen who wants news of a report someone else made (the same problem)."""
 

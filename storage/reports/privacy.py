@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import report_photos
-from storage.models.reports import Report
+from storage.models.reports import Report, ReportPhotoRelease
 from storage.reports import OPEN_STATUSES
 
 FORGOTTEN = ""  # the description of a report whose details were removed
@@ -25,6 +25,12 @@ async def forget_closed_report_details(
     closed = and_(Report.status.not_in(OPEN_STATUSES), Report.updated_at < before)
     if photo_dir is not None:
         await _remove_photos(session, closed, photo_dir)
+    # the photos go from the report below: their public releases go with them
+    await session.execute(
+        delete(ReportPhotoRelease).where(
+            ReportPhotoRelease.report_id.in_(select(Report.id).where(closed))
+        )
+    )
     result = await session.execute(
         update(Report)
         .where(
@@ -47,6 +53,18 @@ async def forget_photos_of(session: AsyncSession, citizen_id: int, photo_dir: Pa
     and files (after the commit); how many reports had some."""
     return await _remove_photos(
         session, and_(Report.citizen_id == citizen_id, Report.published.is_(False)), photo_dir
+    )
+
+
+async def withdraw_photos_of(session: AsyncSession, citizen_id: int) -> None:
+    """Erasure: no photo of the citizen's reports stays public, published report or not
+    (staff still see the photos of published reports)."""
+    await session.execute(
+        delete(ReportPhotoRelease).where(
+            ReportPhotoRelease.report_id.in_(
+                select(Report.id).where(Report.citizen_id == citizen_id)
+            )
+        )
     )
 
 

@@ -1,7 +1,8 @@
 """The GeoReport v2 methods under /open311/v2/: discovery, services, a service definition,
 requests (GET with the standard filters, POST with the API key) and one request.
 
-Only published reports are shown, and nothing about who made them."""
+Only published reports are shown, and nothing about who made them; `media_url` is the
+address of a photo staff released (storage/reports/photo_releases.py), else empty."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from storage import reports
 from storage.models.reports import Report, ReportCategory
 from storage.references import REPORT, parse_reference
 from storage.reports.listing import PublicFilter, published_reports
+from storage.reports.photo_releases import first_public_photos, photo_address
 from storage.reports.status import history
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -104,7 +106,9 @@ async def service_definition(request: Request) -> Response:
     return answer(fmt, "service_definition", {"service_code": code, "attributes": []})
 
 
-async def _request_view(request: Request, report: Report, names: dict[str, str]) -> dict[str, Any]:
+async def _request_view(
+    request: Request, report: Report, names: dict[str, str], photo: str | None
+) -> dict[str, Any]:
     async with mitreden(request).sessions() as session:
         changes = await history(session, report.id)
     language = _language(request)
@@ -131,7 +135,7 @@ async def _request_view(request: Request, report: Report, names: dict[str, str])
         "zipcode": "",
         "lat": report.latitude,
         "long": report.longitude,
-        "media_url": "",
+        "media_url": photo_address(mitreden(request).settings.public_url, photo) if photo else "",
     }
 
 
@@ -179,8 +183,9 @@ async def list_requests(request: Request, fmt: str) -> Response:
         return answer(fmt, "service_requests", [])
     async with mitreden(request).sessions() as session:
         found = await published_reports(session, wanted)
+        photos = await first_public_photos(session, found)
     names = await _names(request)
-    views = [await _request_view(request, report, names) for report in found]
+    views = [await _request_view(request, report, names, photos.get(report.id)) for report in found]
     return answer(fmt, "service_requests", views)
 
 
@@ -251,13 +256,16 @@ async def one_request(request: Request) -> Response:
         return error("json", 404, "unknown format")
     number = parse_reference(str(request.path_params["id"]), REPORT)
     found = []
+    photos: dict[int, str] = {}
     if number is not None:
         async with mitreden(request).sessions() as session:
             found = await published_reports(session, PublicFilter(ids=[number]))
+            photos = await first_public_photos(session, found)
     if not found:
         return error(fmt, 404, "no such service request")
     names = await _names(request)
-    return answer(fmt, "service_requests", [await _request_view(request, found[0], names)])
+    view = await _request_view(request, found[0], names, photos.get(found[0].id))
+    return answer(fmt, "service_requests", [view])
 
 
 def routes() -> list[BaseRoute]:

@@ -69,7 +69,7 @@ async def download(request: Request) -> Response:
         raise HTTPException(404)
     now = datetime.now(UTC)
     async with app.sessions() as session:
-        body = await export(session, cast(Kind, kind), cast(Format, fmt))
+        body = await export(session, cast(Kind, kind), cast(Format, fmt), app.settings.public_url)
     note = licence_note(app.settings)
     if fmt == "json":
         wrapped: dict[str, Any] = {

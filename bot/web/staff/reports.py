@@ -21,6 +21,7 @@ from storage import reports
 from storage.models.reports import Report
 from storage.reports.forwarding import forwarding_of
 from storage.reports.listing import StaffFilter, staff_list
+from storage.reports.photo_releases import photo_address, released_photos
 from storage.reports.status import history
 
 PAGE_SIZE = 50
@@ -95,6 +96,7 @@ async def detail(request: Request, error: str | None = None, status_code: int = 
         changes = await history(session, report.id)
         followers = len(await reports.follower_ids(session, report.id))
         forwarding = await forwarding_of(session, report.id)
+        released = await released_photos(session, report.id)
         original = (
             await reports.report_by_id(session, report.duplicate_of_id)
             if report.duplicate_of_id
@@ -110,6 +112,8 @@ async def detail(request: Request, error: str | None = None, status_code: int = 
             "changes": changes,
             "followers": followers,
             "forwarding": forwarding,
+            "released": released,
+            "public_address": {p: photo_address(settings.public_url, p) for p in released},
             "original": original,
             "categories": categories,
             "statuses": reports.STATUSES,

@@ -23,7 +23,8 @@ from storage.citizens import set_language
 from storage.identities import resolve_citizen
 from storage.models.core import OutboxMessage
 from storage.models.report_forwarding import ReportForwarding
-from storage.reports import report_by_ref
+from storage.reports import create_report, report_by_ref
+from storage.reports.photo_releases import release
 from storage.reports.status import history
 from tests.bot.civic.open311_town import TownServer, town_system
 
@@ -273,3 +274,32 @@ async def test_settings_that_cannot_be_read_send_nothing_and_lose_nothing(
     await forward_reports(db_sessions, settings_for(town), NOW)
     sent = await _forwarding(db_sessions, ref)
     assert sent is not None and sent.state == "forwarded"
+
+
+async def test_a_photo_staff_released_goes_along_as_media_url(
+    db_sessions: Sessions, town: TownServer
+) -> None:
+    settings = settings_for(town, public_url="https://mitreden.musterstadt.de")
+    await forward_reports(db_sessions, settings, NOW)
+    photo, private = "AbCdEfGhIjKlMnOpQrStUvWx", "ZyXwVuTsRqPoNmLkJiHgFeDc"
+    async with db_sessions() as session, session.begin():
+        released = await create_report(
+            session, citizen_id=None, category_code="street_lighting",
+            description="Die Laterne ist dunkel.", place="Lindenstraße 5", language="de",
+            now=NOW, photos=[photo], published=True,
+        )  # fmt: skip
+        await release(session, released, photo, "mia", NOW)
+        await create_report(
+            session, citizen_id=None, category_code="street_lighting",
+            description="Noch eine Laterne.", place="Gartenweg 2", language="de",
+            now=NOW, photos=[private], published=True,
+        )  # fmt: skip
+
+    run = await forward_reports(db_sessions, settings, NOW)
+
+    assert run.forwarded == 2
+    with_photo, without = town.posted
+    assert with_photo["media_url"] == (
+        f"https://mitreden.musterstadt.de/report-photos/{photo}/photo.jpg"
+    )
+    assert "media_url" not in without
