@@ -273,8 +273,9 @@ class Settings(BaseSettings):
     )
     map_tiles: str = Field(
         "",
-        description="the town's tile server for the staff map of reports, e.g. "
-        "https://tile.example.org/{z}/{x}/{y}.png; unset: markers on a blank background",
+        description="the town's tile server for the staff map of reports and the web chat's"
+        " pin map, e.g. https://tile.example.org/{z}/{x}/{y}.png; unset: markers on a blank"
+        " background, and the web chat sends positions without a map",
     )
     map_attribution: str = Field(
         "", description="the credit the tile server asks for, shown in the map's corner"

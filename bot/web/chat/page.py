@@ -10,13 +10,20 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from bot.web.parts import Running
+from bot.web.staff.report_map import tile_source
 
 TITLES = {"de": "Chat mit {town}", "en": "Chat with {town}"}
-# the page's own script and styles only; the chat talks to this server and nothing else
+# the page's own script and styles only; the chat talks to this server and nothing else.
+# The one exception: the pin map's tiles, from the town's tile server (MITREDEN_MAP_TILES).
 PAGE_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
+    "connect-src 'self'; img-src 'self' data:{tiles}; base-uri 'none'; form-action 'none'"
 )
+
+
+def page_policy(tiles: str) -> str:
+    source = tile_source(tiles)
+    return PAGE_POLICY.format(tiles=f" {source}" if source is not None else "")
 
 
 @cache
@@ -55,7 +62,7 @@ async def chat_page(request: Request) -> Response:
     return HTMLResponse(
         page,
         headers={
-            "Content-Security-Policy": PAGE_POLICY,
+            "Content-Security-Policy": page_policy(app.settings.map_tiles),
             "Referrer-Policy": "no-referrer",
             "X-Content-Type-Options": "nosniff",
         },

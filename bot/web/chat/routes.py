@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from bot.web.chat import api, callback_route, stream_routes, upload_route
+from bot.web.chat import api, callback_route, map_route, stream_routes, upload_route
 from bot.web.chat.page import chat_page, widget
 
 
@@ -24,6 +24,8 @@ def routes() -> list[BaseRoute]:
         Route("/webhooks/rest/events", api.preflight, methods=["OPTIONS"]),
         Route("/webhooks/rest/events/ticket", stream_routes.ticket, methods=["POST"]),
         Route("/webhooks/rest/events/ticket", api.preflight, methods=["OPTIONS"]),
+        Route("/webhooks/rest/map", map_route.map_settings, methods=["GET"]),
+        Route("/webhooks/rest/map", api.preflight, methods=["OPTIONS"]),
         Route("/webhooks/callback", callback_route.status, methods=["GET"]),
         Route("/webhooks/callback/", callback_route.status, methods=["GET"]),
         Route("/webhooks/callback/webhook", callback_route.webhook, methods=["POST"]),

@@ -101,6 +101,7 @@
   var busy = false;
   var panelOpen = pageMode;
   var started = false;
+  var pinMapLoading = null; // widget-map.js, fetched the first time a position is sent
 
   var host = document.createElement("div");
   host.setAttribute("data-mitreden-chat", "");
@@ -453,10 +454,7 @@
       }
       navigator.geolocation.getCurrentPosition(
         function (position) {
-          send("", t.locationShown, {
-            latitude: position.coords.latitude,
-            longitude: position.coords.longitude,
-          });
+          offerPin(position.coords.latitude, position.coords.longitude);
         },
         function () {
           log.appendChild(botBubble({ text: t.locationFailed }, "notice"));
@@ -466,6 +464,53 @@
       );
     });
     return button;
+  }
+
+  // Where the server offers a map, the visitor may move a pin to the exact spot first
+  // (widget-map.js, loaded only now); otherwise, or if it fails, the position goes as told.
+  function offerPin(latitude, longitude) {
+    var sendPosition = function (lat, lon) {
+      send("", t.locationShown, { latitude: lat, longitude: lon });
+    };
+    pinMap()
+      .then(function (map) {
+        map.offer({
+          api: api,
+          lang: lang,
+          root: root,
+          latitude: latitude,
+          longitude: longitude,
+          show: function (element) {
+            log.appendChild(element);
+            scrollDown();
+          },
+          send: sendPosition,
+          cancel: function () {
+            input.focus();
+          },
+          fallback: function () {
+            sendPosition(latitude, longitude);
+          },
+        });
+      })
+      .catch(function () {
+        sendPosition(latitude, longitude);
+      });
+  }
+
+  function pinMap() {
+    if (!pinMapLoading) {
+      pinMapLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = api + "/static/chat/widget-map.js";
+        script.onload = function () {
+          return window.mitredenPinMap ? resolve(window.mitredenPinMap) : reject();
+        };
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return pinMapLoading;
   }
 
   // A picture from the device (or its camera): sent as a form to the upload route, which
