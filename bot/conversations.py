@@ -8,7 +8,9 @@
   messages, so most messages read nothing. That holds where several processes share
   PostgreSQL too: every turn writes its state with the version it remembers, so a turn run
   on a memory another process made out of date fails its write and runs again from the
-  store. An entry unused for a few minutes is read again (retention or an erasure on
+  store. A conversation found out of date that way is read from the store before each turn
+  for a while (a proxy that spreads one chat over several processes would otherwise make
+  every turn run twice). An entry unused for a few minutes is read again (retention or an erasure on
   another channel may have changed the store), and the dispatcher drops it on any failure.
   A newcomer's conversation (greeted, the menu offered) lives only in memory where one
   process owns the store (SQLite); where processes share PostgreSQL it is also kept in
@@ -72,6 +74,8 @@ class Conversations:
         self._default_language = default_language
         self._monotonic = monotonic
         self._known: OrderedDict[ConversationKey, Known] = OrderedDict()
+        # conversations another process wrote lately: until when memory is not trusted
+        self._contended: OrderedDict[ConversationKey, float] = OrderedDict()
         self._waiting: list[tuple[Row, asyncio.Future[None]]] = []
         self._flushing: asyncio.Task[None] | None = None
         self.commits = 0  # transactions the group commit took, for benchmarks
@@ -79,6 +83,11 @@ class Conversations:
     # memory
 
     def recall(self, key: ConversationKey) -> Known | None:
+        until = self._contended.get(key)
+        if until is not None:
+            if self._monotonic() < until:
+                return None
+            del self._contended[key]
         known = self._fresh(key)
         if known is not None and known.citizen_id == NEWCOMER and not self._shared:
             # a turn on another channel may have made them a citizen meanwhile, and this
@@ -112,6 +121,15 @@ class Conversations:
 
     def forget(self, key: ConversationKey) -> None:
         self._known.pop(key, None)
+
+    def distrust(self, key: ConversationKey) -> None:
+        """Another process wrote this conversation while it was remembered here: read it
+        from the store before its turns for a while."""
+        self._known.pop(key, None)
+        self._contended[key] = self._monotonic() + REMEMBER_SECONDS
+        self._contended.move_to_end(key)
+        if len(self._contended) > REMEMBER_MAX:
+            self._contended.popitem(last=False)
 
     # reading
 

@@ -130,6 +130,8 @@ class Dispatcher:
                 return await self._turn(message, remembered, queue)
             except Exception as error:
                 self.conversations.forget(key)
+                if remembered is not None and isinstance(error, StaleConversation):
+                    self.conversations.distrust(key)  # another process serves it too
                 if remembered is not None or isinstance(error, StaleConversation):
                     # what this turn read was out of date (another process wrote, or the
                     # citizen was erased elsewhere); nothing of it was committed, so it runs

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import event, func, select
 
 from bot.app import App, build_app
@@ -161,3 +163,28 @@ async def test_a_newcomer_another_process_enrolled_is_answered_as_the_citizen(
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_chat_spread_over_two_processes_is_read_from_the_store_not_run_twice(
+    postgres_url: str, recognizer: IntentRecognizer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A proxy without stickiness sends a chat's messages to processes in turn: after the
+    first turn found its memory out of date, each process reads that chat from the store
+    instead of running every turn twice."""
+    settings = Settings(database_url=postgres_url, demo_data="true", nlu_cache_dir=None)
+    apps = [await build_app(settings, {}, recognizer) for _ in range(2)]
+    try:
+        await say(apps[0], "spread", "/idee")
+        await say(apps[1], "spread", "ja")
+        caplog.set_level(logging.INFO, logger="bot.dispatcher")
+        answers = []
+        for number, text in enumerate(["Bank am Weiher", "Eine Bank zum Ausruhen.", "Umwelt"]):
+            answers.append(await say(apps[number % 2], "spread", text))
+        for number in range(6):
+            await say(apps[number % 2], "spread", "hilfe")
+    finally:
+        for app in apps:
+            await app.close()
+    assert "Beschreiben Sie" in answers[0] and "Zu welchem Thema" in answers[1]
+    reruns = [r for r in caplog.records if "again from the store" in r.getMessage()]
+    assert len(reruns) <= 2  # once per process at most, not once per turn
