@@ -9,6 +9,7 @@ overrides), otherwise a private cluster started for this run.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import uuid
@@ -144,8 +145,25 @@ def nlu_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def recognizer(nlu_cache: Path) -> TeachableRecognizer:
-    """One trained intent model for the whole run; training is what takes time."""
-    return create_recognizer(cache_dir=nlu_cache)
+    """One trained intent model for the whole run; training is what takes time. The first
+    worker trains it, the others wait for it and load it (all training at once at the start
+    of a run cost a worker's training each)."""
+    with (nlu_cache / ".training.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return create_recognizer(cache_dir=nlu_cache)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture
+def own_nlu_cache(recognizer: TeachableRecognizer, nlu_cache: Path, tmp_path: Path) -> Path:
+    """A model folder of the test's own, for tests that train or switch models: it starts
+    as a copy of the shared one (the shipped model is there, trained once for the run),
+    and what the test trains stays in it."""
+    folder = tmp_path / "nlu-cache"
+    shutil.copytree(nlu_cache, folder, ignore=shutil.ignore_patterns("*.tmp*", ".*"))
+    return folder
 
 
 @pytest.fixture(autouse=True)

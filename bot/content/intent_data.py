@@ -142,10 +142,13 @@ class Progress:
         return round(100 * self.done / self.total) if self.total else 100
 
 
-def report_of(evaluation: Evaluation, data: TrainingData, seconds: float) -> dict[str, Any]:
+def report_of(
+    evaluation: Evaluation, data: TrainingData, seconds: float, folds: int = FOLDS
+) -> dict[str, Any]:
     """The evaluation as stored with the version (plain JSON)."""
     return {
-        "method": f"{FOLDS}-fold cross-validation",
+        "method": f"{folds}-fold cross-validation",
+        "folds": folds,
         "examples": len(data.examples),
         "intents": len(data.intents()),
         "accuracy": round(evaluation.accuracy, 4),
@@ -180,23 +183,24 @@ def train_and_evaluate(
     files: Mapping[str, str],
     cache_dir: Path | None,
     progress: Callable[[int, int, str], None],
+    folds: int = FOLDS,
 ) -> dict[str, Any]:
     """The blocking part, for a worker thread: score by cross-validation, then train the model
     on all data into the cache, so activating the version later is immediate."""
     started = time.perf_counter()
-    total = FOLDS + 2
+    total = folds + 2
     progress(0, total, "checking the data")
     data = load_training_texts(files)
 
-    def fold_done(done: int, folds: int) -> None:
-        progress(1 + done, total, f"evaluating: part {done} of {folds} done")
+    def fold_done(done: int, parts: int) -> None:
+        progress(1 + done, total, f"evaluating: part {done} of {parts} done")
 
-    fold_done(0, FOLDS)
-    evaluation = cross_validate(data, folds=FOLDS)
-    progress(1 + FOLDS, total, "training the model on all data")
+    fold_done(0, folds)
+    evaluation = cross_validate(data, folds=folds, progress=fold_done)
+    progress(1 + folds, total, "training the model on all data")
     train(data, cache_dir)
     progress(total, total, "done")
-    return report_of(evaluation, data, time.perf_counter() - started)
+    return report_of(evaluation, data, time.perf_counter() - started, folds)
 
 
 class Trainer:
@@ -224,7 +228,8 @@ class Trainer:
             if problems:
                 return problems
             await nlu_versions.set_status(session, draft.id, nlu_versions.TRAINING, now)
-        self._progress[draft.id] = Progress(draft.id, 0, FOLDS + 2, "waiting")
+        folds = self._settings.nlu_evaluation_folds
+        self._progress[draft.id] = Progress(draft.id, 0, folds + 2, "waiting")
         task = asyncio.create_task(self._run(draft.id, draft.files))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -264,7 +269,11 @@ class Trainer:
         async with self._one_at_a_time:
             try:
                 result = await asyncio.to_thread(
-                    train_and_evaluate, files, self._settings.nlu_cache_dir, report
+                    train_and_evaluate,
+                    files,
+                    self._settings.nlu_cache_dir,
+                    report,
+                    self._settings.nlu_evaluation_folds,
                 )
                 status, error = nlu_versions.READY, None
             except Exception as problem:  # shown to the administrator; the bot is unaffected

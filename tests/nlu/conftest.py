@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from nlu.embedded import EmbeddedRecognizer
+from nlu.types import TeachableRecognizer
 
 HELDOUT = Path(__file__).parent / "data" / "heldout.yml"
 
@@ -39,9 +40,10 @@ nlu:
 
 
 @pytest.fixture(scope="session")
-def recognizer() -> EmbeddedRecognizer:
-    """The embedded recogniser on the shipped data; tests must not change its lookups."""
-    return EmbeddedRecognizer()
+def recognizer(recognizer: TeachableRecognizer, nlu_cache: Path) -> EmbeddedRecognizer:
+    """The embedded recogniser on the shipped data, loaded from the model the whole run
+    shares (the suite's own `recognizer` trained it); tests must not change its lookups."""
+    return EmbeddedRecognizer(cache_dir=nlu_cache)
 
 
 @pytest.fixture

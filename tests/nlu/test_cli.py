@@ -75,8 +75,11 @@ def test_evaluate_cross_validation(tiny_data: Path, capsys: pytest.CaptureFixtur
     assert "accuracy:" in out
 
 
-def test_evaluate_the_shipped_model_on_the_heldout_file(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["nlu", "evaluate", str(HELDOUT), "--no-misses"]) == 0
+def test_evaluate_the_shipped_model_on_the_heldout_file(
+    capsys: pytest.CaptureFixture[str], nlu_cache: Path
+) -> None:
+    cache = ["--cache-dir", str(nlu_cache)]
+    assert run(["nlu", "evaluate", str(HELDOUT), "--no-misses", *cache]) == 0
     out = capsys.readouterr().out
     accuracy = float(out.split("accuracy: ")[1].split()[0])
     assert accuracy >= 0.92
@@ -142,9 +145,11 @@ def test_validate_shows_rasa_format_problems_and_notes(
 
 
 def test_predict_says_what_the_bot_would_do_for_messages_given_as_arguments(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], nlu_cache: Path
 ) -> None:
-    code = run(["nlu", "predict", "ich möchte eine idee vorschlagen", ""])
+    code = run(
+        ["nlu", "predict", "--cache-dir", str(nlu_cache), "ich möchte eine idee vorschlagen", ""]
+    )
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert code == 0
     assert [line["text"] for line in lines] == ["ich möchte eine idee vorschlagen", ""]
@@ -155,10 +160,20 @@ def test_predict_says_what_the_bot_would_do_for_messages_given_as_arguments(
 
 
 def test_predict_asks_when_the_best_two_intents_are_close(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], nlu_cache: Path
 ) -> None:
     # the margin demanded is larger than any lead: every message with a plausible wish is asked
-    code = run(["nlu", "predict", "--margin", "1.0", "wie ist der stand meiner idee"])
+    code = run(
+        [
+            "nlu",
+            "predict",
+            "--cache-dir",
+            str(nlu_cache),
+            "--margin",
+            "1.0",
+            "wie ist der stand meiner idee",
+        ]
+    )
     line = json.loads(capsys.readouterr().out)
     assert code == 0
     assert line["decision"] == "ask"

@@ -112,8 +112,8 @@ async def test_text_without_known_features_is_a_fallback(
     assert (result.intent, result.confidence) == (FALLBACK_INTENT, 0.0)
 
 
-async def test_low_confidence_becomes_fallback() -> None:
-    strict = EmbeddedRecognizer(threshold=0.999)
+async def test_low_confidence_becomes_fallback(nlu_cache: Path) -> None:
+    strict = EmbeddedRecognizer(cache_dir=nlu_cache, threshold=0.999)
     result = await strict.parse("vielleicht irgendwas mit bäumen")
     assert result.intent == FALLBACK_INTENT
     assert result.ranking[0][0] in INTENTS
@@ -164,9 +164,11 @@ def test_a_damaged_cache_file_is_retrained(tiny_data: Path, tmp_path: Path) -> N
 
 
 def test_fast_scoring_matches_scikit_learn(tiny_data: Path) -> None:
-    data = load_training_data()
-    texts = [e.text for e in data.examples]
-    labels = [e.intent for e in data.examples]
+    # a fifth of the shipped data: the two must agree on any data, and the reference
+    # solver takes long on all of it
+    data = load_training_data().examples[::5]
+    texts = [e.text for e in data]
+    labels = [e.intent for e in data]
     model = classifier.train_model(texts, labels)
     vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True)
     reference = LogisticRegression(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from nlu.embedded import EmbeddedRecognizer
 from nlu.entity_finder import entity_finder
 from nlu.references import find_references
@@ -68,8 +70,10 @@ def test_idea_question_and_consultation_references() -> None:
     assert values("I have 3 kids and I-phone") == []
 
 
-def test_set_lookup_teaches_consultations_and_limits_topics_to_the_towns_own() -> None:
-    recognizer = EmbeddedRecognizer(threshold=0.0)
+def test_set_lookup_teaches_consultations_and_limits_topics_to_the_towns_own(
+    nlu_cache: Path,
+) -> None:
+    recognizer = EmbeddedRecognizer(cache_dir=nlu_cache, threshold=0.0)
     recognizer.set_lookup("consultation", {"3": ["Spielplatz Lindenpark", "Spielplatz"]})
     recognizer.set_lookup("topic", {"verkehr": ["Verkehr & Mobilität"], "hafen": ["Hafen"]})
     result = recognizer.parse_now("Ich will beim Spielplatz Lindenpark mitmachen")

@@ -206,10 +206,10 @@ async def test_shipped_flows_do_not_undo_an_administrators_version(
 
 
 async def test_tests_and_simulators_leave_the_running_bots_topics_alone(
-    settings: Settings, tmp_path: Path
+    settings: Settings, own_nlu_cache: Path
 ) -> None:
     """Their throw-away bots teach the demo town's topics to a copy of the recogniser only."""
-    recognizer = EmbeddedRecognizer(cache_dir=tmp_path / "nlu-cache")
+    recognizer = EmbeddedRecognizer(cache_dir=own_nlu_cache)
     app = await build_app(settings, {"test": RecordingChannel("test")}, recognizer=recognizer)
     simulators = Simulators()
     try:

@@ -22,8 +22,8 @@ NEW_WORD = "zxqv blorptastisch"
 
 
 @pytest.fixture
-async def app(db_url: str, tmp_path: Path) -> AsyncIterator[App]:
-    settings = Settings(database_url=db_url, nlu_cache_dir=tmp_path / "nlu-cache")
+async def app(db_url: str, own_nlu_cache: Path) -> AsyncIterator[App]:
+    settings = Settings(database_url=db_url, nlu_cache_dir=own_nlu_cache, nlu_evaluation_folds=3)
     # its own recogniser: this test switches its model, which must not reach other tests
     recognizer = EmbeddedRecognizer(cache_dir=settings.nlu_cache_dir)
     app = await build_app(settings, {"test": RecordingChannel("test")}, recognizer=recognizer)
@@ -68,7 +68,7 @@ async def test_edit_train_activate_and_roll_back(app: App) -> None:
         assert await nlu_versions.draft(session) is None
         editing = await nlu_admin.open_editor(session, app.settings)
     assert version is not None and version.status == "ready" and version.report is not None
-    assert version.report["method"] == "5-fold cross-validation"
+    assert version.report["method"] == "3-fold cross-validation"  # as the setting says
     assert 0.5 < version.report["accuracy"] <= 1.0 and version.report["examples"] > 1000
     assert {score["intent"] for score in version.report["scores"]} >= {"greet", "propose_idea"}
     assert editing.based_on == version_id and not editing.is_draft
@@ -116,9 +116,11 @@ def test_file_names_must_be_plain_relative_yaml_names() -> None:
 
 
 async def test_a_training_cut_short_by_a_restart_is_trained_again(
-    sqlite_url: str, tmp_path: Path
+    sqlite_url: str, own_nlu_cache: Path
 ) -> None:
-    settings = Settings(database_url=sqlite_url, nlu_cache_dir=tmp_path / "nlu-cache")
+    settings = Settings(
+        database_url=sqlite_url, nlu_cache_dir=own_nlu_cache, nlu_evaluation_folds=2
+    )
     engine = create_engine(sqlite_url)
     sessions = session_factory(engine)
     try:

@@ -26,13 +26,17 @@ ERASED = "bins in the park are always full"
 
 @pytest.fixture
 async def web_app(
-    sqlite_url: str, citizen_channel: RecordingChannel, tmp_path: Path
+    sqlite_url: str, citizen_channel: RecordingChannel, own_nlu_cache: Path
 ) -> AsyncIterator[App]:
     """With a recogniser of its own: the test retrains it, which must not reach others."""
-    cache = tmp_path / "nlu-cache"
+    cache = own_nlu_cache
     recognizer = EmbeddedRecognizer(cache_dir=cache)
     async with running_app(
-        sqlite_url, recognizer, {"test": citizen_channel}, nlu_cache_dir=cache
+        sqlite_url,
+        recognizer,
+        {"test": citizen_channel},
+        nlu_cache_dir=cache,
+        nlu_evaluation_folds=2,  # the report's figures are not what these tests check
     ) as app:
         yield app
 
