@@ -83,18 +83,24 @@ async def test_a_killed_replica_s_claimed_messages_are_sent_by_the_one_still_run
         await add_recipients(sessions, double, chats)
         await announce(sessions, "Stromausfall im Lindenviertel: heute bis 18 Uhr.")
         doomed = await start_worker(postgres_url, double, rate=150, parallel=PARALLEL)
-        survivor = await start_worker(postgres_url, double, rate=150, parallel=PARALLEL)
+        survivor = None
         try:
             assert await until(lambda: sends(double) >= chats // 4, PATIENCE)
+            # the platform stops answering: what the first process claimed stays on the wire
+            double.answering.clear()
+            assert await until(lambda: has_in_flight(sessions), PATIENCE)
+            survivor = await start_worker(postgres_url, double, rate=150, parallel=PARALLEL)
             kill(doomed)
             await doomed.wait()
             taken = await in_flight(sessions)  # the dead one's claims among them
-            assert taken, "nothing was in flight at the kill; nothing was tested"
+            double.answering.set()
             assert await until(lambda: _settled(sessions), PATIENCE)
             assert await states_of(sessions, taken) == {outbox.SENT}
         finally:
+            double.answering.set()
             await stop(doomed)
-            await stop(survivor)
+            if survivor is not None:
+                await stop(survivor)
     finally:
         await engine.dispose()
         await double.stop()
@@ -102,6 +108,10 @@ async def test_a_killed_replica_s_claimed_messages_are_sent_by_the_one_still_run
     result = tally(double, chats)
     assert result.lost == 0
     assert result.duplicates <= PARALLEL  # only what was on the wire when the worker died
+
+
+async def has_in_flight(sessions: async_sessionmaker[AsyncSession]) -> bool:
+    return bool(await in_flight(sessions))
 
 
 async def in_flight(sessions: async_sessionmaker[AsyncSession]) -> set[int]:

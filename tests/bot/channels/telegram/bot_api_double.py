@@ -56,6 +56,9 @@ class BotApiDouble(CitizenSide):
         self._pusher: asyncio.Task[None] | None = None
         self._closing = False
         self.port = 0
+        # cleared, sendMessage answers only once it is set again: messages stay on the wire
+        self.answering = asyncio.Event()
+        self.answering.set()
 
     @property
     def url(self) -> str:
@@ -194,6 +197,7 @@ class BotApiDouble(CitizenSide):
         return self._message_json(message)
 
     async def _api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        await self.answering.wait()
         chat_id = self._chat(params)
         source, text, entities = render(params)
         keyboard = check_keyboard(params)
