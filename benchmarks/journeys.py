@@ -3,10 +3,11 @@ citizen who answers what the bot asks, until the goal is reached or they give up
 
 Each journey (benchmarks/journeys.yml) names the flow its opening message should reach and a
 goal (question stored with its text, idea stored, support given, consultation answered,
-results seen, data export sent, language switched, contributions seen, paper followed). The
-citizen picks the option that fits the goal (their own `picks` first, then the goal's, then
-a plain yes), types answers from `texts` where the bot asks for free text, types options in
-loose words instead of pressing when `style: type`, and gives up after MAX_TURNS.
+results seen, data export sent, language switched, contributions seen, paper followed,
+problem reported). The citizen picks the option that fits the goal (their own `picks`
+first, then the goal's, then a plain yes), types answers from `texts` where the bot asks
+for free text, types options in loose words instead of pressing when `style: type`, and
+gives up after MAX_TURNS.
 
 Printed: the share of opening messages whose first reply is in the right flow, the share of
 journeys reaching their goal, and the journeys that ended in a loop (the bot said the same
@@ -64,6 +65,7 @@ GOAL_PICKS = {
     "language": ["Sprache", "language"],
     "contributions": ["Beiträge", "contributions"],
     "paper": ["Verfolgen", "Follow"],
+    "report": ["abschicken", "send it"],
 }
 YES_PICKS = ["einverstanden", "I agree", "Ja", "Yes"]
 LOOSE_YES = {"de": "jo passt", "en": "yep go ahead"}
@@ -183,6 +185,8 @@ def reached(goal: dict[str, str], replies: list[Reply], state: dict[str, Any]) -
         return "beigetragen" in said or "contributed" in said
     if kind == "paper":
         return value in said and any(w in said for w in ("gemacht", "done!", "schon", "already"))
+    if kind == "report":
+        return "m-" in said and any(w in said for w in ("angekommen", "reached"))
     raise ValueError(f"unknown goal {kind}")
 
 
