@@ -7,6 +7,7 @@ import io
 import os
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from sqlalchemy import select
 
@@ -22,8 +23,8 @@ from tests.bot.channels.matrix.conftest import (
     open_chat,
 )
 from tests.bot.channels.matrix.synapse_server import Account, Synapse
-from tests.bot.channels.matrix.test_whole_flows import agree_to_privacy
 from tests.photo_samples import GPS_POSITION, assert_without_metadata, phone_jpeg
+from tests.report_words import REPORT_WORDS
 
 SHARED = (52.52012, 13.40495)  # the shared location, a few hundred metres from the photo's
 
@@ -34,38 +35,46 @@ def png() -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.parametrize("language", ["de", "en"])
 async def test_a_citizen_reports_a_problem_with_a_location_and_an_encrypted_photo(
-    bot: RunningBot, citizens: CitizenFactory, tmp_path: Path
+    bot: RunningBot, citizens: CitizenFactory, tmp_path: Path, language: str
 ) -> None:
-    anna = await open_chat(citizens, bot, "anna")
-    assert anna.citizen.room().encrypted
-    await anna.say("/melden")
-    await anna.say("Schlagloch!")
-    await anna.choose("Ja")
-    assert "Wo ist das?" in anna.texts()
+    words = REPORT_WORDS[language]
+    person = await open_chat(citizens, bot, "anna")
+    assert person.citizen.room().encrypted
+    if language == "en":
+        # Matrix tells the bot no language: a single word switches it
+        await person.say("English")
+        assert "in English" in person.texts()
+    await person.say(words.command)
+    await person.say(words.problem)
+    await person.choose(words.yes)
+    assert words.where in person.texts()
     geo = f"geo:{SHARED[0]},{SHARED[1]};u=35"
-    await anna.citizen.write(f"Standort {geo}", msgtype="m.location", geo_uri=geo)
-    await anna.turn()
-    assert "Möchten Sie ein Foto schicken?" in anna.texts()
+    await person.citizen.write(f"Standort {geo}", msgtype="m.location", geo_uri=geo)
+    await person.turn()
+    assert words.photo in person.texts()
 
     # a file that only says it is a picture: refused, and the question stays open
-    await anna.citizen.send_picture(b"kein Bild, nur Text")
-    await anna.turn()
-    assert "Das kann ich nicht als Foto öffnen" in anna.texts()
+    await person.citizen.send_picture(b"kein Bild, nur Text")
+    await person.turn()
+    assert words.not_a_photo in person.texts()
 
     # the phone's photo knows where it was taken: the shared location stays the place
-    await anna.citizen.send_picture(phone_jpeg())
-    await anna.turn()
-    assert "Bitte prüfen Sie Ihre Meldung" in anna.texts()
-    assert "Das Foto enthält einen Ort" not in anna.texts()
-    await anna.choose("Ja, abschicken")
-    await agree_to_privacy(anna)
-    assert "Ihre Nummer: M-" in anna.texts()
-    assert all(r.encrypted for r in anna.citizen.inbox)
+    await person.citizen.send_picture(phone_jpeg())
+    await person.turn()
+    assert words.check in person.texts()
+    assert words.photo_place not in person.texts()
+    await person.choose(words.send)
+    assert words.privacy in person.texts()
+    await person.choose(words.agree)
+    assert words.number in person.texts()
+    assert all(r.encrypted for r in person.citizen.inbox)
 
     async with bot.app.sessions() as session:
         report = await session.scalar(select(Report))
     assert report is not None
+    assert report.language == language
     assert (report.latitude, report.longitude) == SHARED != GPS_POSITION
     (photo_id,) = report.photos
     folder = tmp_path / "report-photos"

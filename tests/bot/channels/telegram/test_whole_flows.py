@@ -16,11 +16,20 @@ from storage import subscriptions
 from tests.bot.channels.telegram.bot_api_double import BotApiDouble
 from tests.bot.channels.telegram.bot_api_updates import Citizen, Group
 from tests.bot.channels.telegram.bot_under_test import Chat, RunningBot, bot_settings
-from tests.photo_samples import assert_without_metadata, phone_jpeg
+from tests.bot.channels.telegram.reporting import (
+    assert_photo_stored_without_metadata,
+    report_up_to_the_photo,
+    send_a_phone_photo,
+    send_the_report,
+    stored_report,
+    words_of,
+)
+from tests.photo_samples import GPS_POSITION
 
 ANNA = Citizen(1001, "Anna", "de")
 BEN = Citizen(1002, "Ben", "en")
 UNKNOWN_COMMAND = ("kenne ich nicht", "don't know the command")
+SHARED = (52.52012, 13.40495)  # a shared location, a few hundred metres from the photo's
 
 
 @pytest.fixture(scope="module")
@@ -314,40 +323,39 @@ async def test_a_citizen_reports_a_problem_with_a_shared_location(
     bot: RunningBot, double: BotApiDouble
 ) -> None:
     anna = chat(double, bot, ANNA)
-    await anna.say("/melden")
-    await anna.say("Schlagloch!")
-    await anna.press("Ja")
-    assert "Wo ist das?" in anna.texts()
-    double.send_location(ANNA, 52.52012, 13.40495)
-    await anna._turn()
-    assert "Möchten Sie ein Foto schicken?" in anna.texts()
+    await report_up_to_the_photo(anna, SHARED)
     await anna.press("Überspringen")
     assert "📍 Position 52.52012, 13.40495" in anna.texts()
-    await anna.press("Ja, abschicken")
-    await agree_to_privacy(anna)
-    assert "Ihre Nummer: M-" in anna.texts()
+    await send_the_report(anna)
 
 
-async def test_a_citizen_sends_a_photo_with_a_report(
+@pytest.mark.parametrize("citizen", [ANNA, BEN], ids=["de", "en"])
+async def test_a_citizen_sends_a_photo_with_a_report_and_takes_its_position(
+    bot: RunningBot, double: BotApiDouble, tmp_path: Path, citizen: Citizen
+) -> None:
+    person = chat(double, bot, citizen)
+    words = words_of(person)
+    await report_up_to_the_photo(person, words.street)
+    await send_a_phone_photo(person)
+    assert words.photo_place in person.texts()
+    await person.press(words.use_it)
+    assert words.check in person.texts()
+    await send_the_report(person)
+    report = await stored_report(bot)
+    assert (report.latitude, report.longitude) == pytest.approx(GPS_POSITION)
+    assert_photo_stored_without_metadata(report, tmp_path)
+
+
+async def test_an_english_citizen_shares_a_location_and_a_photo_that_knows_another_place(
     bot: RunningBot, double: BotApiDouble, tmp_path: Path
 ) -> None:
-    anna = chat(double, bot, ANNA)
-    await anna.say("/melden")
-    await anna.say("Schlagloch!")
-    await anna.press("Ja")
-    await anna.say("Lindenstraße 5")
-    assert "Möchten Sie ein Foto schicken?" in anna.texts()
-    # Telegram offers the picture in sizes: the bot fetches the largest
-    double.send_photo(ANNA, [(b"a thumbnail, not fetched", 90, 67), (phone_jpeg(), 1280, 960)])
-    await anna._turn()
-    assert "Das Foto enthält einen Ort" in anna.texts()
-    fetched = [params["file_id"] for method, params in double.state.calls if method == "getfile"]
-    assert len(fetched) == 1 and fetched[0].endswith("-1")
-    await anna.press("Ja, verwenden")
-    await anna.press("Ja, abschicken")
-    await agree_to_privacy(anna)
-    assert "Ihre Nummer: M-" in anna.texts()
-    stored = sorted((tmp_path / "report-photos").glob("*.jpg"))
-    assert len(stored) == 2  # the photo and its thumbnail
-    for path in stored:
-        assert_without_metadata(path.read_bytes())
+    ben = chat(double, bot, BEN)
+    await report_up_to_the_photo(ben, SHARED)
+    await send_a_phone_photo(ben)
+    # the shared location is the place: the photo's own is not offered
+    assert "The photo contains a location" not in ben.texts()
+    assert "📍 Position 52.52012, 13.40495" in ben.texts()
+    await send_the_report(ben)
+    report = await stored_report(bot)
+    assert (report.latitude, report.longitude) == SHARED != GPS_POSITION
+    assert_photo_stored_without_metadata(report, tmp_path)
