@@ -266,7 +266,7 @@ class Settings(BaseSettings):
         50.0,
         gt=0,
         description="open reports of the same category this close (metres) are offered as the"
-        " same problem",
+        " same problem, until an administrator sets a radius in the web app",
     )
     report_photo_dir: Path = Field(
         Path("./data/report-photos"),

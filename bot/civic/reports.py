@@ -11,6 +11,7 @@ from flows.ports.reports import CategoryView, NewReport, ReportView, TakenPhoto
 from flows.types import Photo
 from storage import report_photos, reports
 from storage.models.reports import Report, ReportCategory
+from storage.reports.category_editing import duplicate_radius
 from storage.reports.nearby import possible_duplicates
 
 DEFAULT_RADIUS_M = 50.0
@@ -65,13 +66,16 @@ class StoreReports:
         longitude: float | None,
         language: str,
     ) -> Sequence[ReportView]:
+        session = self._store.session
+        # read per report: an administrator's change holds in every process at once
+        radius_m = await duplicate_radius(session) or self._radius_m
         found = await possible_duplicates(
-            self._store.session,
+            session,
             category,
             latitude=latitude,
             longitude=longitude,
             place=place,
-            radius_m=self._radius_m,
+            radius_m=radius_m,
         )
         return [await self._view(report, language) for report in found]
 

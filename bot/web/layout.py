@@ -33,6 +33,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("/admin/nlu", "nav.nlu", admin_only=True),
     NavEntry("/admin/accounts", "nav.accounts", admin_only=True),
     NavEntry("/admin/settings", "nav.settings", admin_only=True),
+    NavEntry("/admin/report-categories", "nav.report_categories", admin_only=True),
     NavEntry("/admin/audit", "nav.audit", admin_only=True),
 )
 

@@ -40,6 +40,7 @@ from storage.models.reports import (
     ReportCategory,
     ReportFollower,
     ReportPhotoRelease,
+    ReportSetting,
     ReportStatusChange,
 )
 from storage.models.staff import AuditEntry, LoginThrottle, SiteText, StaffAccount, StaffSession
@@ -81,6 +82,7 @@ __all__ = [
     "ReportForwarding",
     "ReportForwardingStart",
     "ReportPhotoRelease",
+    "ReportSetting",
     "ReportStatusChange",
     "SiteText",
     "StaffAccount",

@@ -30,6 +30,18 @@ class ReportCategory(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class ReportSetting(Base):
+    """A setting of the report flow administrators change in the web app, by name
+    ("duplicate_radius_m"); a missing row means the operator's configured default."""
+
+    __tablename__ = "report_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+    updated_by: Mapped[str] = mapped_column(String(128))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class Report(Base):
     """One problem a citizen reported ("M-17"); `status` is one of storage.reports.STATUSES."""
 
