@@ -15,10 +15,23 @@ from storage.reports import OPEN_STATUSES
 
 
 @dataclass(frozen=True)
+class Area:
+    """A box on the map in degrees; the edges count as inside."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+
+
+@dataclass(frozen=True)
 class StaffFilter:
     status: str = "open"  # "open" (received or in progress), "all" or one status
     category: str = ""
     text: str = ""  # in the description, the place or the reference
+    received_before: datetime | None = None
+    received_after: datetime | None = None
+    area: Area | None = None  # only reports with a position inside
 
 
 def _staff_query(wanted: StaffFilter) -> Select[Report]:
@@ -37,6 +50,16 @@ def _staff_query(wanted: StaffFilter) -> Select[Report]:
                 func.lower(func.coalesce(Report.place, "")).contains(text, autoescape=True),
                 func.lower(func.coalesce(Report.ref, "")) == text,
             )
+        )
+    if wanted.received_before is not None:
+        query = query.where(Report.created_at < wanted.received_before)
+    if wanted.received_after is not None:
+        query = query.where(Report.created_at >= wanted.received_after)
+    if wanted.area is not None:
+        # plain ranges, so the position index serves them; no position means not inside
+        query = query.where(
+            Report.latitude.between(wanted.area.south, wanted.area.north),
+            Report.longitude.between(wanted.area.west, wanted.area.east),
         )
     return query
 

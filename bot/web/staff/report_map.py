@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from bot.web.i18n import translate
 from bot.web.templating import SECURITY_HEADERS
 from storage.models.reports import Report
+from storage.reports.listing import Area
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +80,15 @@ def map_context(
     attribution: str,
     *,
     single: bool = False,
+    area: Area | None = None,
 ) -> dict[str, Any]:
-    """What the map partial (staff/_report_map.html) needs; `single` for a report's page."""
+    """What the map partial (staff/_report_map.html) needs; `single` for a report's page
+    (no area button there), `area` the box the list is limited to, which the map then fits."""
     source = tile_source(tiles)
     return {
         "label": translate(language, "report_map.label_one" if single else "report_map.label"),
+        "area_button": "" if single else translate(language, "report_map.area_button"),
+        "area": [area.south, area.west, area.north, area.east] if area is not None else [],
         "installed": leaflet_installed(),
         "points": points(rows, categories, language),
         "tiles": tiles.strip() if source is not None else "",

@@ -1,5 +1,6 @@
-"""The reports list: filter by status, category and text; change a report's status with a
-note (the news reaches the reporter and the followers) and publish it for Open311."""
+"""The reports list: filter by status, category, text, age and map view; change a report's
+status with a note (the news reaches the reporter and the followers) and publish it for
+Open311."""
 
 from __future__ import annotations
 
@@ -16,17 +17,17 @@ from bot.staff.sessions import add_flash
 from bot.web.auth import staff_user
 from bot.web.i18n import request_language, translate
 from bot.web.staff import report_map
+from bot.web.staff.report_filters import AGES, STATUSES, filters_from
 from bot.web.templating import mitreden, render
 from storage import reports
 from storage.models.reports import Report
 from storage.reports.forwarding import forwarding_of
-from storage.reports.listing import StaffFilter, staff_list
+from storage.reports.listing import staff_list
 from storage.reports.photo_releases import photo_address, released_photos
 from storage.reports.status import history
 
 PAGE_SIZE = 50
 MAX_NOTE = 1000
-FILTERS = ("open", "all", *reports.STATUSES)
 
 
 def _page(request: Request) -> int:
@@ -42,17 +43,13 @@ async def _category_names(request: Request) -> dict[str, str]:
 
 
 async def listing(request: Request) -> Response:
-    status = request.query_params.get("status", "open")
-    status = status if status in FILTERS else "open"
-    category = request.query_params.get("category", "")
-    text = request.query_params.get("q", "")[:200]
     page = _page(request)
     names = await _category_names(request)
-    category = category if category in names else ""
+    wanted = filters_from(request.query_params, names)
     async with mitreden(request).sessions() as session:
         rows, total = await staff_list(
             session,
-            StaffFilter(status=status, category=category, text=text),
+            wanted.storage_filter(datetime.now(UTC)),
             offset=(page - 1) * PAGE_SIZE,
             limit=PAGE_SIZE,
         )
@@ -63,11 +60,16 @@ async def listing(request: Request) -> Response:
         {
             "reports": rows,
             "total": total,
-            "status": status,
-            "filters": FILTERS,
-            "category": category,
+            "status": wanted.status,
+            "filters": STATUSES,
+            "category": wanted.category,
             "categories": names,
-            "text": text,
+            "text": wanted.text,
+            "age_filter": wanted.age,
+            "age_choices": AGES,
+            "area": wanted.area,
+            "query": wanted.query(),
+            "query_without_area": wanted.query(with_area=False),
             "page": page,
             "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
             "report_map": report_map.map_context(
@@ -76,6 +78,7 @@ async def listing(request: Request) -> Response:
                 request_language(request),
                 settings.map_tiles,
                 settings.map_attribution,
+                area=wanted.area,
             ),
         },
         headers=report_map.page_headers(settings.map_tiles),

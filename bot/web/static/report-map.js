@@ -36,6 +36,35 @@
     return holder.innerHTML;
   }
 
+  // six decimals are about 10 cm; rounding outwards keeps a marker on the edge inside
+  function edge(value, limit, outwards) {
+    var rounded = outwards(value * 1e6) / 1e6;
+    return Math.max(-limit, Math.min(limit, rounded)).toFixed(6);
+  }
+
+  // reloads the list with the map's current view as its area filter
+  function areaButton(element, map) {
+    var label = element.getAttribute("data-area-button");
+    if (!label) {
+      return;
+    }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "report-map-area";
+    button.textContent = label;
+    button.addEventListener("click", function () {
+      var bounds = map.getBounds();
+      var query = new URLSearchParams(window.location.search);
+      query.set("south", edge(bounds.getSouth(), 90, Math.floor));
+      query.set("west", edge(bounds.getWest(), 180, Math.floor));
+      query.set("north", edge(bounds.getNorth(), 90, Math.ceil));
+      query.set("east", edge(bounds.getEast(), 180, Math.ceil));
+      query.delete("page");
+      window.location.search = query.toString();
+    });
+    element.parentNode.insertBefore(button, element.nextSibling);
+  }
+
   function show(element) {
     var points = JSON.parse(element.getAttribute("data-points") || "[]");
     if (!points.length || typeof L === "undefined") {
@@ -58,11 +87,15 @@
         .bindPopup(popup(point, openLabel))
         .addTo(map);
     });
-    if (corners.length === 1) {
+    var area = JSON.parse(element.getAttribute("data-area") || "[]");
+    if (area.length === 4) {
+      map.fitBounds([[area[0], area[1]], [area[2], area[3]]]);
+    } else if (corners.length === 1) {
       map.setView(corners[0], 17);
     } else {
       map.fitBounds(L.latLngBounds(corners), { padding: [24, 24], maxZoom: 17 });
     }
+    areaButton(element, map);
   }
 
   document.querySelectorAll("[data-report-map]").forEach(show);

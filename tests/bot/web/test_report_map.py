@@ -182,3 +182,61 @@ async def test_the_map_in_the_browser_has_a_marker_per_placed_report_and_popups_
     single = page.get_by_role("region", name="Karte mit dem Ort der Meldung")
     await expect(single.locator(".leaflet-marker-icon")).to_have_count(1)
     assert lamp != hole and problems == []
+
+
+# how many markers stand with their whole icon inside the map's visible box
+_MARKERS_IN_VIEW = """(wanted) => {
+  const map = document.querySelector('.report-map');
+  const box = map.getBoundingClientRect();
+  return [...map.querySelectorAll('.leaflet-marker-icon')].filter((icon) => {
+    const r = icon.getBoundingClientRect();
+    return r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
+  }).length === wanted;
+}"""
+
+
+async def test_zooming_in_and_pressing_the_area_button_lists_only_the_reports_in_view(
+    web_app: App, admin_page: Page, live_server: str
+) -> None:
+    assert report_map.leaflet_installed(), "Leaflet is missing: run scripts/install-test-services"
+    problems: list[str] = []
+    page = admin_page
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    near = [
+        await report(web_app, "Laterne am Markt", position=(LAT + 0.0005, LON + 0.0005)),
+        await report(web_app, "Bank am Markt", position=(LAT - 0.0005, LON - 0.0005)),
+    ]
+    far = [
+        await report(web_app, "Laterne im Norden", position=(LAT + 0.05, LON + 0.2)),
+        await report(web_app, "Bank im Süden", position=(LAT - 0.05, LON - 0.2)),
+    ]
+    unplaced = await report(web_app, "Ohne Position", position=None)
+    await page.goto(f"{live_server}/reports")
+    the_map = page.get_by_role("region", name="Karte der Meldungen auf dieser Seite")
+    await expect(the_map.locator(".leaflet-marker-icon")).to_have_count(4)
+    # the map fits all four, the market in its middle; drawing a box there with Shift held
+    # zooms in to the market, as a member of staff would
+    box = await the_map.bounding_box()
+    assert box is not None
+    middle_x, middle_y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    await page.keyboard.down("Shift")
+    await page.mouse.move(middle_x - 30, middle_y - 30)
+    await page.mouse.down()
+    await page.mouse.move(middle_x + 30, middle_y + 30, steps=5)
+    await page.mouse.up()
+    await page.keyboard.up("Shift")
+    await page.wait_for_function(_MARKERS_IN_VIEW, arg=2)
+    await page.get_by_role("button", name="Nur im Kartenausschnitt").click()
+    await expect(page.get_by_text("Nur Meldungen im gewählten Kartenausschnitt.")).to_be_visible()
+    rows = page.locator("tbody tr")
+    await expect(rows).to_have_count(2)
+    for ref in near:
+        await expect(rows.filter(has_text=ref)).to_have_count(1)
+    await expect(the_map.locator(".leaflet-marker-icon")).to_have_count(2)
+    # the map shows the chosen view again
+    await page.wait_for_function(_MARKERS_IN_VIEW, arg=2)
+    await page.get_by_role("link", name="Kartenausschnitt aufheben").click()
+    await expect(rows).to_have_count(5)
+    await expect(rows.filter(has_text=unplaced)).to_have_count(1)
+    assert far[0] != far[1] and problems == []
