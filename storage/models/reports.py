@@ -50,6 +50,8 @@ class Report(Base):
         Index("ix_reports_category_code_status", "category_code", "status"),
         # the same-spot lookup's box: category, then latitude and longitude ranges
         Index("ix_reports_category_code_position", "category_code", "latitude", "longitude"),
+        # the staff list narrowed to the map's view, any category
+        Index("ix_reports_position", "latitude", "longitude"),
         {"sqlite_autoincrement": True},  # "M-17" is never reused
     )
 
