@@ -189,6 +189,7 @@ def photo_rules(settings: Settings) -> PhotoRules:
         settings.report_photo_dir,
         settings.report_photo_max_bytes,
         settings.report_photo_max_pixels,
+        settings.report_photo_store,
     )
 
 

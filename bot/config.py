@@ -272,6 +272,11 @@ class Settings(BaseSettings):
         Path("./data/report-photos"),
         description="where report photos are kept (metadata removed, random names)",
     )
+    report_photo_store: Literal["disk", "database"] = Field(
+        "disk",
+        description="where report photos are kept: `disk` (files in report_photo_dir) or "
+        "`database` (rows, for several processes on machines that share no folder)",
+    )
     report_photo_max_bytes: int = Field(
         10_000_000, gt=0, description="the largest photo a citizen may send, in bytes"
     )

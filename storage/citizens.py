@@ -23,6 +23,7 @@ from storage.models.civic import (
 from storage.models.core import ChannelIdentity, Citizen, Conversation, OutboxMessage
 from storage.models.reports import Report, ReportFollower
 from storage.models.understanding import UnclearMessage
+from storage.photo_store import PhotoStore
 from storage.reports.privacy import forget_photos_of, withdraw_photos_of
 
 
@@ -68,14 +69,15 @@ _ADD_CONSENT = insert(cast(Table, ConsentRecord.__table__))
 
 
 async def erase_citizen(
-    session: AsyncSession, citizen_id: int, photo_dir: Path | None = None
+    session: AsyncSession, citizen_id: int, photo_dir: Path | PhotoStore | None = None
 ) -> bool:
     """Deletes the person and everything that points to them; keeps contributions anonymised.
 
     Gone: the citizen row, channel identities, conversations, subscriptions, consent records,
     the messages the bot did not understand, the reports they follow and every outbox
     message to them (pending or sent), the photos of their reports staff did not publish
-    (files in `photo_dir` too, after the commit) and every public release of their photos.
+    (in `photo_dir` or the photo store too, after the commit) and every public release of
+    their photos.
     Unlinked: ideas, questions, problem reports,
     participations with their answers, and supports (so support counts stay right).
     False when there was no such citizen.

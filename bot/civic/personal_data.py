@@ -15,10 +15,11 @@ from flows.ports.reports import ReportView
 from storage import citizens, ideas, reports
 from storage.citizen_export import citizen_data
 from storage.models.reports import Report
+from storage.photo_store import PhotoStore
 
 
 class StorePersonalData:
-    def __init__(self, store: TurnStore, photo_dir: Path | None = None) -> None:
+    def __init__(self, store: TurnStore, photo_dir: Path | PhotoStore | None = None) -> None:
         self._store = store
         self._photo_dir = photo_dir  # report photos: erased with the person
 

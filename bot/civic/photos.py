@@ -18,6 +18,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from flows.types import Location
+from storage.photo_store import PhotoStore, photo_store
 
 DEFAULT_FOLDER = Path("./data/report-photos")
 DEFAULT_MAX_BYTES = 10_000_000
@@ -35,6 +36,10 @@ class PhotoRules:
     folder: Path = DEFAULT_FOLDER
     max_bytes: int = DEFAULT_MAX_BYTES
     max_pixels: int = DEFAULT_MAX_PIXELS
+    store: str = "disk"  # MITREDEN_REPORT_PHOTO_STORE: "disk" (in `folder`) or "database"
+
+    def photo_store(self) -> PhotoStore:
+        return photo_store(self.store, self.folder)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from bot.civic import photos
 from bot.civic.turn_store import TurnStore
 from flows.ports.reports import CategoryView, NewReport, ReportView, TakenPhoto
 from flows.types import Photo
-from storage import report_photos, reports
+from storage import reports
 from storage.models.reports import Report, ReportCategory
 from storage.reports.category_editing import duplicate_radius
 from storage.reports.nearby import possible_duplicates
@@ -108,7 +108,8 @@ class StoreReports:
         cleaned = await asyncio.to_thread(photos.clean, photo.content, rules)
         if isinstance(cleaned, photos.Refused):
             return TakenPhoto(refused=cleaned.reason, limit_mb=max(1, rules.max_bytes // 10**6))
-        photo_id = await asyncio.to_thread(
-            report_photos.save, rules.folder, cleaned.content, cleaned.thumbnail
+        # in the database: in the turn's transaction, with the state that names the photo
+        photo_id = await rules.photo_store().save(
+            self._store.session, cleaned.content, cleaned.thumbnail
         )
         return TakenPhoto(photo_id=photo_id, position=cleaned.position)

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from storage import inbound, unclear_messages
 from storage.citizens import erase_citizen
+from storage.photo_store import PhotoStore, photo_store
 from storage.reports.orphan_photos import sweep_orphan_photos
 from storage.reports.privacy import forget_closed_report_details
 from storage.retention import (
@@ -60,6 +61,7 @@ class RetentionPolicy:
     unclear_messages: timedelta = timedelta(days=90)
     report_details: timedelta = timedelta(days=365)
     report_photo_dir: Path | None = None  # where the files of report photos are
+    report_photo_store: str = "disk"  # or "database": the photos are rows, not files
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RetentionPolicy:
@@ -74,7 +76,14 @@ class RetentionPolicy:
             unclear_messages=timedelta(days=settings.retention_unclear_message_days),
             report_details=timedelta(days=settings.retention_report_details_days),
             report_photo_dir=settings.report_photo_dir,
+            report_photo_store=settings.report_photo_store,
         )
+
+    def photos(self) -> PhotoStore | None:
+        """Where retention removes report photos; None: it leaves them alone."""
+        if self.report_photo_dir is None:
+            return None
+        return photo_store(self.report_photo_store, self.report_photo_dir)
 
 
 @dataclass(frozen=True)
@@ -102,24 +111,23 @@ async def apply_retention(
         deliveries = await forget_finished_deliveries(session, now - policy.outbox)
     async with sessions() as session, session.begin():
         ids = await inbound.forget_processed_before(session, now, policy.inbound)
+    photos = policy.photos()
     erased = 0
     if policy.inactive_citizens is not None:
         erased = await _erase_all(
-            sessions, inactive_citizens, now - policy.inactive_citizens, policy.report_photo_dir
+            sessions, inactive_citizens, now - policy.inactive_citizens, photos
         )
     anonymous = await _erase_all(
-        sessions, idle_anonymous_citizens, now - policy.anonymous_citizens, policy.report_photo_dir
+        sessions, idle_anonymous_citizens, now - policy.anonymous_citizens, photos
     )
     async with sessions() as session, session.begin():
         unclear = await unclear_messages.forget_before(session, now - policy.unclear_messages)
     async with sessions() as session, session.begin():
-        details = await forget_closed_report_details(
-            session, now - policy.report_details, policy.report_photo_dir
-        )
+        details = await forget_closed_report_details(session, now - policy.report_details, photos)
     orphans = 0
-    if policy.report_photo_dir is not None:
+    if photos is not None:
         async with sessions() as session, session.begin():
-            orphans = await sweep_orphan_photos(session, policy.report_photo_dir, now)
+            orphans = await sweep_orphan_photos(session, photos, now)
     report = RetentionReport(
         conversations,
         deliveries,
@@ -152,7 +160,7 @@ async def _erase_all(
     sessions: async_sessionmaker[AsyncSession],
     find: FindCitizens,
     before: datetime,
-    photo_dir: Path | None,
+    photo_dir: PhotoStore | None,
 ) -> int:
     """Erase everyone `find` names, in batches; returns how many."""
     erased = 0

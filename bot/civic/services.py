@@ -55,7 +55,7 @@ class StoreServices:
         self.ideas = StoreIdeas(store)
         self.council = StoreCouncil(store)
         self.subscriptions = StoreSubscriptions(store)
-        self.personal_data = StorePersonalData(store, (photo_rules or PhotoRules()).folder)
+        self.personal_data = StorePersonalData(store, (photo_rules or PhotoRules()).photo_store())
         self.understanding = StoreUnderstanding(store)
 
     @property

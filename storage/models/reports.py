@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, JsonType, UtcDateTime, utcnow
@@ -104,6 +104,20 @@ class ReportPhotoRelease(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     released_by: Mapped[str] = mapped_column(String(128))
     released_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ReportPhotoFile(Base):
+    """A report photo and its thumbnail kept in the database (MITREDEN_REPORT_PHOTO_STORE=
+    database): every process of the town sees it, whichever machine it runs on."""
+
+    __tablename__ = "report_photo_files"
+
+    # the photo's random name (storage/report_photos.py), the one a report's `photos` holds
+    photo_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary)
+    # the orphan sweep reads by age
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
 
 
 class ReportFollower(Base):

@@ -1,5 +1,7 @@
-"""Photo files no report names: written by a turn whose transaction then failed, or left
-half-written by a crash. The retention job removes them once they are an hour old.
+"""Photos no report names (files, or rows with MITREDEN_REPORT_PHOTO_STORE=database):
+written by a turn whose transaction then failed, left half-written by a crash, or waiting
+in a conversation that was then forgotten. The retention job removes them once they are
+an hour old.
 
 A photo is stored when the citizen sends it, but its report row is written only when the
 citizen sends the report off, maybe much later; until then the id waits in the
@@ -18,17 +20,20 @@ from pathlib import Path
 from sqlalchemy import ColumnElement, Text, cast, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import report_photos
 from storage.models.core import Conversation
 from storage.models.reports import Report
+from storage.photo_store import PhotoStore, as_store
 
 MIN_AGE = timedelta(hours=1)  # a turn that stores a photo finishes long before that
 BATCH = 100  # ids per query that looks for them in the stored JSON
 
 
-async def sweep_orphan_photos(session: AsyncSession, folder: Path, now: datetime) -> int:
-    """Removes the files of photos older than `MIN_AGE` that nothing names; how many."""
-    candidates = report_photos.files_before(folder, now - MIN_AGE)
+async def sweep_orphan_photos(
+    session: AsyncSession, folder: Path | PhotoStore, now: datetime
+) -> int:
+    """Removes the photos older than `MIN_AGE` that nothing names; how many."""
+    store = as_store(folder)
+    candidates = await store.stored_before(session, now - MIN_AGE)
     if not candidates:
         return 0
     named = await _named_by_reports(session)
@@ -37,8 +42,7 @@ async def sweep_orphan_photos(session: AsyncSession, folder: Path, now: datetime
     unnamed = [photo_id for photo_id in unnamed if photo_id not in waiting]
     stored_meanwhile = await _mentioned(session, cast(Report.photos, Text), unnamed)
     orphans = [photo_id for photo_id in unnamed if photo_id not in stored_meanwhile]
-    for photo_id in orphans:
-        report_photos.remove_files(candidates[photo_id])
+    await store.remove_now(session, orphans)
     return len(orphans)
 
 

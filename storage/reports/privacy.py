@@ -10,18 +10,19 @@ from pathlib import Path
 from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import report_photos
 from storage.models.reports import Report, ReportPhotoRelease
+from storage.photo_store import PhotoStore, as_store
 from storage.reports import OPEN_STATUSES
 
 FORGOTTEN = ""  # the description of a report whose details were removed
 
 
 async def forget_closed_report_details(
-    session: AsyncSession, before: datetime, photo_dir: Path | None = None
+    session: AsyncSession, before: datetime, photo_dir: Path | PhotoStore | None = None
 ) -> int:
     """Empties the details of reports closed (last changed) before `before`; how many.
-    Their photo files go from `photo_dir` once the transaction commits."""
+    Their photos go from `photo_dir` (a folder or the photo store) once the transaction
+    commits."""
     closed = and_(Report.status.not_in(OPEN_STATUSES), Report.updated_at < before)
     if photo_dir is not None:
         await _remove_photos(session, closed, photo_dir)
@@ -48,7 +49,9 @@ async def forget_closed_report_details(
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def forget_photos_of(session: AsyncSession, citizen_id: int, photo_dir: Path) -> int:
+async def forget_photos_of(
+    session: AsyncSession, citizen_id: int, photo_dir: Path | PhotoStore
+) -> int:
     """Erasure: the photos of the citizen's reports that staff did not publish go, rows
     and files (after the commit); how many reports had some."""
     return await _remove_photos(
@@ -68,7 +71,10 @@ async def withdraw_photos_of(session: AsyncSession, citizen_id: int) -> None:
     )
 
 
-async def _remove_photos(session: AsyncSession, which: ColumnElement[bool], photo_dir: Path) -> int:
+async def _remove_photos(
+    session: AsyncSession, which: ColumnElement[bool], photo_dir: Path | PhotoStore
+) -> int:
+    store = as_store(photo_dir)
     rows = (await session.execute(select(Report.id, Report.photos).where(which))).all()
     with_photos = [(report_id, photos) for report_id, photos in rows if photos]
     for report_id, photos in with_photos:
@@ -78,5 +84,5 @@ async def _remove_photos(session: AsyncSession, which: ColumnElement[bool], phot
             .values(photos=[])
             .execution_options(synchronize_session=False)
         )
-        report_photos.delete_after_commit(session, photo_dir, [str(p) for p in photos])
+        await store.remove_after_commit(session, [str(p) for p in photos])
     return len(with_photos)

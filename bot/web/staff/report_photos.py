@@ -9,15 +9,16 @@ from datetime import UTC, datetime
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.staff.audit import record_audit
 from bot.staff.sessions import add_flash
 from bot.web.auth import staff_user
 from bot.web.i18n import request_language, translate
+from bot.web.photo_responses import photo_response, stored_photos
 from bot.web.templating import mitreden
-from storage import report_photos, reports
+from storage import reports
 from storage.reports import photo_releases
 
 _HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
@@ -28,13 +29,11 @@ async def _photo(request: Request, thumbnail: bool) -> Response:
     photo_id = request.path_params["photo"]
     async with app.sessions() as session:
         report = await reports.report_by_ref(session, request.path_params["ref"])
-    # only a photo of this report: a name alone opens nothing
-    if report is None or photo_id not in report.photos:
-        raise HTTPException(404)
-    found = report_photos.path(app.settings.report_photo_dir, photo_id, thumbnail=thumbnail)
-    if found is None:
-        raise HTTPException(404)
-    return FileResponse(found, media_type="image/jpeg", headers=_HEADERS)
+        # only a photo of this report: a name alone opens nothing
+        if report is None or photo_id not in report.photos:
+            raise HTTPException(404)
+        found = await stored_photos(app.settings).read(session, photo_id, thumbnail=thumbnail)
+    return photo_response(found, _HEADERS)
 
 
 async def photo(request: Request) -> Response:
