@@ -70,14 +70,7 @@ class DiskPhotos:
         return list(report_photos.files_before(self.folder, before))
 
     async def remove_now(self, session: AsyncSession, photo_ids: Iterable[str]) -> None:
-        files = [
-            self.folder / f"{photo_id}{suffix}{part}"
-            for photo_id in photo_ids
-            if report_photos.valid_id(photo_id)
-            for suffix in (report_photos.FULL, report_photos.THUMBNAIL)
-            for part in ("", ".part")  # a crash may have left one half-written
-        ]
-        report_photos.remove_files(files)
+        report_photos.delete(self.folder, photo_ids)
 
 
 @dataclass(frozen=True)

@@ -54,18 +54,20 @@ def path(folder: Path, photo_id: str, *, thumbnail: bool = False) -> Path | None
 
 
 def delete(folder: Path, photo_ids: Iterable[str]) -> int:
-    """Removes the photos' files; how many photos had files."""
+    """Removes the photos' files, and a half-written `.part` a crash left; how many photos
+    had files."""
     removed = 0
     for photo_id in photo_ids:
         if not valid_id(photo_id):
             continue
         found = False
         for suffix in (FULL, THUMBNAIL):
-            try:
-                (folder / f"{photo_id}{suffix}").unlink()
-                found = True
-            except FileNotFoundError:
-                pass
+            for part in ("", ".part"):
+                try:
+                    (folder / f"{photo_id}{suffix}{part}").unlink()
+                    found = True
+                except FileNotFoundError:
+                    pass
         removed += found
     return removed
 
@@ -92,11 +94,6 @@ def files_before(folder: Path, before: datetime) -> dict[str, list[Path]]:
             continue  # removed meanwhile
         found.setdefault(photo_id, []).append(Path(entry.path))
     return found
-
-
-def remove_files(files: Iterable[Path]) -> None:
-    for file in files:
-        file.unlink(missing_ok=True)
 
 
 _PENDING = "mitreden.report_photos_removed"

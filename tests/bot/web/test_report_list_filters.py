@@ -3,42 +3,13 @@ narrows the list, they combine, the page links keep them and wrong values are ig
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from bot.app import App
-from storage import reports
-from storage.identities import resolve_citizen
 from tests.bot.web.support import StaffClient
+from tests.bot.web.test_report_map import LAT, LON, report
 
-LAT, LON = 52.52, 13.405
 AROUND = {"south": "52.51", "west": "13.39", "north": "52.53", "east": "13.42"}
-
-
-async def report(
-    app: App,
-    text: str,
-    *,
-    days_ago: int = 0,
-    position: tuple[float, float] | None = (LAT, LON),
-    category: str = "street_lighting",
-) -> str:
-    when = datetime.now(UTC) - timedelta(days=days_ago)
-    async with app.sessions() as session, session.begin():
-        citizen, _ = await resolve_citizen(session, "test", "anna", "chat-anna", "de", when)
-        row = await reports.create_report(
-            session,
-            citizen_id=citizen,
-            category_code=category,
-            description=text,
-            place="Lindenstraße 5",
-            language="de",
-            now=when,
-            latitude=position[0] if position else None,
-            longitude=position[1] if position else None,
-        )
-    return row.ref or ""
 
 
 async def shown(staff: StaffClient, **params: str) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -29,10 +29,12 @@ async def report(
     app: App,
     text: str,
     *,
-    position: tuple[float, float] | None,
+    position: tuple[float, float] | None = (LAT, LON),
     category: str = "street_lighting",
+    days_ago: int = 0,
 ) -> str:
-    now = datetime.now(UTC)
+    """A report by a citizen, made `days_ago` days ago; its reference."""
+    now = datetime.now(UTC) - timedelta(days=days_ago)
     async with app.sessions() as session, session.begin():
         citizen, _ = await resolve_citizen(session, "test", "anna", "chat-anna", "de", now)
         row = await reports.create_report(
